@@ -1,0 +1,66 @@
+# KAM task runner. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE ?= kam.settings
+
+.PHONY: run test lint format worker beat messages compilemessages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+# Compile the French translations (Django's compilemessages needs gettext's msgfmt;
+# without it a pure-Python compiler is used).
+compilemessages: | $(BIN)/python
+	@if command -v msgfmt >/dev/null; then DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv -v0; \
+	else DEBUG=true $(BIN)/python -m kam.i18n_compile; fi
+
+# Set up everything and serve the demo on http://127.0.0.1:8000 (SQLite, eager tasks by default).
+run: $(VENV)/.runtime compilemessages
+	DEBUG=true $(BIN)/python manage.py migrate --no-input -v0
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Run the whole suite (unit, integration, browser journeys). CI sets DATABASE_URL and CELERY_BROKER_URL.
+test: $(VENV)/.dev compilemessages
+	@test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; }
+	$(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+# Check style and common mistakes.
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Reformat the code.
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# A Celery worker (needs CELERY_BROKER_URL).
+worker: $(VENV)/.runtime
+	$(BIN)/celery -A kam worker --loglevel=INFO
+
+# Celery beat with the schedules administrators edit in /admin/ (needs CELERY_BROKER_URL).
+beat: $(VENV)/.runtime
+	$(BIN)/celery -A kam beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# Extract strings to translate into locale/fr, then compile them.
+messages: $(VENV)/.dev
+	DEBUG=true $(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(MAKE) compilemessages
+
+# Measure the speed targets (pages, segmentation, PDFs, dashboard).
+bench: $(VENV)/.dev compilemessages
+	DEBUG=true $(BIN)/python -m kam.bench
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

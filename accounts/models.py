@@ -1,0 +1,283 @@
+"""The account register: accounts and their groups, yearly financials, contacts, interactions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from kam.roles import Role
+
+
+class Lifecycle(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    CUSTOMER = "customer", _("Customer")
+    FORMER = "former", _("Former customer")
+
+
+class Segment(models.TextChoices):
+    """The value × potential matrix; scoring assigns it, the register shows it."""
+
+    LOYAL_CORE = "loyal_core", _("Loyal core")
+    HIGH_POTENTIAL = "high_potential", _("High potential")
+    LARGE_FLAT = "large_flat", _("Large but flat")
+    SMALL = "small", _("Small without potential")
+
+
+SEGMENT_PROCESS = {
+    Segment.LOYAL_CORE: _("Protect: loyalty process across all departments."),
+    Segment.HIGH_POTENTIAL: _("Win: seduction / zero-error process."),
+    Segment.LARGE_FLAT: _("Maintain, profitably."),
+    Segment.SMALL: _("Optimise: deliver what was sold, no extra energy."),
+}
+
+
+class Tier(models.TextChoices):
+    GOLD = "gold", _("Gold")
+    SILVER = "silver", _("Silver")
+    BRONZE = "bronze", _("Bronze")
+
+
+class AccountQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AccountQuerySet:
+        """Every role reads the whole register; a user with no role reads nothing."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if any(user.has_role(role) for role in Role):
+            return self.all()
+        return self.none()
+
+    def editable_by(self, user) -> AccountQuerySet:
+        """Administrators change any account; key account managers the ones they run."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if user.is_key_account_manager:
+            return self.filter(Q(owner=user) | Q(service_manager=user))
+        return self.none()
+
+
+class Account(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    reference = models.CharField(
+        _("reference"),
+        max_length=50,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Identifier in another system (ERP, CRM); used to match imports."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+    )
+    lifecycle = models.CharField(_("lifecycle"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.CUSTOMER)
+    sector = models.CharField(_("sector"), max_length=100, blank=True)
+    country = CountryField(_("country"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("key account manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_accounts",
+    )
+    service_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="serviced_accounts",
+    )
+    executive_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executive sponsor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sponsored_accounts",
+    )
+
+    # Current results of the latest segmentation, kept here so the register
+    # filters and sorts on them without joins; scoring writes them in bulk.
+    is_key = models.BooleanField(_("key account"), default=False)
+    segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices, blank=True)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+
+    potential = models.DecimalField(
+        _("estimated potential"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The customer's total yearly spend in our category, ours and competitors'."),
+    )
+    business = models.TextField(_("business and markets"), blank=True)
+    goals = models.TextField(_("goals and initiatives"), blank=True)
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    competitors = models.TextField(_("competitors present"), blank=True)
+    notes = models.TextField(_("analyst notes"), blank=True)
+
+    # Denormalised from the yearly financials (see financials_refresh) so the
+    # register sorts on them without a subquery per row.
+    last_year_revenue = models.DecimalField(
+        _("last year's revenue"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    revenue_growth = models.DecimalField(_("revenue growth %"), max_digits=8, decimal_places=1, null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["last_year_revenue", "revenue_growth", "updated_at"])
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["segment", "tier"]),
+            models.Index(fields=["is_key"]),
+            models.Index(fields=["-last_year_revenue"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:detail", args=[self.pk])
+
+    @property
+    def service_process(self) -> str:
+        return str(SEGMENT_PROCESS.get(self.segment, ""))
+
+    @property
+    def share_of_wallet(self) -> Decimal | None:
+        """Our share of the customer's category spend, in %."""
+        if not self.potential or self.last_year_revenue is None:
+            return None
+        return (self.last_year_revenue / self.potential * 100).quantize(Decimal("0.1"))
+
+    @property
+    def headroom(self) -> Decimal | None:
+        """Untapped potential: what the customer spends in our category elsewhere."""
+        if self.potential is None or self.last_year_revenue is None:
+            return None
+        return max(self.potential - self.last_year_revenue, Decimal(0))
+
+
+class YearlyFinancial(models.Model):
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="financials")
+    year = models.PositiveSmallIntegerField(_("year"))
+    revenue = models.DecimalField(_("revenue"), max_digits=14, decimal_places=2)
+    gross_margin = models.DecimalField(_("gross margin"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yearly financial")
+        verbose_name_plural = _("yearly financials")
+        ordering = ["account", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "year"], name="one_financial_per_account_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.year}"
+
+    @property
+    def gross_margin_percent(self) -> Decimal | None:
+        if self.gross_margin is None or not self.revenue:
+            return None
+        return (self.gross_margin / self.revenue * 100).quantize(Decimal("0.1"))
+
+
+class ContactLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+
+
+class Contact(models.Model):
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=ContactLanguage.choices, default=ContactLanguage.ENGLISH
+    )
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Off once they leave the company."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["account", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InteractionKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Call")
+    EMAIL = "email", _("E-mail")
+    INCIDENT = "incident", _("Incident")
+    PAYMENT_ISSUE = "payment_issue", _("Payment issue")
+    OTHER = "other", _("Other")
+
+
+class Interaction(models.Model):
+    """One touchpoint with the account, logged by anyone, from any department."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="interactions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind.choices)
+    occurred_on = models.DateField(_("date"), default=timezone.localdate)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    summary = models.TextField(_("summary"))
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-occurred_on", "-created_at"]
+        indexes = [models.Index(fields=["account", "-occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"

@@ -1,0 +1,32 @@
+"""Writes to the account register that touch several rows or models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Value
+from django.db.models.functions import NullIf
+
+from accounts.models import Account, YearlyFinancial
+
+
+def financials_refresh(*, account_ids: Iterable[int] | None = None, today: date | None = None) -> int:
+    """Recompute each account's last-year revenue and growth in one UPDATE; returns rows updated."""
+    last_year = (today or date.today()).year - 1
+
+    def revenue_of(year: int) -> Subquery:
+        return Subquery(YearlyFinancial.objects.filter(account=OuterRef("pk"), year=year).values("revenue")[:1])
+
+    accounts = Account.objects.all()
+    if account_ids is not None:
+        accounts = accounts.filter(pk__in=list(account_ids))
+    updated = accounts.update(last_year_revenue=revenue_of(last_year))
+    # Growth needs both years; NULLIF keeps a zero base from dividing.
+    accounts.update(
+        revenue_growth=ExpressionWrapper(
+            (F("last_year_revenue") / NullIf(revenue_of(last_year - 1), Value(0)) - 1) * 100,
+            output_field=DecimalField(max_digits=8, decimal_places=1),
+        )
+    )
+    return updated

@@ -1,0 +1,96 @@
+"""Fixtures shared by every app's tests: one user per role, an outsider, a real worker."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from kam.roles import Role
+from kam.tests.factories import UserFactory
+
+
+def require_service(name: str, reason: str) -> None:
+    """Skip locally when a service is absent, but fail under CI: CI must test real services."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{name} is required under CI=true: {reason}")
+    pytest.skip(f"{name} not configured: {reason}")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin-user", role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager-user", role=Role.KEY_ACCOUNT_MANAGER)
+
+
+@pytest.fixture
+def other_manager(db):
+    return UserFactory(username="other-manager", role=Role.KEY_ACCOUNT_MANAGER)
+
+
+@pytest.fixture
+def sponsor(db):
+    return UserFactory(username="sponsor-user", role=Role.EXECUTIVE_SPONSOR)
+
+
+@pytest.fixture
+def contributor(db):
+    return UserFactory(username="contributor-user", role=Role.CONTRIBUTOR)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with no role: sees nothing."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def celery_worker(transactional_db, settings):
+    """A real `celery worker` process against the configured broker, on its own queue.
+
+    It shares the test database (committed data, hence transactional_db).
+    Yields the queue name to send tasks to.
+    """
+    from django.db import connection
+
+    from kam.celery import app
+
+    if not settings.CELERY_BROKER_URL:
+        require_service("Redis", "set CELERY_BROKER_URL to run the Celery worker tests")
+    if connection.vendor == "sqlite":
+        require_service("PostgreSQL", "set DATABASE_URL: a worker cannot share an in-memory test database")
+
+    db = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "kam.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "kam", "worker", "--pool=solo", "-Q", queue, "-n", f"{queue}@%h"]
+        + ["--loglevel=WARNING", "--without-mingle", "--without-gossip"],
+        env=env,
+    )
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 30
+        node = f"{queue}@{socket.gethostname()}"
+        while not app.control.ping(destination=[node], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+        yield queue
+    finally:
+        app.conf.task_always_eager = True
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles_after_migrate(sender, **kwargs) -> None:
+    from kam.roles import roles_sync
+
+    roles_sync()
+
+
+class KamConfig(AppConfig):
+    default = True
+    name = "kam"
+    verbose_name = _("KAM")
+
+    def ready(self) -> None:
+        # Setup, not domain flow: groups must exist on every fresh database.
+        post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="kam_roles_sync")
+
+
+class KamAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "kam.admin_site.KamAdminSite"

@@ -1,0 +1,38 @@
+"""Demo users, one per role (password kam-demo), plus two more account managers."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+
+from kam.models import User
+from kam.roles import Role
+
+DEMO_PASSWORD = "kam-demo"  # noqa: S105 - documented demo password, refused outside DEBUG
+
+DEMO_USERS = [
+    # username, first name, last name, role
+    ("admin", "Anne", "Martin", Role.ADMINISTRATOR),
+    ("manager", "Marc", "Dubois", Role.KEY_ACCOUNT_MANAGER),
+    ("sponsor", "Sophie", "Laurent", Role.EXECUTIVE_SPONSOR),
+    ("contributor", "Chloé", "Bernard", Role.CONTRIBUTOR),
+    ("claire", "Claire", "Moreau", Role.KEY_ACCOUNT_MANAGER),
+    ("tom", "Tom", "Walker", Role.KEY_ACCOUNT_MANAGER),
+    ("paul", "Paul", "Girard", Role.EXECUTIVE_SPONSOR),
+]
+
+
+def seed_users() -> dict[str, User]:
+    """Create or refresh the demo users; returns them by username."""
+    users = {}
+    for username, first, last, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@kam.example"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        users[username] = user
+    return users

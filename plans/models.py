@@ -1,0 +1,1 @@
+"""plans: models arrive with their issue (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""scoring: models arrive with their issue (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""surveys: models arrive with their issue (see DESIGN.md)."""
