@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_countries",
+    "django_filters",
     "simple_history",
     "axes",
     "csp",
@@ -213,3 +214,8 @@ LOGGING = {
     # Axes logs every sign-in at INFO; lockouts still show as warnings.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Imports --------------------------------------------------------------
+# Largest file the import wizard accepts (bytes); bigger uploads get a clear message.
+KAM_IMPORT_MAX_BYTES = env.int("KAM_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
