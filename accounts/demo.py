@@ -11,7 +11,7 @@ skewed, Pareto-like revenue distribution.
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from faker import Faker
 
-from accounts.models import Account, Contact, Lifecycle, YearlyFinancial
+from accounts.models import Account, Contact, Interaction, InteractionKind, Lifecycle, YearlyFinancial
 from accounts.services import financials_refresh
 from kam.models import User
 
@@ -155,7 +155,9 @@ def seed_accounts(*, users: dict[str, User]) -> int:
 
     _assign_people_and_potential(accounts, users, rng)
     _seed_contacts(rows, accounts)
-    return len(accounts)
+    _seed_groups(users)
+    _seed_key_account_profiles_and_timelines(users, rng)
+    return Account.objects.count()
 
 
 def _demo_financials(rows, accounts, revenue, year_shift, last_year, rng) -> list[YearlyFinancial]:
@@ -234,3 +236,74 @@ def _seed_contacts(rows, accounts) -> None:
                 )
             )
     Contact.objects.bulk_create(contacts)
+
+
+# Groups: a holding account above real Northwind customers of one country.
+DEMO_GROUPS = [
+    ("GRP-FR", "Groupe Saveurs de France", "FR", ["NW-BLONP", "NW-BONAP", "NW-DUMON", "NW-FOLIG", "NW-VINET"]),
+    ("GRP-DE", "Deutsche Feinkost Holding", "DE", ["NW-ALFKI", "NW-QUICK", "NW-TOMSP", "NW-WANDK"]),
+    ("GRP-BR", "Rede Gastronômica do Brasil", "BR", ["NW-HANAR", "NW-QUEDE", "NW-RICAR", "NW-COMMI"]),
+]
+
+PROFILE_TEMPLATES = {
+    "business": "{name} runs {sector_lower} outlets in {city} and buys our full range for them; "
+    "about a third of its purchases are seasonal.",
+    "goals": "Open two new sites within 18 months; cut the number of suppliers by a quarter; "
+    "launch a private-label range.",
+    "difficulties": "Margins squeezed by energy costs; a new purchasing director is reviewing every contract; "
+    "stock-outs during the last peak season.",
+    "competitors": "Two national wholesalers and a regional cooperative, each holding part of the category.",
+    "notes": "Decisions go through the purchasing committee, which meets monthly. "
+    "Payment terms are respected. Reference customer for the region.",
+}
+
+DEMO_INTERACTIONS = [
+    (InteractionKind.MEETING, "Sales", "Quarterly business review: volumes up, asked for a proposal on the new range."),
+    (InteractionKind.CALL, "Customer service", "Called about a delayed delivery; rescheduled for the next morning."),
+    (InteractionKind.INCIDENT, "Logistics", "Two pallets delivered damaged; credit note issued."),
+    (InteractionKind.EMAIL, "Sales", "Sent the updated price list and the promotion calendar."),
+    (InteractionKind.PAYMENT_ISSUE, "Finance", "Invoice paid 30 days late; reminder sent, paid since."),
+    (InteractionKind.MEETING, "Management", "Executive lunch with their CEO on next year's expansion plans."),
+    (InteractionKind.CALL, "Technical support", "Helped set up electronic ordering (EDI)."),
+    (InteractionKind.OTHER, "Marketing", "Joint tasting event in their flagship store."),
+]
+
+
+def _seed_groups(users: dict[str, User]) -> None:
+    for reference, name, country, members in DEMO_GROUPS:
+        holding, _created = Account.objects.get_or_create(
+            reference=reference,
+            defaults={"name": name, "country": country, "sector": "Holding", "owner": users["manager"]},
+        )
+        Account.objects.filter(reference__in=members).update(parent=holding)
+
+
+def _seed_key_account_profiles_and_timelines(users: dict[str, User], rng) -> None:
+    key_accounts = list(Account.objects.filter(is_key=True).order_by("pk"))
+    for account in key_accounts:
+        if not account.business:
+            values = {"name": account.name, "sector_lower": account.sector.lower(), "city": account.city or "town"}
+            for field, template in PROFILE_TEMPLATES.items():
+                setattr(account, field, template.format(**values))
+    Account.objects.bulk_update(key_accounts, list(PROFILE_TEMPLATES))
+
+    has_timeline = set(Interaction.objects.values_list("account_id", flat=True).distinct())
+    authors = [users["manager"], users["contributor"], users["sponsor"], users["claire"]]
+    today = date.today()
+    interactions = []
+    for account in key_accounts:
+        if account.pk in has_timeline:
+            continue
+        for index in range(int(rng.integers(5, 10))):
+            kind, department, summary = DEMO_INTERACTIONS[(account.pk + index) % len(DEMO_INTERACTIONS)]
+            interactions.append(
+                Interaction(
+                    account=account,
+                    kind=kind,
+                    department=department,
+                    summary=summary,
+                    occurred_on=today - timedelta(days=int(rng.integers(1, 360))),
+                    author=authors[index % len(authors)],
+                )
+            )
+    Interaction.objects.bulk_create(interactions)

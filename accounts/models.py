@@ -165,6 +165,32 @@ class Account(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("accounts:detail", args=[self.pk])
 
+    def group_descendant_ids(self) -> set[int]:
+        """Ids of all subsidiaries, at any depth: one query per level."""
+        found: set[int] = set()
+        level = {self.pk}
+        while level:
+            level = set(Account.objects.filter(parent_id__in=level).values_list("pk", flat=True)) - found
+            found |= level
+        return found
+
+    def group_root(self) -> Account:
+        """The top of this account's group (itself when it has no parent); cycles stop the walk."""
+        root, seen = self, {self.pk}
+        while root.parent_id and root.parent_id not in seen:
+            seen.add(root.parent_id)
+            root = Account.objects.only("pk", "name", "parent_id", "last_year_revenue").get(pk=root.parent_id)
+        return root
+
+    def group_revenue(self) -> Decimal | None:
+        """Last year's revenue of the whole group this account belongs to."""
+        root = self.group_root()
+        ids = root.group_descendant_ids() | {root.pk}
+        if len(ids) == 1:
+            return None
+        total = Account.objects.filter(pk__in=ids).aggregate(total=models.Sum("last_year_revenue"))["total"]
+        return total
+
     @property
     def service_process(self) -> str:
         return str(SEGMENT_PROCESS.get(self.segment, ""))
@@ -281,3 +307,36 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    APPLIED = "applied", _("Applied")
+
+
+class ImportBatch(models.Model):
+    """One file going through the import wizard: kept until applied so each step can re-read it."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    kind = models.CharField(_("what the file holds"), max_length=20)
+    filename = models.CharField(_("file name"), max_length=255)
+    # In the database rather than on disk, so every web process of a deployment can read it.
+    data = models.BinaryField(_("file content"))
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    create_missing_accounts = models.BooleanField(_("create accounts for unknown customers"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:import_map", args=[self.pk])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Value
-from django.db.models.functions import NullIf
+from django.db.models import DecimalField, ExpressionWrapper, F, FloatField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, NullIf
 
 from accounts.models import Account, YearlyFinancial
 
@@ -22,10 +22,11 @@ def financials_refresh(*, account_ids: Iterable[int] | None = None, today: date 
     if account_ids is not None:
         accounts = accounts.filter(pk__in=list(account_ids))
     updated = accounts.update(last_year_revenue=revenue_of(last_year))
-    # Growth needs both years; NULLIF keeps a zero base from dividing.
+    # Growth needs both years; NULLIF keeps a zero base from dividing, the cast keeps
+    # SQLite from dividing whole amounts as integers.
     accounts.update(
         revenue_growth=ExpressionWrapper(
-            (F("last_year_revenue") / NullIf(revenue_of(last_year - 1), Value(0)) - 1) * 100,
+            (Cast(F("last_year_revenue"), FloatField()) / NullIf(revenue_of(last_year - 1), Value(0)) - 1) * 100,
             output_field=DecimalField(max_digits=8, decimal_places=1),
         )
     )

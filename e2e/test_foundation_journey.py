@@ -10,10 +10,10 @@ from kam.roles import Role
 from kam.tests.factories import UserFactory
 
 ROLE_MENUS = {
-    Role.ADMINISTRATOR: ["Worklist", "Administration"],
-    Role.KEY_ACCOUNT_MANAGER: ["Worklist"],
-    Role.EXECUTIVE_SPONSOR: ["Worklist"],
-    Role.CONTRIBUTOR: ["Worklist"],
+    Role.ADMINISTRATOR: ["Worklist", "Accounts", "Administration"],
+    Role.KEY_ACCOUNT_MANAGER: ["Worklist", "Accounts"],
+    Role.EXECUTIVE_SPONSOR: ["Worklist", "Accounts"],
+    Role.CONTRIBUTOR: ["Worklist", "Accounts"],
 }
 
 

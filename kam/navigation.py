@@ -29,6 +29,7 @@ ALL_ROLES = frozenset(Role)
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Worklist"), "home", ALL_ROLES),
+    NavItem(_("Accounts"), "accounts:list", ALL_ROLES),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 

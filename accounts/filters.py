@@ -1,0 +1,78 @@
+"""Filters and sorting of the account register, bound to the URL so views can be bookmarked."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from accounts.models import Account, Lifecycle, Segment, Tier
+from kam.models import User
+
+KEY_CHOICES = [("yes", _("Key accounts")), ("no", _("Other accounts"))]
+
+# Sort keys as they appear in the URL; "-" sorts descending. Empty values last.
+SORTS = {
+    "name": ("name",),
+    "revenue": (F("last_year_revenue").asc(nulls_last=True), "name"),
+    "-revenue": (F("last_year_revenue").desc(nulls_last=True), "name"),
+    "growth": (F("revenue_growth").asc(nulls_last=True), "name"),
+    "-growth": (F("revenue_growth").desc(nulls_last=True), "name"),
+    "score": (F("score").asc(nulls_last=True), "name"),
+    "-score": (F("score").desc(nulls_last=True), "name"),
+}
+SORT_CHOICES = [
+    ("name", _("Name")),
+    ("-revenue", _("Revenue, largest first")),
+    ("revenue", _("Revenue, smallest first")),
+    ("-growth", _("Growth, highest first")),
+    ("growth", _("Growth, lowest first")),
+    ("-score", _("Score, highest first")),
+    ("score", _("Score, lowest first")),
+]
+
+
+class AccountFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("Segment"))
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
+    key = django_filters.ChoiceFilter(choices=KEY_CHOICES, method="filter_key", label=_("Key status"))
+    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label=_("Key account manager"))
+    sector = django_filters.ChoiceFilter(choices=[], label=_("Sector"))
+    country = django_filters.ChoiceFilter(choices=[], label=_("Country"))
+    lifecycle = django_filters.ChoiceFilter(choices=Lifecycle.choices, label=_("Lifecycle"))
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="sort_by", label=_("Sort by"), empty_label=None, null_label=None
+    )
+
+    class Meta:
+        model = Account
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Offer only values that occur, so every option finds something.
+        self.filters["owner"].queryset = (
+            User.objects.filter(owned_accounts__isnull=False).distinct().order_by("first_name", "last_name")
+        )
+        sectors = Account.objects.exclude(sector="").order_by("sector").values_list("sector", flat=True).distinct()
+        self.filters["sector"].extra["choices"] = [(s, s) for s in sectors]
+        codes = set(Account.objects.exclude(country="").values_list("country", flat=True).distinct())
+        self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in codes]
+        for name, field in self.form.fields.items():
+            if name != "q":
+                field.widget.attrs["class"] = "form-select form-select-sm"
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "type": "search", "placeholder": _("Name or reference")}
+        )
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(name__icontains=value) | Q(reference__iexact=value))
+
+    def filter_key(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(is_key=value == "yes")
+
+    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))

@@ -1,0 +1,201 @@
+"""Forms of the account register; errors are shown beside the fields and input is kept."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Interaction, YearlyFinancial
+from kam.models import User
+from kam.roles import Role
+
+
+def _users_with_role(role: Role):
+    return User.objects.filter(is_active=True, groups__name=role).order_by("first_name", "last_name", "username")
+
+
+class AccountForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    parent_name = forms.CharField(
+        label=_("Parent account"),
+        required=False,
+        help_text=_("Name or reference of the group this account belongs to."),
+    )
+
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "reference",
+            "lifecycle",
+            "sector",
+            "country",
+            "city",
+            "website",
+            "employees",
+            "owner",
+            "service_manager",
+            "executive_sponsor",
+            "potential",
+            "business",
+            "goals",
+            "difficulties",
+            "competitors",
+            "notes",
+        ]
+        localized_fields = ["potential"]
+        widgets = {
+            field: forms.Textarea(attrs={"rows": 3})
+            for field in ("business", "goals", "difficulties", "competitors", "notes")
+        }
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["owner"].queryset = _users_with_role(Role.KEY_ACCOUNT_MANAGER)
+        self.fields["service_manager"].queryset = User.objects.filter(is_active=True).order_by("first_name", "username")
+        self.fields["executive_sponsor"].queryset = _users_with_role(Role.EXECUTIVE_SPONSOR)
+        if self.instance.parent_id:
+            self.fields["parent_name"].initial = self.instance.parent.reference or self.instance.parent.name
+        if not user.is_administrator:
+            # A key account manager keeps the accounts they create; only administrators reassign.
+            self.fields["owner"].disabled = True
+            if not self.instance.pk:
+                self.fields["owner"].initial = user
+
+    def clean_potential(self) -> Decimal | None:
+        potential = self.cleaned_data.get("potential")
+        if potential is not None and potential < 0:
+            raise forms.ValidationError(_("The potential cannot be negative."))
+        return potential
+
+    def clean_parent_name(self) -> Account | None:
+        value = self.cleaned_data.get("parent_name", "").strip()
+        if not value:
+            return None
+        matches = list(Account.objects.filter(Q(reference__iexact=value) | Q(name__iexact=value))[:2])
+        if not matches:
+            raise forms.ValidationError(_("No account is named or referenced “%(value)s”."), params={"value": value})
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("Several accounts match “%(value)s”: use the reference."), params={"value": value}
+            )
+        parent = matches[0]
+        if self.instance.pk and parent.pk in self.instance.group_descendant_ids() | {self.instance.pk}:
+            raise forms.ValidationError(_("An account cannot belong to itself or to one of its subsidiaries."))
+        return parent
+
+    def save(self, commit: bool = True) -> Account:
+        self.instance.parent = self.cleaned_data.get("parent_name")
+        if not self.instance.pk and self.instance.owner_id is None and self.user.is_key_account_manager:
+            self.instance.owner = self.user
+        return super().save(commit=commit)
+
+
+class YearlyFinancialForm(forms.ModelForm):
+    class Meta:
+        model = YearlyFinancial
+        fields = ["year", "revenue", "gross_margin"]
+        localized_fields = ["revenue", "gross_margin"]
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 1990 <= year <= date.today().year + 1:
+            raise forms.ValidationError(
+                _("Enter a year between 1990 and %(last)s."), params={"last": date.today().year + 1}
+            )
+        return year
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        revenue, margin = cleaned.get("revenue"), cleaned.get("gross_margin")
+        if revenue is not None and revenue < 0:
+            self.add_error("revenue", _("Revenue cannot be negative; record credit notes as lower revenue."))
+        if revenue is not None and margin is not None and margin > revenue:
+            self.add_error("gross_margin", _("The gross margin cannot exceed the revenue."))
+        return cleaned
+
+
+YearlyFinancialFormSet = forms.inlineformset_factory(
+    Account, YearlyFinancial, form=YearlyFinancialForm, extra=1, can_delete=True
+)
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ["kind", "occurred_on", "department", "contact", "summary"]
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = account.contacts.filter(is_active=True)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_occurred_on(self) -> date:
+        occurred_on = self.cleaned_data["occurred_on"]
+        if occurred_on > date.today():
+            raise forms.ValidationError(_("An interaction is logged once it has happened: the date is in the future."))
+        return occurred_on
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV (comma, semicolon or tab separated, any common encoding) or Excel .xlsx.")
+    )
+    kind = forms.ChoiceField(label=_("The file holds"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from accounts.importing import ImportKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ImportKind.choices
+        self.fields["kind"].initial = ImportKind.ACCOUNTS
+
+
+class ImportMappingForm(forms.Form):
+    """One select per column of the file: which field it fills, or ignore it."""
+
+    def __init__(self, *args, columns: list[str], kind: str, **kwargs) -> None:
+        from accounts.importing import FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        self.specs = FIELDS[kind]
+        choices = [("", _("— ignore this column —"))] + [(spec.name, spec.label) for spec in self.specs]
+        for index, column in enumerate(columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(label=column, choices=choices, required=False)
+        if kind == "transactions":
+            self.fields["create_missing_accounts"] = forms.BooleanField(
+                label=_("Create accounts for customers not yet in the register"), required=False
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        used: dict[str, str] = {}
+        for index, column in enumerate(self.columns):
+            target = cleaned.get(f"column_{index}")
+            if not target:
+                continue
+            if target in used:
+                self.add_error(
+                    f"column_{index}",
+                    _("“%(field)s” is already filled from column “%(other)s”.")
+                    % {"field": dict((s.name, s.label) for s in self.specs)[target], "other": used[target]},
+                )
+            used[target] = column
+        return cleaned
+
+    def mapping(self) -> dict[str, str]:
+        return {column: self.cleaned_data.get(f"column_{index}") or "" for index, column in enumerate(self.columns)}

@@ -1,0 +1,555 @@
+"""Import accounts: match each row to the register, check every cell, then write in bulk, with history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.importing.common import BATCH_SIZE, HISTORY_REASON, Register, chunked, importer_check, mapped_columns
+from accounts.importing.errors import ImportFileError
+from accounts.importing.fields import ACCOUNT_FIELDS, ImportKind
+from accounts.importing.parsing import (
+    FLOAT_ID,
+    normalise_ids,
+    normalise_name,
+    normalise_names,
+    parse_countries,
+    parse_lifecycles,
+    parse_numbers,
+)
+from accounts.importing.reading import LINE_COLUMN
+from accounts.importing.results import ImportPreview, ImportResult, RowErrors, count_text, line_list
+from accounts.models import Account, Contact, Lifecycle, YearlyFinancial
+from accounts.services import financials_refresh
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+SAMPLE_SIZE = 20
+# DecimalField(max_digits=14, decimal_places=2)
+MAX_AMOUNT = 10**12
+TEXT_LIMITS = {
+    "sector": 100, "city": 100, "contact_name": 200, "contact_title": 200, "contact_email": 254, "contact_phone": 50,
+}  # fmt: skip
+# A node of the group tree: ("pk", id) for an account of the register, ("new", row) for one the file creates.
+Node = tuple[str, int]
+
+
+@dataclass
+class PlannedRow:
+    """What one valid row of the file does to the register."""
+
+    index: int
+    line: int
+    node: Node
+    values: dict[str, object]
+    parent: Node | None
+    account: Account | None = None
+    changed: list[str] = field(default_factory=list)
+    contact: dict[str, str] | None = None
+    financial: tuple[int, Decimal] | None = None
+    financial_action: str | None = None
+
+    @property
+    def action(self) -> str:
+        if self.account is None:
+            return CREATE
+        if self.changed or self.contact or self.financial_action:
+            return UPDATE
+        return UNCHANGED
+
+
+@dataclass
+class AccountImportPlan:
+    user: object
+    preview: ImportPreview
+    rows: list[PlannedRow]
+
+    def apply(self) -> ImportResult:
+        """Write the plan: new accounts (parents first), changed accounts, contacts, yearly revenue."""
+        created_pk: dict[int, int] = {}
+
+        def pk_of(node: Node) -> int:
+            return node[1] if node[0] == "pk" else created_pk[node[1]]
+
+        pending = [row for row in self.rows if row.action == CREATE]
+        while pending:
+            ready = [
+                row for row in pending if row.parent is None or row.parent[0] == "pk" or row.parent[1] in created_pk
+            ]
+            if not ready:  # the plan rejected parent loops; reaching this is a bug, not bad data
+                raise RuntimeError("parent loop among new accounts")
+            objects = [Account(**row.values, parent_id=pk_of(row.parent) if row.parent else None) for row in ready]
+            saved = bulk_create_with_history(
+                objects, Account, batch_size=BATCH_SIZE, default_user=self.user, default_change_reason=HISTORY_REASON
+            )
+            for row, account in zip(ready, saved, strict=True):
+                created_pk[row.index] = account.pk
+            pending = [row for row in pending if row.index not in created_pk]
+
+        now = timezone.now()
+        changed_accounts, changed_fields = [], {"updated_at"}
+        for row in self.rows:
+            if not row.changed:
+                continue
+            for attname in row.changed:
+                value = pk_of(row.parent) if attname == "parent_id" else row.values[attname]
+                setattr(row.account, attname, value)
+                changed_fields.add(attname.removesuffix("_id"))
+            row.account.updated_at = now
+            changed_accounts.append(row.account)
+        if changed_accounts:
+            bulk_update_with_history(
+                changed_accounts,
+                Account,
+                sorted(changed_fields),
+                batch_size=BATCH_SIZE,
+                default_user=self.user,
+                default_change_reason=HISTORY_REASON,
+            )
+
+        contacts = [Contact(account_id=pk_of(row.node), **row.contact) for row in self.rows if row.contact]
+        if contacts:
+            bulk_create_with_history(
+                contacts, Contact, batch_size=BATCH_SIZE, default_user=self.user, default_change_reason=HISTORY_REASON
+            )
+        self._write_financials(pk_of)
+
+        actions = [row.action for row in self.rows]
+        return ImportResult(
+            created=actions.count(CREATE),
+            updated=actions.count(UPDATE),
+            unchanged=actions.count(UNCHANGED),
+            warnings=self.preview.warnings,
+        )
+
+    def _write_financials(self, pk_of) -> None:
+        rows = [row for row in self.rows if row.financial_action]
+        if not rows:
+            return
+        keys = {(pk_of(row.node), row.financial[0]): row.financial[1] for row in rows}
+        existing = {}
+        for batch in chunked({account for account, _year in keys}):
+            for financial in YearlyFinancial.objects.filter(account_id__in=batch):
+                existing[(financial.account_id, financial.year)] = financial
+        new, changed = [], []
+        for (account, year), revenue in keys.items():
+            financial = existing.get((account, year))
+            if financial is None:
+                new.append(YearlyFinancial(account_id=account, year=year, revenue=revenue))
+            else:
+                financial.revenue = revenue
+                changed.append(financial)
+        options = {"batch_size": BATCH_SIZE, "default_user": self.user, "default_change_reason": HISTORY_REASON}
+        if new:
+            bulk_create_with_history(new, YearlyFinancial, **options)
+        if changed:
+            bulk_update_with_history(changed, YearlyFinancial, ["revenue"], **options)
+        financials_refresh(account_ids={account for account, _year in keys})
+
+
+def accounts_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> AccountImportPlan:
+    """Check every row of an accounts file against the register; nothing is written."""
+    importer_check(user=user)
+    data = mapped_columns(frame=frame, mapping=mapping, kind=ImportKind.ACCOUNTS)
+    labels = {spec.name: str(spec.label) for spec in ACCOUNT_FIELDS}
+    if "revenue" in data and "year" not in data:
+        raise ImportFileError(
+            _("A revenue column needs a year column: map a column to “%(field)s”.") % {"field": labels["year"]}
+        )
+    errors = RowErrors()
+    parsed = _parse_cells(data, errors)
+    register = Register.load()
+    _flag_duplicates(data, parsed, errors)
+    matched, by_reference = _match(data, parsed, register, errors)
+    parents = _resolve_parents(data, parsed, matched, register, errors)
+    rows = _plan_rows(data, parsed, matched, by_reference, parents, user, errors)
+
+    preview = ImportPreview(kind=ImportKind.ACCOUNTS, errors=errors.as_list())
+    actions = [row.action for row in rows]
+    preview.to_create, preview.to_update, preview.unchanged = (actions.count(a) for a in (CREATE, UPDATE, UNCHANGED))
+    preview.warnings = _warnings(data)
+    preview.sample = [_sample(row, data, parsed, labels) for row in rows[:SAMPLE_SIZE]]
+    return AccountImportPlan(user=user, preview=preview, rows=rows)
+
+
+def _text(data: pd.DataFrame, name: str) -> pd.Series:
+    return data[name] if name in data else pd.Series("", index=data.index, dtype=str)
+
+
+def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
+    """Typed values for every cell, and a reason on the row for each one that is wrong."""
+    lines = data[LINE_COLUMN]
+
+    def flag(mask: pd.Series, message: str, column: str | None = None, **params: object) -> None:
+        """Add message to each row of mask; %(value)s is the cell of `column`, other %(names)s come from params."""
+        if column is None:
+            errors.add_where(mask, lines, message % params if params else message)
+        else:
+            errors.add_where(mask, lines, lambda i: message % {"value": data.at[i, column], **params})
+
+    parsed = pd.DataFrame(index=data.index)
+    name = _text(data, "name")
+    flag(name == "", _("The name is missing."))
+    flag(name.str.len() > 200, _("The name is longer than 200 characters."))
+    parsed["name"] = name
+    parsed["key"] = normalise_names(name)
+    parsed["reference"] = normalise_ids(_text(data, "reference"))
+    flag(parsed["reference"].str.len() > 50, _("The reference is longer than 50 characters."))
+
+    parsed["lifecycle"], invalid = parse_lifecycles(_text(data, "lifecycle"))
+    flag(invalid, _("“%(value)s” is not a lifecycle: use prospect, customer or former customer."), "lifecycle")
+    parsed["country"], invalid = parse_countries(_text(data, "country"))
+    flag(
+        invalid,
+        _("“%(value)s” is not a country: use its ISO code (FR, DE) or its English or French name."),
+        "country",
+    )
+    for name_, limit in TEXT_LIMITS.items():
+        parsed[name_] = _text(data, name_)
+        flag(
+            parsed[name_].str.len() > limit,
+            _("“%(field)s” is longer than %(limit)s characters."),
+            field=_label(name_),
+            limit=limit,
+        )
+    parsed["website"], invalid = _parse_websites(_text(data, "website"))
+    flag(invalid, _("“%(value)s” is not a web address."), "website")
+    parsed["contact_email"] = _text(data, "contact_email")
+    flag(_invalid_emails(parsed["contact_email"]), _("“%(value)s” is not an e-mail address."), "contact_email")
+
+    employees, invalid = parse_numbers(_text(data, "employees"))
+    flag(invalid, _("The number of employees “%(value)s” is not a number."), "employees")
+    flag(
+        employees.notna() & ((employees < 0) | (employees % 1 != 0) | (employees > 2**31 - 1)),
+        _("The number of employees must be a whole number, 0 or more."),
+    )
+    parsed["employees"] = employees
+    for amount in ("potential", "revenue"):
+        values, invalid = parse_numbers(_text(data, amount))
+        flag(invalid, _("%(field)s “%(value)s” is not an amount."), amount, field=_label(amount))
+        flag(values < 0, _("%(field)s cannot be negative."), field=_label(amount))
+        flag(values >= MAX_AMOUNT, _("%(field)s is too large."), field=_label(amount))
+        parsed[amount] = values
+    years, invalid = parse_numbers(_text(data, "year"))
+    flag(invalid | (years.notna() & ~years.between(1900, 2100)) | (years % 1 > 0),
+         _("“%(value)s” is not a year."), "year")  # fmt: skip
+    parsed["year"] = years
+    flag(parsed["revenue"].notna() & years.isna() & ~invalid, _("The revenue has no year."))
+
+    parsed["owner_id"] = _owner_ids(_text(data, "owner"))
+    flag(
+        (_text(data, "owner") != "") & parsed["owner_id"].isna(),
+        _("No active user has the username “%(value)s”."),
+        "owner",
+    )
+    parsed["parent"] = _text(data, "parent")
+    return parsed
+
+
+def _label(name: str) -> str:
+    return next(str(spec.label) for spec in ACCOUNT_FIELDS if spec.name == name)
+
+
+def _parse_websites(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Addresses with a scheme ("acme.fr" becomes "https://acme.fr"), and which ones are not web addresses."""
+    with_scheme = values.where(
+        (values == "") | values.str.contains(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", regex=True), "https://" + values
+    )
+    validate = URLValidator()
+
+    def invalid(url: str) -> bool:
+        if not url:
+            return False
+        try:
+            validate(url)
+        except ValidationError:
+            return True
+        return len(url) > 200
+
+    bad = {url: invalid(url) for url in with_scheme.unique()}
+    return with_scheme, with_scheme.map(bad).astype(bool)
+
+
+def _invalid_emails(values: pd.Series) -> pd.Series:
+    def invalid(email: str) -> bool:
+        if not email:
+            return False
+        try:
+            validate_email(email)
+        except ValidationError:
+            return True
+        return False
+
+    bad = {email: invalid(email) for email in values.unique()}
+    return values.map(bad).astype(bool)
+
+
+def _owner_ids(values: pd.Series) -> pd.Series:
+    """The active user each cell names, by username or e-mail, case-insensitively."""
+    wanted = {value.casefold() for value in values.unique() if value}
+    if not wanted:
+        return pd.Series(float("nan"), index=values.index)
+    by_name: dict[str, int] = {}
+    by_email: dict[str, list[int]] = {}
+    for pk, username, email in get_user_model().objects.filter(is_active=True).values_list("pk", "username", "email"):
+        by_name[username.casefold()] = pk
+        if email:
+            by_email.setdefault(email.casefold(), []).append(pk)
+    found = {key: by_name.get(key) or (by_email[key][0] if len(by_email.get(key, [])) == 1 else None) for key in wanted}
+    return values.str.casefold().map(found).astype(float)
+
+
+def _flag_duplicates(data: pd.DataFrame, parsed: pd.DataFrame, errors: RowErrors) -> None:
+    """Two rows for one account would fight over its values: every line of a duplicate is reported."""
+    lines = data[LINE_COLUMN]
+    checks = (
+        ("reference", parsed["reference"], _("The reference “%(value)s” is on several lines: %(lines)s.")),
+        ("key", parsed["key"], _("The name “%(value)s” is on several lines: %(lines)s.")),
+    )
+    for column, keys, message in checks:
+        repeated = (keys != "") & keys.duplicated(keep=False)
+        for _key, group in lines[repeated].groupby(keys[repeated]):
+            shown = parsed.at[group.index[0], "reference" if column == "reference" else "name"]
+            for line in group:
+                errors.add(line, message % {"value": shown, "lines": line_list(group)})
+
+
+def _match(
+    data: pd.DataFrame, parsed: pd.DataFrame, register: Register, errors: RowErrors
+) -> tuple[dict[int, int], set[int]]:
+    """{row: account} on reference, else on normalised name; and which rows matched on reference."""
+    matched: dict[int, int] = {}
+    by_reference: set[int] = set()
+    for index, reference, key in zip(parsed.index, parsed["reference"], parsed["key"], strict=True):
+        if reference and reference in register.by_reference:
+            matched[index] = register.by_reference[reference]
+            by_reference.add(index)
+            continue
+        if not key:
+            continue
+        candidates = register.by_key.get(key, [])
+        if reference:  # an account with another reference is another company of the same name
+            candidates = [pk for pk in candidates if not register.references[pk]]
+        if len(candidates) == 1:
+            matched[index] = candidates[0]
+        elif candidates:
+            errors.add(
+                data.at[index, LINE_COLUMN],
+                _("Several accounts of the register are named “%(name)s”: add a reference column to say which one.")
+                % {"name": parsed.at[index, "name"]},
+            )
+    rows_of: dict[int, list[int]] = {}
+    for index, pk in matched.items():
+        rows_of.setdefault(pk, []).append(index)
+    for pk, indexes in rows_of.items():
+        if len(indexes) > 1:
+            lines = [int(data.at[i, LINE_COLUMN]) for i in indexes]
+            for line in lines:
+                errors.add(
+                    line,
+                    _("Lines %(lines)s are all the account “%(name)s” of the register.")
+                    % {"lines": line_list(lines), "name": register.names[pk]},
+                )
+    return matched, by_reference
+
+
+def _resolve_parents(
+    data: pd.DataFrame, parsed: pd.DataFrame, matched: dict[int, int], register: Register, errors: RowErrors
+) -> dict[int, Node]:
+    """{row: parent node}; a parent is another row's or account's reference or name. Loops are errors."""
+
+    def node(index: int) -> Node:
+        return ("pk", matched[index]) if index in matched else ("new", index)
+
+    references, keys = parsed["reference"], parsed["key"]
+    file_by_reference = {
+        ref: i for i, ref in references[(references != "") & ~references.duplicated(keep=False)].items()
+    }
+    file_by_key = {key: i for i, key in keys[(keys != "") & ~keys.duplicated(keep=False)].items()}
+    parents: dict[int, Node] = {}
+    for index, text in parsed["parent"][parsed["parent"] != ""].items():
+        line = data.at[index, LINE_COLUMN]
+        reference = FLOAT_ID.sub(r"\1", text)
+        key = normalise_name(text)
+        if reference in file_by_reference:
+            parents[index] = node(file_by_reference[reference])
+        elif reference in register.by_reference:
+            parents[index] = ("pk", register.by_reference[reference])
+        elif key in file_by_key:
+            parents[index] = node(file_by_key[key])
+        elif len(register.by_key.get(key, [])) == 1:
+            parents[index] = ("pk", register.by_key[key][0])
+        elif register.by_key.get(key):
+            errors.add(
+                line,
+                _("Several accounts are named “%(name)s”: give the parent account's reference instead.")
+                % {"name": text},
+            )
+        else:
+            errors.add(
+                line, _("The parent account “%(name)s” is neither in the file nor in the register.") % {"name": text}
+            )
+
+    parent_of: dict[Node, Node] = {("pk", child): ("pk", parent) for child, parent in register.parents.items()}
+    for index, parent in parents.items():
+        parent_of[node(index)] = parent
+    for index, parent in parents.items():
+        start, current, seen = node(index), parent, set()
+        while current is not None and current not in seen:
+            if current == start:
+                message = (
+                    _("An account cannot be its own parent.")
+                    if parent == start
+                    else _("The parent “%(name)s” belongs to this account's own group: the group would loop.")
+                    % {"name": parsed.at[index, "parent"]}
+                )
+                errors.add(data.at[index, LINE_COLUMN], message)
+                break
+            seen.add(current)
+            current = parent_of.get(current)
+    return parents
+
+
+def _plan_rows(
+    data: pd.DataFrame,
+    parsed: pd.DataFrame,
+    matched: dict[int, int],
+    by_reference: set[int],
+    parents: dict[int, Node],
+    user,
+    errors: RowErrors,
+) -> list[PlannedRow]:
+    """What each valid row changes, compared with the register; rows the user may not change are errors."""
+    accounts = Account.objects.in_bulk(sorted(set(matched.values())))
+    editable: set[int] = set()
+    contacts: set[tuple[int, str]] = set()
+    financials: dict[tuple[int, int], Decimal] = {}
+    for batch in chunked(accounts):
+        editable.update(Account.objects.editable_by(user).filter(pk__in=batch).values_list("pk", flat=True))
+        for account_id, name in Contact.objects.filter(account_id__in=batch).values_list("account_id", "name"):
+            contacts.add((account_id, normalise_name(name)))
+        for account_id, year, revenue in YearlyFinancial.objects.filter(account_id__in=batch).values_list(
+            "account_id", "year", "revenue"
+        ):
+            financials[(account_id, year)] = revenue
+    default_owner = user.pk if user.is_key_account_manager else None
+
+    rows: list[PlannedRow] = []
+    for index, record in enumerate(parsed.itertuples(index=False)):
+        line = int(data.at[index, LINE_COLUMN])
+        if errors.has(line):
+            continue
+        account = accounts.get(matched.get(index))
+        values = _row_values(record, new=account is None, rename=index in by_reference)
+        if account is None and "owner_id" not in values:
+            values["owner_id"] = default_owner
+        row = PlannedRow(
+            index=index,
+            line=line,
+            node=("pk", account.pk) if account else ("new", index),
+            values=values,
+            parent=parents.get(index),
+            account=account,
+        )
+        if account is not None:
+            row.changed = [attname for attname, value in values.items() if _current(account, attname) != value]
+            if row.parent and (row.parent[0] == "new" or row.parent[1] != account.parent_id):
+                row.changed.append("parent_id")
+        if record.contact_name and (
+            account is None or (account.pk, normalise_name(record.contact_name)) not in contacts
+        ):
+            row.contact = {
+                "name": record.contact_name,
+                "job_title": record.contact_title,
+                "email": record.contact_email,
+                "phone": record.contact_phone,
+            }
+        if pd.notna(record.revenue) and pd.notna(record.year):
+            row.financial = (int(record.year), _decimal(record.revenue))
+            current = financials.get((account.pk, row.financial[0])) if account else None
+            if current is None:
+                row.financial_action = CREATE
+            elif current != row.financial[1]:
+                row.financial_action = UPDATE
+        if row.action == UPDATE and account.pk not in editable:
+            errors.add(
+                line,
+                _("You may not change the account “%(name)s”: it is run by another key account manager.")
+                % {"name": account.name},
+            )
+            continue
+        rows.append(row)
+    return rows
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(f"{value:.2f}")
+
+
+def _row_values(record, *, new: bool, rename: bool) -> dict[str, object]:
+    """Model values from the row's filled cells: an empty cell leaves the account's value as it is."""
+    values: dict[str, object] = {}
+    if new or rename:
+        values["name"] = record.name
+    if record.reference:
+        values["reference"] = record.reference
+    for name in ("lifecycle", "sector", "country", "city", "website"):
+        if getattr(record, name):
+            values[name] = getattr(record, name)
+    if new and "lifecycle" not in values:
+        values["lifecycle"] = Lifecycle.CUSTOMER
+    if pd.notna(record.employees):
+        values["employees"] = int(record.employees)
+    if pd.notna(record.owner_id):
+        values["owner_id"] = int(record.owner_id)
+    if pd.notna(record.potential):
+        values["potential"] = _decimal(record.potential)
+    return values
+
+
+def _current(account: Account, attname: str) -> object:
+    if attname == "country":
+        return account.country.code if account.country else ""
+    return getattr(account, attname)
+
+
+def _warnings(data: pd.DataFrame) -> list[str]:
+    details = [name for name in ("contact_title", "contact_email", "contact_phone") if name in data]
+    if not details:
+        return []
+    orphans = int(((data[details] != "").any(axis=1) & (_text(data, "contact_name") == "")).sum())
+    if not orphans:
+        return []
+    return [
+        ngettext(
+            "%(count)s line has contact details but no contact name: those details were not imported.",
+            "%(count)s lines have contact details but no contact name: those details were not imported.",
+            orphans,
+        )
+        % {"count": count_text(orphans)}
+    ]
+
+
+def _sample(row: PlannedRow, data: pd.DataFrame, parsed: pd.DataFrame, labels: dict[str, str]) -> dict:
+    actions = {CREATE: _("create"), UPDATE: _("update"), UNCHANGED: _("unchanged")}
+    shown: dict[str, object] = {_("Line"): row.line, _("Action"): actions[row.action]}
+    for name in labels:
+        if name not in data:
+            continue
+        value = parsed.at[row.index, name] if name in parsed and name != "owner" else data.at[row.index, name]
+        if name in ("potential", "revenue") and pd.notna(value):
+            value = _decimal(value)
+        elif name in ("employees", "year") and pd.notna(value):
+            value = int(value)
+        elif name == "lifecycle" and value:
+            value = Lifecycle(value).label
+        shown[labels[name]] = "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
+    return shown

@@ -1,0 +1,216 @@
+"""What an import can fill: the fields of each kind of file, and the column names that usually hold them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    ACCOUNTS = "accounts", _("Accounts")
+    TRANSACTIONS = "transactions", _("Transaction lines")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str | Promise
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+
+
+# Synonyms are compared after normalise_header(), so "Code client", "code_client" and "CODE-CLIENT" are one.
+ACCOUNT_FIELDS = [
+    FieldSpec(
+        "reference",
+        _("Reference"),
+        synonyms=(
+            "reference", "référence", "ref", "réf", "customer id", "customerid", "customer code", "customer number",
+            "customer no", "client id", "id client", "code client", "numéro client", "n° client", "no client",
+            "account id", "account number", "account code", "numéro de compte", "code", "id", "external id",
+            "erp id", "crm id", "identifiant",
+        ),
+    ),
+    FieldSpec(
+        "name",
+        _("Name"),
+        required=True,
+        synonyms=(
+            "name", "nom", "company", "company name", "companyname", "société", "societe", "raison sociale",
+            "account", "account name", "compte", "nom du compte", "nom de compte", "customer name", "customer",
+            "client", "nom client", "nom du client", "organisation", "organization", "entreprise", "dénomination",
+        ),
+    ),
+    FieldSpec(
+        "parent",
+        _("Parent account"),
+        synonyms=(
+            "parent", "parent account", "parent company", "parent reference", "compte parent", "group", "groupe",
+            "holding", "maison mère", "société mère", "tête de groupe",
+        ),
+    ),
+    FieldSpec(
+        "lifecycle",
+        _("Lifecycle"),
+        synonyms=("lifecycle", "lifecycle stage", "status", "statut", "stage", "cycle de vie", "type de client"),
+    ),
+    FieldSpec(
+        "sector",
+        _("Sector"),
+        synonyms=("sector", "secteur", "secteur d'activité", "industry", "industrie", "activité", "business sector"),
+    ),
+    FieldSpec("country", _("Country"), synonyms=("country", "pays", "country code", "code pays")),
+    FieldSpec("city", _("City"), synonyms=("city", "ville", "town", "localité", "commune")),
+    FieldSpec(
+        "website",
+        _("Website"),
+        synonyms=("website", "web site", "site web", "site internet", "site", "url", "web", "homepage"),
+    ),
+    FieldSpec(
+        "employees",
+        _("Employees"),
+        synonyms=(
+            "employees", "number of employees", "headcount", "staff", "effectif", "effectifs", "salariés",
+            "nombre de salariés", "employés", "nombre d'employés",
+        ),
+    ),
+    FieldSpec(
+        "owner",
+        _("Key account manager (username)"),
+        synonyms=(
+            "owner", "kam", "key account manager", "account manager", "account owner", "responsable",
+            "responsable du compte", "commercial", "propriétaire", "gestionnaire", "username",
+        ),
+    ),
+    FieldSpec(
+        "potential",
+        _("Estimated potential"),
+        synonyms=("potential", "estimated potential", "potentiel", "potentiel estimé", "wallet", "category spend"),
+    ),
+    FieldSpec(
+        "revenue",
+        _("Revenue"),
+        synonyms=(
+            "revenue", "annual revenue", "turnover", "sales", "chiffre d'affaires", "ca", "ca annuel", "ventes",
+        ),
+    ),
+    FieldSpec("year", _("Year of the revenue"), synonyms=("year", "année", "annee", "exercice", "fiscal year")),
+    FieldSpec(
+        "contact_name",
+        _("Contact name"),
+        synonyms=(
+            "contact", "contact name", "contactname", "nom du contact", "nom contact", "interlocuteur",
+            "contact person",
+        ),
+    ),
+    FieldSpec(
+        "contact_title",
+        _("Contact job title"),
+        synonyms=("contact title", "contacttitle", "job title", "title", "fonction", "poste", "titre"),
+    ),
+    FieldSpec(
+        "contact_email",
+        _("Contact e-mail"),
+        synonyms=("email", "e-mail", "mail", "courriel", "contact email", "adresse email", "adresse e-mail"),
+    ),
+    FieldSpec(
+        "contact_phone",
+        _("Contact phone"),
+        synonyms=("phone", "telephone", "téléphone", "tel", "tél", "contact phone", "mobile", "portable"),
+    ),
+]  # fmt: skip
+
+TRANSACTION_FIELDS = [
+    FieldSpec(
+        "customer",
+        _("Customer (reference or name)"),
+        required=True,
+        synonyms=(
+            "customer", "customer id", "customerid", "customer code", "customer number", "customer no", "client",
+            "client id", "id client", "code client", "numéro client", "n° client", "no client", "reference",
+            "référence", "ref", "account", "account id", "compte", "code",
+        ),
+    ),
+    FieldSpec(
+        "customer_name",
+        _("Customer name"),
+        synonyms=(
+            "customer name", "company", "company name", "companyname", "société", "societe", "raison sociale",
+            "nom", "name", "nom client", "nom du client", "account name",
+        ),
+    ),
+    FieldSpec(
+        "date",
+        _("Date"),
+        required=True,
+        synonyms=(
+            "date", "invoice date", "invoicedate", "order date", "orderdate", "transaction date", "date facture",
+            "date de facture", "date de facturation", "date commande", "date de commande", "date de la commande",
+        ),
+    ),
+    FieldSpec(
+        "amount",
+        _("Amount"),
+        synonyms=(
+            "amount", "montant", "total", "montant ht", "total ht", "net amount", "line total", "line amount",
+            "amount excl tax", "revenue", "sales", "ca", "chiffre d'affaires", "value", "valeur",
+        ),
+    ),
+    FieldSpec("quantity", _("Quantity"), synonyms=("quantity", "qty", "quantité", "qté", "qte", "nombre")),
+    FieldSpec(
+        "unit_price",
+        _("Unit price"),
+        synonyms=("unit price", "unitprice", "price", "prix", "prix unitaire", "pu", "prix unitaire ht", "pu ht"),
+    ),
+    FieldSpec("discount", _("Discount (0 to 1)"), synonyms=("discount", "remise", "rabais", "escompte")),
+    FieldSpec(
+        "invoice",
+        _("Invoice or order number"),
+        synonyms=(
+            "invoice", "invoice no", "invoiceno", "invoice number", "invoice id", "facture", "n° facture",
+            "numéro de facture", "numéro facture", "order", "order id", "orderid", "order number", "commande",
+            "n° commande", "numéro de commande", "document",
+        ),
+    ),
+    FieldSpec("country", _("Country"), synonyms=("country", "pays", "country code", "code pays")),
+]  # fmt: skip
+
+FIELDS: dict[ImportKind, list[FieldSpec]] = {
+    ImportKind.ACCOUNTS: ACCOUNT_FIELDS,
+    ImportKind.TRANSACTIONS: TRANSACTION_FIELDS,
+}
+
+
+def normalise_header(text: str) -> str:
+    """Lower case, no accents, letters and digits only: "Code_Client " and "code client" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"[^0-9a-z]+", "", plain)
+
+
+def _synonym_index(kind: ImportKind) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for spec in FIELDS[kind]:
+        for synonym in (spec.name, *spec.synonyms):
+            index.setdefault(normalise_header(synonym), spec.name)
+    return index
+
+
+def guess_mapping(*, columns: list[str], kind: ImportKind) -> dict[str, str]:
+    """{column: field name or ""}: a column is mapped when its header is a known synonym; each field once."""
+    index = _synonym_index(ImportKind(kind))
+    used: set[str] = set()
+    mapping: dict[str, str] = {}
+    for column in columns:
+        field = index.get(normalise_header(column), "")
+        if field in used:
+            field = ""
+        if field:
+            used.add(field)
+        mapping[column] = field
+    return mapping

@@ -1,0 +1,57 @@
+"""The import's entry points: preview every problem of a mapped file, or apply it all or nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.importing.accounts import AccountImportPlan, accounts_plan
+from accounts.importing.errors import ImportFileError, ImportRejected
+from accounts.importing.fields import ImportKind
+from accounts.importing.results import ImportPreview, ImportResult
+from accounts.importing.transactions import TransactionImportPlan, transactions_plan
+
+
+def _plan(
+    *, frame: pd.DataFrame, mapping: dict[str, str], kind: ImportKind | str, user, create_missing_accounts: bool
+) -> AccountImportPlan | TransactionImportPlan:
+    try:
+        kind = ImportKind(kind)
+    except ValueError as error:
+        raise ImportFileError(_("Unknown kind of import: %(kind)s.") % {"kind": kind}) from error
+    if kind == ImportKind.ACCOUNTS:
+        return accounts_plan(frame=frame, mapping=mapping, user=user)
+    return transactions_plan(frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts)
+
+
+def preview_import(
+    *,
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    kind: ImportKind | str,
+    user,
+    create_missing_accounts: bool = False,
+) -> ImportPreview:
+    """What applying the file would do, and every row error; writes nothing."""
+    return _plan(
+        frame=frame, mapping=mapping, kind=kind, user=user, create_missing_accounts=create_missing_accounts
+    ).preview
+
+
+def apply_import(
+    *,
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    kind: ImportKind | str,
+    user,
+    create_missing_accounts: bool = False,
+) -> ImportResult:
+    """Check the file again and write it in one transaction; raises ImportRejected, writing nothing, on any error."""
+    with transaction.atomic():
+        plan = _plan(
+            frame=frame, mapping=mapping, kind=kind, user=user, create_missing_accounts=create_missing_accounts
+        )
+        if not plan.preview.ok:
+            raise ImportRejected(plan.preview)
+        return plan.apply()

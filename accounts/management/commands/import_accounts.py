@@ -1,0 +1,118 @@
+"""Import a CSV or Excel file of accounts or transaction lines from the command line, like the wizard does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.importing import (
+    LINE_COLUMN,
+    ImportFileError,
+    ImportKind,
+    ImportRejected,
+    apply_import,
+    guess_mapping,
+    preview_import,
+    read_table,
+)
+from accounts.importing.results import ImportPreview
+
+
+class Command(BaseCommand):
+    help = "Import accounts or transaction lines from a CSV or .xlsx file: all rows or none."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--kind", choices=ImportKind.values, default=ImportKind.ACCOUNTS, help="What the file holds."
+        )
+        parser.add_argument(
+            "--mapping",
+            help='JSON object {"column": "field"} (or a path to a JSON file) applied over the guessed mapping; '
+            '"" ignores a column.',
+        )
+        parser.add_argument(
+            "--create-missing", action="store_true", help="Create accounts for customers not in the register."
+        )
+        parser.add_argument("--user", help="Username the import runs as (default: the first superuser).")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
+
+    def handle(self, *args, **options) -> None:
+        user = self._user(options["user"])
+        path: Path = options["file"]
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
+        kind = ImportKind(options["kind"])
+        try:
+            frame = read_table(data=data, filename=path.name, max_bytes=max(len(data), 1))
+            columns = [column for column in frame.columns if column != LINE_COLUMN]
+            mapping = {**guess_mapping(columns=columns, kind=kind), **self._mapping(options["mapping"])}
+            self.stdout.write("Mapping: " + ", ".join(f"{c} -> {f}" for c, f in mapping.items() if f))
+            arguments = {
+                "frame": frame,
+                "mapping": mapping,
+                "kind": kind,
+                "user": user,
+                "create_missing_accounts": options["create_missing"],
+            }
+            if options["dry_run"]:
+                preview = preview_import(**arguments)
+                self._report(preview)
+                if not preview.ok:
+                    raise CommandError(f"{len(preview.errors)} rows have errors.")
+                self.stdout.write(self.style.SUCCESS("Dry run: nothing was written."))
+                return
+            result = apply_import(**arguments)
+        except ImportFileError as error:
+            raise CommandError(error.message) from error
+        except ImportRejected as rejected:
+            self._report(rejected.preview)
+            raise CommandError(f"{len(rejected.preview.errors)} rows have errors: nothing was imported.") from None
+        for warning in result.warnings:
+            self.stdout.write(self.style.WARNING(str(warning)))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {result.created}, updated {result.updated}, unchanged {result.unchanged}.")
+        )
+
+    def _user(self, username: str | None):
+        users = get_user_model().objects.filter(is_active=True)
+        if username:
+            user = users.filter(username=username).first()
+            if user is None:
+                raise CommandError(f"No active user named {username!r}.")
+            return user
+        user = users.filter(is_superuser=True).order_by("pk").first()
+        if user is None:
+            raise CommandError("There is no superuser: pass --user USERNAME.")
+        return user
+
+    def _mapping(self, text: str | None) -> dict[str, str]:
+        if not text:
+            return {}
+        if not text.lstrip().startswith("{") and Path(text).is_file():
+            text = Path(text).read_text(encoding="utf-8")
+        try:
+            mapping = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"--mapping is not valid JSON: {error}") from error
+        if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str | None) for k, v in mapping.items()
+        ):
+            raise CommandError(
+                '--mapping must be a JSON object of column names to field names, like {"Code": "reference"}.'
+            )
+        return {column: field or "" for column, field in mapping.items()}
+
+    def _report(self, preview: ImportPreview) -> None:
+        self.stdout.write(
+            f"Preview: {preview.to_create} to create, {preview.to_update} to update, {preview.unchanged} unchanged."
+        )
+        for warning in preview.warnings:
+            self.stdout.write(self.style.WARNING(str(warning)))
+        for error in preview.errors:
+            self.stderr.write(f"line {error.line}: {' '.join(error.reasons)}")

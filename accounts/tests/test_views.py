@@ -1,0 +1,335 @@
+"""The register's pages, as each role: who sees, who changes, what they get."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.models import Account, Interaction
+from accounts.services import financials_refresh
+from accounts.tests.factories import AccountFactory, InteractionFactory, YearlyFinancialFactory
+
+pytestmark = pytest.mark.django_db
+
+LAST_YEAR = date.today().year - 1
+
+
+@pytest.fixture
+def owned_account(manager):
+    account = AccountFactory(name="Acme Industries", owner=manager, potential=Decimal("500000"))
+    YearlyFinancialFactory(account=account, year=LAST_YEAR - 1, revenue=Decimal("80000"))
+    YearlyFinancialFactory(account=account, year=LAST_YEAR, revenue=Decimal("100000"))
+    financials_refresh()
+    account.refresh_from_db()
+    return account
+
+
+# --- the register ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["admin_user", "manager", "sponsor", "contributor"])
+def test_every_role_reads_the_register(client, request, role, owned_account):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get("/accounts/")
+    assert response.status_code == 200
+    assert "Acme Industries" in response.content.decode()
+
+
+def test_user_without_role_sees_no_account(client, outsider, owned_account):
+    client.force_login(outsider)
+    body = client.get("/accounts/").content.decode()
+    assert "Acme Industries" not in body
+    assert "0 accounts" in body
+
+
+def test_search_and_filters_narrow_the_register_and_stay_in_the_url(client, contributor):
+    AccountFactory(name="Boulangerie Martin", country="FR", is_key=True)
+    AccountFactory(name="Bakery Smith", country="GB")
+    client.force_login(contributor)
+    body = client.get("/accounts/", {"q": "martin"}).content.decode()
+    assert "Boulangerie Martin" in body and "Bakery Smith" not in body
+    body = client.get("/accounts/", {"country": "GB"}).content.decode()
+    assert "Bakery Smith" in body and "Boulangerie Martin" not in body
+    body = client.get("/accounts/", {"key": "yes"}).content.decode()
+    assert "Boulangerie Martin" in body and "Bakery Smith" not in body
+
+
+def test_htmx_request_gets_only_the_results_fragment(client, contributor, owned_account):
+    client.force_login(contributor)
+    response = client.get("/accounts/", {"q": "acme"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "Acme Industries" in body
+    assert "<html" not in body
+
+
+def test_sort_by_revenue_puts_largest_first_and_empty_last(client, contributor):
+    small, large = AccountFactory(name="Small Co"), AccountFactory(name="Large Co")
+    AccountFactory(name="Aaa No Revenue")
+    YearlyFinancialFactory(account=small, year=LAST_YEAR, revenue=Decimal("10"))
+    YearlyFinancialFactory(account=large, year=LAST_YEAR, revenue=Decimal("1000"))
+    financials_refresh()
+    client.force_login(contributor)
+    body = client.get("/accounts/", {"sort": "-revenue"}).content.decode()
+    assert body.index("Large Co") < body.index("Small Co") < body.index("Aaa No Revenue")
+
+
+def test_register_query_count_does_not_grow_with_rows(client, contributor, django_assert_max_num_queries):
+    AccountFactory.create_batch(3)
+    client.force_login(contributor)
+    client.get("/accounts/")  # warm caches (session, content types)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/accounts/")
+    AccountFactory.create_batch(60)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/accounts/")
+    assert response.content.decode().count('href="/accounts/') >= 50
+
+
+# --- one account ----------------------------------------------------------
+
+
+def test_account_page_shows_financials_potential_and_share_of_wallet(client, sponsor, owned_account):
+    client.force_login(sponsor)
+    body = client.get(owned_account.get_absolute_url()).content.decode()
+    assert "Acme Industries" in body
+    assert "25.0 %" in body  # growth 80k -> 100k
+    assert "20.0 %" in body  # share of wallet 100k / 500k
+    assert "400,000" in body  # headroom
+    assert 'data-chart-source="chart-financials"' in body
+
+
+def test_outsider_gets_404_on_account_page(client, outsider, owned_account):
+    client.force_login(outsider)
+    assert client.get(owned_account.get_absolute_url()).status_code == 404
+
+
+def test_account_page_rolls_up_group_revenue(client, contributor):
+    group = AccountFactory(name="Group Holding")
+    child = AccountFactory(name="Group Child", parent=group)
+    YearlyFinancialFactory(account=group, year=LAST_YEAR, revenue=Decimal("1000"))
+    YearlyFinancialFactory(account=child, year=LAST_YEAR, revenue=Decimal("250"))
+    financials_refresh()
+    client.force_login(contributor)
+    body = client.get(child.get_absolute_url()).content.decode()
+    assert "Group Holding" in body
+    assert "1,250" in body
+
+
+def test_user_text_is_escaped_on_the_account_page(client, contributor):
+    account = AccountFactory(name="<script>alert(1)</script>", notes="<img src=x onerror=alert(1)>")
+    client.force_login(contributor)
+    body = client.get(account.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in body
+    assert "<img src=x" not in body
+    assert "&lt;script&gt;" in body
+
+
+# --- create and edit ------------------------------------------------------
+
+
+def test_key_account_manager_creates_an_account_they_then_own(client, manager):
+    client.force_login(manager)
+    response = client.post("/accounts/new/", {"name": "New Customer", "lifecycle": "prospect", "country": "FR"})
+    account = Account.objects.get(name="New Customer")
+    assert response.url == account.get_absolute_url()
+    assert account.owner == manager
+
+
+@pytest.mark.parametrize("role", ["sponsor", "contributor"])
+def test_readers_cannot_create_accounts(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get("/accounts/new/").status_code == 403
+    assert client.post("/accounts/new/", {"name": "X", "lifecycle": "customer"}).status_code == 403
+    assert not Account.objects.filter(name="X").exists()
+
+
+def test_invalid_account_form_keeps_input_and_says_what_is_wrong(client, manager):
+    client.force_login(manager)
+    response = client.post(
+        "/accounts/new/", {"name": "Kept Name", "lifecycle": "customer", "potential": "-5", "website": "not a url"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Kept Name"' in body
+    assert "The potential cannot be negative." in body
+    assert "Enter a valid URL." in body
+    assert not Account.objects.filter(name="Kept Name").exists()
+
+
+def test_owner_edits_their_account_and_the_change_is_in_the_history(client, manager, owned_account):
+    client.force_login(manager)
+    response = client.post(
+        f"/accounts/{owned_account.pk}/edit/",
+        {"name": "Acme Industries", "lifecycle": "customer", "sector": "Aerospace", "country": "FR"},
+    )
+    assert response.status_code == 302
+    owned_account.refresh_from_db()
+    assert owned_account.sector == "Aerospace"
+    assert owned_account.owner == manager  # a manager cannot hand the account away by omission
+    body = client.get(owned_account.get_absolute_url()).content.decode()
+    assert "Account changed" in body
+    assert "Manufacturing → Aerospace" in body
+    assert str(manager) in body
+
+
+@pytest.mark.parametrize("role", ["other_manager", "sponsor", "contributor"])
+def test_colleagues_who_do_not_run_the_account_get_403_on_edit(client, request, role, owned_account):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(f"/accounts/{owned_account.pk}/edit/").status_code == 403
+    response = client.post(f"/accounts/{owned_account.pk}/edit/", {"name": "Hijacked", "lifecycle": "customer"})
+    assert response.status_code == 403
+    owned_account.refresh_from_db()
+    assert owned_account.name == "Acme Industries"
+
+
+def test_outsider_gets_404_on_edit(client, outsider, owned_account):
+    client.force_login(outsider)
+    assert client.get(f"/accounts/{owned_account.pk}/edit/").status_code == 404
+
+
+def test_service_manager_is_on_the_team_and_may_edit(client, other_manager, owned_account):
+    owned_account.service_manager = other_manager
+    owned_account.save()
+    client.force_login(other_manager)
+    assert client.get(f"/accounts/{owned_account.pk}/edit/").status_code == 200
+
+
+def test_parent_cannot_be_a_subsidiary_of_the_account(client, admin_user, owned_account):
+    child = AccountFactory(name="Acme Child", parent=owned_account)
+    client.force_login(admin_user)
+    response = client.post(
+        f"/accounts/{owned_account.pk}/edit/",
+        {"name": "Acme Industries", "lifecycle": "customer", "parent_name": child.reference},
+    )
+    assert "cannot belong to itself or to one of its subsidiaries" in response.content.decode()
+    owned_account.refresh_from_db()
+    assert owned_account.parent is None
+
+
+def test_financials_are_saved_and_last_year_revenue_follows(client, manager, owned_account):
+    client.force_login(manager)
+    financials = list(owned_account.financials.order_by("year"))
+    data = {
+        "financials-TOTAL_FORMS": "3",
+        "financials-INITIAL_FORMS": "2",
+        "financials-MIN_NUM_FORMS": "0",
+        "financials-MAX_NUM_FORMS": "1000",
+    }
+    for index, item in enumerate(financials):
+        data |= {
+            f"financials-{index}-id": item.pk,
+            f"financials-{index}-year": item.year,
+            f"financials-{index}-revenue": str(item.revenue),
+            f"financials-{index}-gross_margin": "",
+        }
+    data[f"financials-{len(financials) - 1}-revenue"] = "120000"
+    response = client.post(f"/accounts/{owned_account.pk}/financials/", data)
+    assert response.status_code == 302
+    owned_account.refresh_from_db()
+    assert owned_account.last_year_revenue == Decimal("120000")
+    assert owned_account.revenue_growth == Decimal("50.0")
+
+
+def test_negative_revenue_is_refused_and_nothing_is_saved(client, manager, owned_account):
+    client.force_login(manager)
+    data = {
+        "financials-TOTAL_FORMS": "1",
+        "financials-INITIAL_FORMS": "0",
+        "financials-MIN_NUM_FORMS": "0",
+        "financials-MAX_NUM_FORMS": "1000",
+        "financials-0-year": str(LAST_YEAR - 3),
+        "financials-0-revenue": "-5",
+    }
+    response = client.post(f"/accounts/{owned_account.pk}/financials/", data)
+    assert "Revenue cannot be negative" in response.content.decode()
+    assert 'value="-5"' in response.content.decode()
+    assert not owned_account.financials.filter(year=LAST_YEAR - 3).exists()
+
+
+# --- interactions ---------------------------------------------------------
+
+
+def test_contributor_logs_an_interaction_shown_on_the_timeline(client, contributor, owned_account):
+    client.force_login(contributor)
+    response = client.post(
+        f"/accounts/{owned_account.pk}/interactions/",
+        {
+            "kind": "incident",
+            "occurred_on": date.today().isoformat(),
+            "department": "Support",
+            "summary": "Late delivery complaint",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Late delivery complaint" in response.content.decode()
+    interaction = Interaction.objects.get(account=owned_account)
+    assert interaction.author == contributor
+
+
+def test_interaction_in_the_future_is_refused_with_input_kept(client, contributor, owned_account):
+    client.force_login(contributor)
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    response = client.post(
+        f"/accounts/{owned_account.pk}/interactions/",
+        {"kind": "call", "occurred_on": tomorrow, "summary": "Kept summary"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert "the date is in the future" in body
+    assert "Kept summary" in body
+    assert not Interaction.objects.exists()
+
+
+def test_outsider_cannot_log_interactions(client, outsider, owned_account):
+    client.force_login(outsider)
+    response = client.post(
+        f"/accounts/{owned_account.pk}/interactions/",
+        {"kind": "call", "occurred_on": date.today().isoformat(), "summary": "x"},
+    )
+    assert response.status_code == 404
+    assert not Interaction.objects.exists()
+
+
+def test_account_page_lists_interactions_newest_first(client, contributor, owned_account):
+    InteractionFactory(account=owned_account, summary="Older", occurred_on=date.today() - timedelta(days=30))
+    InteractionFactory(account=owned_account, summary="Newer", occurred_on=date.today())
+    client.force_login(contributor)
+    body = client.get(owned_account.get_absolute_url()).content.decode()
+    assert body.index("Newer") < body.index("Older")
+
+
+# --- export ---------------------------------------------------------------
+
+
+def test_csv_export_follows_filters_and_defuses_formulas(client, contributor, owned_account):
+    AccountFactory(name='=HYPERLINK("http://evil")', country="GB")
+    AccountFactory(name="Other GB", country="GB")
+    client.force_login(contributor)
+    response = client.get("/accounts/export.csv", {"country": "GB"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    names = [row[1] for row in rows[1:]]
+    assert sorted(names) == ['\'=HYPERLINK("http://evil")', "Other GB"]
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_xlsx_export_stores_formula_like_text_as_text(client, contributor):
+    AccountFactory(name="@SUM(A1:A9)")
+    client.force_login(contributor)
+    response = client.get("/accounts/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = sheet.cell(row=2, column=2)
+    assert cell.value == "@SUM(A1:A9)"
+    assert cell.data_type == "s"
+
+
+def test_export_by_outsider_contains_no_account(client, outsider, owned_account):
+    client.force_login(outsider)
+    response = client.get("/accounts/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1  # headers only

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from accounts.views import account, importing, register
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", register.account_list, name="list"),
+    path("export.<str:fmt>", register.account_export, name="export"),
+    path("new/", account.account_create, name="create"),
+    path("<int:pk>/", account.account_detail, name="detail"),
+    path("<int:pk>/edit/", account.account_edit, name="edit"),
+    path("<int:pk>/financials/", account.account_financials, name="financials"),
+    path("<int:pk>/interactions/", account.interaction_create, name="interaction_create"),
+]
+
+urlpatterns += [
+    path("import/", importing.import_upload, name="import"),
+    path("import/<int:pk>/map/", importing.import_map, name="import_map"),
+    path("import/<int:pk>/preview/", importing.import_preview, name="import_preview"),
+    path("import/<int:pk>/result/", importing.import_result, name="import_result"),
+]

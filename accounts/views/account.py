@@ -1,0 +1,119 @@
+"""One account: its 360° page, creation and editing, financials, interactions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.charts import financial_history
+from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
+from accounts.history import account_changes
+from accounts.models import Account
+from accounts.services import financials_refresh
+from accounts.views.access import can_create_accounts, can_log_interactions, get_account_for_user, get_editable_account
+
+
+def _growth_rows(financials) -> list[dict]:
+    rows, previous = [], None
+    for item in financials:
+        growth = None
+        if previous is not None and previous.revenue:
+            growth = ((item.revenue / previous.revenue - 1) * 100).quantize(Decimal("0.1"))
+        rows.append({"year": item.year, "revenue": item.revenue, "margin": item.gross_margin,
+                     "margin_percent": item.gross_margin_percent, "growth": growth})  # fmt: skip
+        previous = item
+    return rows
+
+
+def _detail_context(request: HttpRequest, account: Account, interaction_form: InteractionForm | None = None) -> dict:
+    financials = list(account.financials.order_by("year"))
+    if interaction_form is None and can_log_interactions(request.user):
+        interaction_form = InteractionForm(account=account)
+    return {
+        "account": account,
+        "subsidiaries": account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"),
+        "group_revenue": account.group_revenue(),
+        "financial_rows": _growth_rows(financials),
+        "financial_chart": financial_history(financials, currency=settings.KAM_CURRENCY) if financials else None,
+        "contacts": account.contacts.order_by("-is_active", "name"),
+        "interactions": account.interactions.select_related("author", "contact")[:30],
+        "interaction_form": interaction_form,
+        "changes": account_changes(account),
+        "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
+        "currency": settings.KAM_CURRENCY,
+    }
+
+
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_account_for_user(request, pk)
+    return render(request, "accounts/account_detail.html", _detail_context(request, account))
+
+
+def account_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_accounts(request.user):
+        raise PermissionDenied
+    form = AccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account = form.save()
+        messages.success(request, _("Account “%(name)s” created.") % {"name": account.name})
+        return redirect(account)
+    return render(request, "accounts/account_form.html", {"form": form})
+
+
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_editable_account(request, pk)
+    form = AccountForm(request.POST or None, instance=account, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect(account)
+    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+
+
+def account_financials(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_editable_account(request, pk)
+    formset = YearlyFinancialFormSet(
+        request.POST or None, instance=account, queryset=account.financials.order_by("year")
+    )
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+            financials_refresh(account_ids=[account.pk])
+        messages.success(request, _("Financials saved."))
+        return redirect(account)
+    return render(request, "accounts/financials_form.html", {"formset": formset, "account": account})
+
+
+@require_POST
+def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log an interaction; htmx swaps the timeline in place, without JS the page reloads."""
+    account = get_account_for_user(request, pk)
+    if not can_log_interactions(request.user):
+        raise PermissionDenied
+    form = InteractionForm(request.POST, account=account)
+    if form.is_valid():
+        interaction = form.save(commit=False)
+        interaction.account = account
+        interaction.author = request.user
+        interaction.save()
+        if not request.htmx:
+            messages.success(request, _("Interaction logged."))
+            return redirect(account)
+        form = InteractionForm(account=account)
+    if not request.htmx:
+        return render(request, "accounts/account_detail.html", _detail_context(request, account, form), status=422)
+    context = {
+        "account": account,
+        "interaction_form": form,
+        "interactions": account.interactions.select_related("author", "contact")[:30],
+        "logged": not form.is_bound,
+    }
+    return render(request, "accounts/_interactions.html", context)

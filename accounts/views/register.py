@@ -1,0 +1,54 @@
+"""The account register: filtered, sorted, paginated list, and its exports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.exporting import register_csv, register_xlsx
+from accounts.filters import AccountFilter
+from accounts.models import Account
+from accounts.views.access import can_create_accounts
+
+PAGE_SIZE = 50
+
+
+def _filtered(request: HttpRequest) -> AccountFilter:
+    return AccountFilter(request.GET or None, queryset=Account.objects.visible_to(request.user))
+
+
+def account_list(request: HttpRequest) -> HttpResponse:
+    register = _filtered(request)
+    accounts = register.qs.select_related("owner")
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": register,
+        "page": page,
+        "query": query.urlencode(),
+        "currency": settings.KAM_CURRENCY,
+        "can_create": can_create_accounts(request.user),
+    }
+    template = "accounts/_register_results.html" if request.htmx else "accounts/account_list.html"
+    return render(request, template, context)
+
+
+def account_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The register as the user filtered it, limited to what they may see."""
+    accounts = _filtered(request).qs
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = HttpResponse(register_csv(accounts), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            register_xlsx(accounts),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="kam-accounts-{stamp}.{fmt}"'
+    return response

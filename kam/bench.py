@@ -1,0 +1,164 @@
+"""`make bench`: speed of the pages and jobs that grow with the portfolio.
+
+Builds a throw-away test database (SQLite in memory, or PostgreSQL when
+DATABASE_URL is set), seeds a large portfolio and prints medians. Targets are
+reported next to each figure; nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings_test")
+
+import django
+
+django.setup()
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+ACCOUNTS = 10_000
+YEARS = 5
+REPEAT = 25
+
+
+def _median_ms(action: Callable[[], object], repeat: int = REPEAT) -> float:
+    action()  # warm up
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def _queries(action: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured.captured_queries)
+
+
+def seed_portfolio(owner) -> None:
+    from accounts.models import Account, YearlyFinancial
+    from accounts.services import financials_refresh
+
+    rng = np.random.default_rng(7)
+    countries = ["FR", "DE", "GB", "ES", "IT", "US", "BE", "NL"]
+    Account.objects.bulk_create(
+        [
+            Account(
+                name=f"Bench account {i:05d}",
+                reference=f"B{i:05d}",
+                country=countries[i % 8],
+                sector=f"Sector {i % 12}",
+                owner=owner if i % 4 == 0 else None,
+                is_key=i % 20 == 0,
+            )
+            for i in range(ACCOUNTS)
+        ],
+        batch_size=2000,
+    )
+    last_year = date.today().year - 1
+    ids = list(Account.objects.values_list("pk", flat=True))
+    revenue = rng.lognormal(11.5, 1.3, size=len(ids))
+    YearlyFinancial.objects.bulk_create(
+        [
+            YearlyFinancial(account_id=pk, year=last_year - age, revenue=Decimal(f"{base * (0.95**age):.2f}"))
+            for pk, base in zip(ids, revenue, strict=True)
+            for age in range(YEARS)
+        ],
+        batch_size=5000,
+    )
+    financials_refresh()
+
+
+def bench_pages(client: Client, account_pk: int) -> list[tuple[str, float, int, str]]:
+    pages = [
+        ("register, unfiltered (50 rows)", "/accounts/"),
+        ("register, filtered + sorted", "/accounts/?country=FR&key=no&sort=-revenue"),
+        ("register, search", "/accounts/?q=account+0042"),
+        ("account page", f"/accounts/{account_pk}/"),
+    ]
+    results = []
+    for label, url in pages:
+        assert client.get(url).status_code == 200, url
+        results.append(
+            (label, _median_ms(lambda url=url: client.get(url)), _queries(lambda url=url: client.get(url)), "< 50 ms")
+        )
+    return results
+
+
+def bench_imports(user) -> list[tuple[str, float, int, str]]:
+    from accounts.importing import ImportKind, apply_import, guess_mapping, read_table
+
+    rng = np.random.default_rng(11)
+    accounts_csv = pd.DataFrame(
+        {
+            "Code client": [f"IMP{i:05d}" for i in range(10_000)],
+            "Raison sociale": [f"Société importée {i:05d}" for i in range(10_000)],
+            "Pays": ["France"] * 10_000,
+            "Ville": ["Lyon"] * 10_000,
+            "Potentiel": [f"{v:.2f}".replace(".", ",") for v in rng.lognormal(12, 1, 10_000)],
+        }
+    ).to_csv(sep=";", index=False)
+    lines = 100_000
+    transactions_csv = pd.DataFrame(
+        {
+            "InvoiceNo": rng.integers(500000, 600000, lines).astype(str),
+            "CustomerID": [f"IMP{i:05d}" for i in rng.integers(0, 10_000, lines)],
+            "InvoiceDate": pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 700, lines), unit="D"),
+            "Quantity": rng.integers(1, 50, lines),
+            "UnitPrice": rng.uniform(0.5, 80, lines).round(2),
+        }
+    ).to_csv(index=False)
+    results = []
+    for label, data, name, kind in (
+        ("import 10,000 account rows", accounts_csv.encode("cp1252"), "accounts.csv", ImportKind.ACCOUNTS),
+        ("import 100,000 transaction lines", transactions_csv.encode(), "lines.csv", ImportKind.TRANSACTIONS),
+    ):
+        start = time.perf_counter()
+        frame = read_table(data=data, filename=name, max_bytes=200 * 1024 * 1024)
+        mapping = guess_mapping(columns=[c for c in frame.columns if c != "line"], kind=kind)
+        result = apply_import(frame=frame, mapping=mapping, kind=kind, user=user)
+        elapsed = (time.perf_counter() - start) * 1000
+        results.append((f"{label} ({result.created} created, {result.updated} updated)", elapsed, 0, "< 10,000 ms"))
+    return results
+
+
+def main() -> None:
+    from kam.roles import Role
+    from kam.tests.factories import UserFactory
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        manager = UserFactory(username="bench-manager", role=Role.KEY_ACCOUNT_MANAGER)
+        start = time.perf_counter()
+        seed_portfolio(manager)
+        seconds = time.perf_counter() - start
+        print(f"Seeded {ACCOUNTS:,} accounts x {YEARS} years on {connection.vendor} in {seconds:.1f} s")
+        client = Client()
+        client.force_login(manager)
+        from accounts.models import Account
+
+        key_account = Account.objects.filter(is_key=True).first()
+        rows = bench_pages(client, key_account.pk) + bench_imports(manager)
+        print(f"\n{'measure':<62} {'median ms':>10} {'queries':>8}  target")
+        for label, ms, queries, target in rows:
+            print(f"{label:<62} {ms:>10.1f} {queries or '':>8}  {target}")
+        reset_queries()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
