@@ -59,7 +59,7 @@ messages: $(VENV)/.dev
 
 # Measure the speed targets (pages, segmentation, PDFs, dashboard).
 bench: $(VENV)/.dev compilemessages
-	$(BIN)/python -m kam.bench
+	DJANGO_SETTINGS_MODULE=kam.settings_test $(BIN)/python -m kam.bench
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -58,8 +58,9 @@ class AccountFilter(django_filters.FilterSet):
             User.objects.filter(owned_accounts__isnull=False).distinct().order_by("first_name", "last_name")
         )
         sectors = Account.objects.exclude(sector="").order_by("sector").values_list("sector", flat=True).distinct()
+        # order_by() clears Meta.ordering, which DISTINCT would otherwise apply to (account, name) pairs.
         self.filters["sector"].extra["choices"] = [(s, s) for s in sectors]
-        codes = set(Account.objects.exclude(country="").values_list("country", flat=True).distinct())
+        codes = set(Account.objects.exclude(country="").order_by().values_list("country", flat=True).distinct())
         self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in codes]
         for name, field in self.form.fields.items():
             if name != "q":

@@ -32,9 +32,8 @@ def account_changes(account: Account, *, limit: int = 15) -> list[Change]:
     records = list(account.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     labels = {f.name: str(f.verbose_name) for f in Account._meta.get_fields() if hasattr(f, "verbose_name")}
     changes: list[Change] = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if newer is records[-1] and len(records) > limit:
-            break  # only there to diff against
+    # Pair each record with the one before it; the extra record fetched is only there to diff against.
+    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
         who = str(newer.history_user or _("system"))
         if older is None or newer.history_type == "+":
             changes.append(Change(newer.history_date, who, _("Account created")))

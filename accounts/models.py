@@ -157,6 +157,8 @@ class Account(models.Model):
             models.Index(fields=["segment", "tier"]),
             models.Index(fields=["is_key"]),
             models.Index(fields=["-last_year_revenue"]),
+            models.Index(fields=["sector"]),
+            models.Index(fields=["country"]),
         ]
 
     def __str__(self) -> str:

@@ -7,27 +7,26 @@ from decimal import Decimal
 
 import pandas as pd
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.importing.common import BATCH_SIZE, HISTORY_REASON, Register, chunked, importer_check, mapped_columns
+from accounts.importing.common import HISTORY_REASON, Register, chunked, importer_check, mapped_columns
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import ACCOUNT_FIELDS, ImportKind
 from accounts.importing.parsing import (
     FLOAT_ID,
+    invalid_emails,
     normalise_ids,
     normalise_name,
     normalise_names,
     parse_countries,
     parse_lifecycles,
     parse_numbers,
+    parse_websites,
 )
 from accounts.importing.reading import LINE_COLUMN
 from accounts.importing.results import ImportPreview, ImportResult, RowErrors, count_text, line_list
+from accounts.importing.writing import insert_with_history, update_with_history
 from accounts.models import Account, Contact, Lifecycle, YearlyFinancial
 from accounts.services import financials_refresh
 
@@ -38,6 +37,11 @@ MAX_AMOUNT = 10**12
 TEXT_LIMITS = {
     "sector": 100, "city": 100, "contact_name": 200, "contact_title": 200, "contact_email": 254, "contact_phone": 50,
 }  # fmt: skip
+# The account values an import compares with a row.
+COMPARED = (
+    "pk", "name", "reference", "lifecycle", "sector", "country", "city", "website", "employees", "owner_id",
+    "potential", "parent_id",
+)  # fmt: skip
 # A node of the group tree: ("pk", id) for an account of the register, ("new", row) for one the file creates.
 Node = tuple[str, int]
 
@@ -51,7 +55,7 @@ class PlannedRow:
     node: Node
     values: dict[str, object]
     parent: Node | None
-    account: Account | None = None
+    current: dict | None = None  # the matched account's values, None for a new account
     changed: list[str] = field(default_factory=list)
     contact: dict[str, str] | None = None
     financial: tuple[int, Decimal] | None = None
@@ -59,7 +63,7 @@ class PlannedRow:
 
     @property
     def action(self) -> str:
-        if self.account is None:
+        if self.current is None:
             return CREATE
         if self.changed or self.contact or self.financial_action:
             return UPDATE
@@ -74,6 +78,7 @@ class AccountImportPlan:
 
     def apply(self) -> ImportResult:
         """Write the plan: new accounts (parents first), changed accounts, contacts, yearly revenue."""
+        history = {"user": self.user, "reason": HISTORY_REASON}
         created_pk: dict[int, int] = {}
 
         def pk_of(node: Node) -> int:
@@ -81,45 +86,24 @@ class AccountImportPlan:
 
         pending = [row for row in self.rows if row.action == CREATE]
         while pending:
-            ready = [
-                row for row in pending if row.parent is None or row.parent[0] == "pk" or row.parent[1] in created_pk
-            ]
+            ready = [row for row in pending if not row.parent or row.parent[0] == "pk" or row.parent[1] in created_pk]
             if not ready:  # the plan rejected parent loops; reaching this is a bug, not bad data
                 raise RuntimeError("parent loop among new accounts")
-            objects = [Account(**row.values, parent_id=pk_of(row.parent) if row.parent else None) for row in ready]
-            saved = bulk_create_with_history(
-                objects, Account, batch_size=BATCH_SIZE, default_user=self.user, default_change_reason=HISTORY_REASON
-            )
-            for row, account in zip(ready, saved, strict=True):
-                created_pk[row.index] = account.pk
+            rows = [{**row.values, "parent_id": pk_of(row.parent) if row.parent else None} for row in ready]
+            pks = insert_with_history(model=Account, rows=rows, **history)
+            created_pk.update((row.index, pk) for row, pk in zip(ready, pks, strict=True))
             pending = [row for row in pending if row.index not in created_pk]
 
-        now = timezone.now()
-        changed_accounts, changed_fields = [], {"updated_at"}
-        for row in self.rows:
-            if not row.changed:
-                continue
-            for attname in row.changed:
-                value = pk_of(row.parent) if attname == "parent_id" else row.values[attname]
-                setattr(row.account, attname, value)
-                changed_fields.add(attname.removesuffix("_id"))
-            row.account.updated_at = now
-            changed_accounts.append(row.account)
-        if changed_accounts:
-            bulk_update_with_history(
-                changed_accounts,
-                Account,
-                sorted(changed_fields),
-                batch_size=BATCH_SIZE,
-                default_user=self.user,
-                default_change_reason=HISTORY_REASON,
-            )
-
-        contacts = [Contact(account_id=pk_of(row.node), **row.contact) for row in self.rows if row.contact]
-        if contacts:
-            bulk_create_with_history(
-                contacts, Contact, batch_size=BATCH_SIZE, default_user=self.user, default_change_reason=HISTORY_REASON
-            )
+        changes = {
+            row.node[1]: {
+                attname: pk_of(row.parent) if attname == "parent_id" else row.values[attname] for attname in row.changed
+            }
+            for row in self.rows
+            if row.changed
+        }
+        update_with_history(model=Account, changes=changes, **history)
+        contacts = [{"account_id": pk_of(row.node), **row.contact} for row in self.rows if row.contact]
+        insert_with_history(model=Contact, rows=contacts, **history)
         self._write_financials(pk_of)
 
         actions = [row.action for row in self.rows]
@@ -131,28 +115,27 @@ class AccountImportPlan:
         )
 
     def _write_financials(self, pk_of) -> None:
-        rows = [row for row in self.rows if row.financial_action]
-        if not rows:
+        revenues = {(pk_of(row.node), *row.financial) for row in self.rows if row.financial_action}
+        if not revenues:
             return
-        keys = {(pk_of(row.node), row.financial[0]): row.financial[1] for row in rows}
-        existing = {}
-        for batch in chunked({account for account, _year in keys}):
-            for financial in YearlyFinancial.objects.filter(account_id__in=batch):
-                existing[(financial.account_id, financial.year)] = financial
-        new, changed = [], []
-        for (account, year), revenue in keys.items():
-            financial = existing.get((account, year))
-            if financial is None:
-                new.append(YearlyFinancial(account_id=account, year=year, revenue=revenue))
-            else:
-                financial.revenue = revenue
-                changed.append(financial)
-        options = {"batch_size": BATCH_SIZE, "default_user": self.user, "default_change_reason": HISTORY_REASON}
-        if new:
-            bulk_create_with_history(new, YearlyFinancial, **options)
-        if changed:
-            bulk_update_with_history(changed, YearlyFinancial, ["revenue"], **options)
-        financials_refresh(account_ids={account for account, _year in keys})
+        accounts = {account for account, _year, _revenue in revenues}
+        existing: dict[tuple[int, int], int] = {}
+        for batch in chunked(accounts):
+            rows = YearlyFinancial.objects.filter(account_id__in=batch).values_list("account_id", "year", "pk")
+            existing.update(((account, year), pk) for account, year, pk in rows)
+        new = [
+            {"account_id": account, "year": year, "revenue": revenue}
+            for account, year, revenue in revenues
+            if (account, year) not in existing
+        ]
+        changed = {
+            existing[(account, year)]: {"revenue": revenue}
+            for account, year, revenue in revenues
+            if (account, year) in existing
+        }
+        insert_with_history(model=YearlyFinancial, rows=new, user=self.user, reason=HISTORY_REASON)
+        update_with_history(model=YearlyFinancial, changes=changed, user=self.user, reason=HISTORY_REASON)
+        financials_refresh(account_ids=accounts)
 
 
 def accounts_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> AccountImportPlan:
@@ -220,10 +203,10 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
             field=_label(name_),
             limit=limit,
         )
-    parsed["website"], invalid = _parse_websites(_text(data, "website"))
+    parsed["website"], invalid = parse_websites(_text(data, "website"))
     flag(invalid, _("“%(value)s” is not a web address."), "website")
     parsed["contact_email"] = _text(data, "contact_email")
-    flag(_invalid_emails(parsed["contact_email"]), _("“%(value)s” is not an e-mail address."), "contact_email")
+    flag(invalid_emails(parsed["contact_email"]), _("“%(value)s” is not an e-mail address."), "contact_email")
 
     employees, invalid = parse_numbers(_text(data, "employees"))
     flag(invalid, _("The number of employees “%(value)s” is not a number."), "employees")
@@ -239,8 +222,11 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
         flag(values >= MAX_AMOUNT, _("%(field)s is too large."), field=_label(amount))
         parsed[amount] = values
     years, invalid = parse_numbers(_text(data, "year"))
-    flag(invalid | (years.notna() & ~years.between(1900, 2100)) | (years % 1 > 0),
-         _("“%(value)s” is not a year."), "year")  # fmt: skip
+    flag(
+        invalid | (years.notna() & ~years.between(1900, 2100)) | (years % 1 > 0),
+        _("“%(value)s” is not a year."),
+        "year",
+    )
     parsed["year"] = years
     flag(parsed["revenue"].notna() & years.isna() & ~invalid, _("The revenue has no year."))
 
@@ -256,40 +242,6 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
 
 def _label(name: str) -> str:
     return next(str(spec.label) for spec in ACCOUNT_FIELDS if spec.name == name)
-
-
-def _parse_websites(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Addresses with a scheme ("acme.fr" becomes "https://acme.fr"), and which ones are not web addresses."""
-    with_scheme = values.where(
-        (values == "") | values.str.contains(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", regex=True), "https://" + values
-    )
-    validate = URLValidator()
-
-    def invalid(url: str) -> bool:
-        if not url:
-            return False
-        try:
-            validate(url)
-        except ValidationError:
-            return True
-        return len(url) > 200
-
-    bad = {url: invalid(url) for url in with_scheme.unique()}
-    return with_scheme, with_scheme.map(bad).astype(bool)
-
-
-def _invalid_emails(values: pd.Series) -> pd.Series:
-    def invalid(email: str) -> bool:
-        if not email:
-            return False
-        try:
-            validate_email(email)
-        except ValidationError:
-            return True
-        return False
-
-    bad = {email: invalid(email) for email in values.unique()}
-    return values.map(bad).astype(bool)
 
 
 def _owner_ids(values: pd.Series) -> pd.Series:
@@ -401,20 +353,28 @@ def _resolve_parents(
     parent_of: dict[Node, Node] = {("pk", child): ("pk", parent) for child, parent in register.parents.items()}
     for index, parent in parents.items():
         parent_of[node(index)] = parent
-    for index, parent in parents.items():
-        start, current, seen = node(index), parent, set()
-        while current is not None and current not in seen:
-            if current == start:
-                message = (
-                    _("An account cannot be its own parent.")
-                    if parent == start
-                    else _("The parent “%(name)s” belongs to this account's own group: the group would loop.")
-                    % {"name": parsed.at[index, "parent"]}
-                )
-                errors.add(data.at[index, LINE_COLUMN], message)
-                break
-            seen.add(current)
+    # One walk up from each account, never through an account twice: a long chain stays linear.
+    walked: dict[Node, bool] = {}  # False while on the current walk, True once finished
+    looping: set[Node] = set()
+    for index in parents:
+        path, current = [], node(index)
+        while current is not None and current not in walked:
+            walked[current] = False
+            path.append(current)
             current = parent_of.get(current)
+        if current is not None and walked[current] is False:
+            looping.update(path[path.index(current) :])
+        walked.update(dict.fromkeys(path, True))
+    for index, parent in parents.items():
+        if node(index) not in looping:
+            continue
+        message = (
+            _("An account cannot be its own parent.")
+            if parent == node(index)
+            else _("The parent “%(name)s” belongs to this account's own group: the group would loop.")
+            % {"name": parsed.at[index, "parent"]}
+        )
+        errors.add(data.at[index, LINE_COLUMN], message)
     return parents
 
 
@@ -428,23 +388,29 @@ def _plan_rows(
     errors: RowErrors,
 ) -> list[PlannedRow]:
     """What each valid row changes, compared with the register; rows the user may not change are errors."""
-    accounts = Account.objects.in_bulk(sorted(set(matched.values())))
+    # Plain values, not model instances: comparing 10,000 rows must not build 10,000 objects.
+    accounts: dict[int, dict] = {}
     editable: set[int] = set()
     contacts: set[tuple[int, str]] = set()
     financials: dict[tuple[int, int], Decimal] = {}
-    for batch in chunked(accounts):
+    for batch in chunked(sorted(set(matched.values()))):
+        accounts.update(
+            (values["pk"], values) for values in Account.objects.filter(pk__in=batch).order_by().values(*COMPARED)
+        )
         editable.update(Account.objects.editable_by(user).filter(pk__in=batch).values_list("pk", flat=True))
-        for account_id, name in Contact.objects.filter(account_id__in=batch).values_list("account_id", "name"):
-            contacts.add((account_id, normalise_name(name)))
+        found = pd.DataFrame(
+            Contact.objects.filter(account_id__in=batch).values_list("account_id", "name"), columns=["account", "name"]
+        )
+        contacts.update(zip(found["account"], normalise_names(found["name"]), strict=True))
         for account_id, year, revenue in YearlyFinancial.objects.filter(account_id__in=batch).values_list(
             "account_id", "year", "revenue"
         ):
             financials[(account_id, year)] = revenue
     default_owner = user.pk if user.is_key_account_manager else None
+    contact_keys = normalise_names(parsed["contact_name"])
 
     rows: list[PlannedRow] = []
-    for index, record in enumerate(parsed.itertuples(index=False)):
-        line = int(data.at[index, LINE_COLUMN])
+    for index, (line, record) in enumerate(zip(data[LINE_COLUMN], parsed.itertuples(index=False), strict=True)):
         if errors.has(line):
             continue
         account = accounts.get(matched.get(index))
@@ -453,19 +419,17 @@ def _plan_rows(
             values["owner_id"] = default_owner
         row = PlannedRow(
             index=index,
-            line=line,
-            node=("pk", account.pk) if account else ("new", index),
+            line=int(line),
+            node=("pk", account["pk"]) if account else ("new", index),
             values=values,
             parent=parents.get(index),
-            account=account,
+            current=account,
         )
         if account is not None:
-            row.changed = [attname for attname, value in values.items() if _current(account, attname) != value]
-            if row.parent and (row.parent[0] == "new" or row.parent[1] != account.parent_id):
+            row.changed = [attname for attname, value in values.items() if account[attname] != value]
+            if row.parent and (row.parent[0] == "new" or row.parent[1] != account["parent_id"]):
                 row.changed.append("parent_id")
-        if record.contact_name and (
-            account is None or (account.pk, normalise_name(record.contact_name)) not in contacts
-        ):
+        if record.contact_name and (account is None or (account["pk"], contact_keys[index]) not in contacts):
             row.contact = {
                 "name": record.contact_name,
                 "job_title": record.contact_title,
@@ -474,16 +438,16 @@ def _plan_rows(
             }
         if pd.notna(record.revenue) and pd.notna(record.year):
             row.financial = (int(record.year), _decimal(record.revenue))
-            current = financials.get((account.pk, row.financial[0])) if account else None
+            current = financials.get((account["pk"], row.financial[0])) if account else None
             if current is None:
                 row.financial_action = CREATE
             elif current != row.financial[1]:
                 row.financial_action = UPDATE
-        if row.action == UPDATE and account.pk not in editable:
+        if row.action == UPDATE and account["pk"] not in editable:
             errors.add(
                 line,
                 _("You may not change the account “%(name)s”: it is run by another key account manager.")
-                % {"name": account.name},
+                % {"name": account["name"]},
             )
             continue
         rows.append(row)
@@ -513,12 +477,6 @@ def _row_values(record, *, new: bool, rename: bool) -> dict[str, object]:
     if pd.notna(record.potential):
         values["potential"] = _decimal(record.potential)
     return values
-
-
-def _current(account: Account, attname: str) -> object:
-    if attname == "country":
-        return account.country.code if account.country else ""
-    return getattr(account, attname)
 
 
 def _warnings(data: pd.DataFrame) -> list[str]:

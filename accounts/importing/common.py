@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import FIELDS, ImportKind
-from accounts.importing.parsing import normalise_name
+from accounts.importing.parsing import normalise_name, normalise_names
 from accounts.importing.reading import LINE_COLUMN
 from accounts.models import Account
 
@@ -27,7 +27,10 @@ def importer_check(*, user) -> None:
 
 
 def mapped_columns(*, frame: pd.DataFrame, mapping: dict[str, str], kind: ImportKind) -> pd.DataFrame:
-    """One stripped text column per mapped field, plus the file line of each row; file-level mapping errors raise."""
+    """One text column per mapped field (stripped by read_table), plus the file line of each row.
+
+    Mapping mistakes (an unknown field or column, a field mapped twice, a required field missing) raise.
+    """
     specs = {spec.name: spec for spec in FIELDS[kind]}
     chosen: dict[str, str] = {}
     for column, name in (mapping or {}).items():
@@ -49,7 +52,7 @@ def mapped_columns(*, frame: pd.DataFrame, mapping: dict[str, str], kind: Import
                 _("No column of the file is mapped to “%(field)s”, which is required.") % {"field": spec.label}
             )
     data = pd.DataFrame(
-        {name: frame[column].fillna("").astype(str).str.strip() for name, column in chosen.items()},
+        {name: frame[column].fillna("").astype(str) for name, column in chosen.items()},
         index=frame.index,
     )
     data[LINE_COLUMN] = frame[LINE_COLUMN].astype(int) if LINE_COLUMN in frame.columns else frame.index + 2
@@ -80,12 +83,14 @@ class Register:
     @classmethod
     def load(cls) -> Register:
         register = cls()
-        for pk, reference, name, parent_id in Account.objects.values_list("pk", "reference", "name", "parent_id"):
+        rows = list(Account.objects.values_list("pk", "reference", "name", "parent_id"))
+        keys = normalise_names(pd.Series([name for _pk, _reference, name, _parent in rows], dtype=str))
+        for (pk, reference, name, parent_id), key in zip(rows, keys, strict=True):
             register.names[pk] = name
             register.references[pk] = reference or None
             if reference:
                 register.by_reference[reference] = pk
-            register.by_key.setdefault(normalise_name(name), []).append(pk)
+            register.by_key.setdefault(key, []).append(pk)
             if parent_id:
                 register.parents[pk] = parent_id
         return register

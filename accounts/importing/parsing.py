@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.utils import translation
 from django_countries import countries
 
@@ -51,13 +53,25 @@ def normalise_name(text: str) -> str:
 
 def normalise_names(values: pd.Series) -> pd.Series:
     """normalise_name over a whole column."""
-    plain = values.astype(str).str.normalize("NFKD").str.replace(COMBINING_MARKS, "", regex=True).str.casefold()
-    return plain.str.replace(NAME_PUNCTUATION, " ", regex=True).str.strip()
+
+    def normalise(names: pd.Series) -> pd.Series:
+        plain = names.str.normalize("NFKD").str.replace(COMBINING_MARKS, "", regex=True).str.casefold()
+        return plain.str.replace(NAME_PUNCTUATION, " ", regex=True).str.strip()
+
+    return per_distinct_value(values.astype(str), normalise)
 
 
 def normalise_ids(values: pd.Series) -> pd.Series:
     """Identifiers as text: "17850.0" (a number that went through a spreadsheet) becomes "17850"."""
-    return values.str.replace(FLOAT_ID, r"\1", regex=True)
+    return per_distinct_value(values, lambda uniques: uniques.str.replace(FLOAT_ID, r"\1", regex=True))
+
+
+def per_distinct_value(values: pd.Series, transform) -> pd.Series:
+    """transform() applied to the distinct values only: ids and names repeat over thousands of lines."""
+    uniques = pd.Series(values.unique(), dtype=str)
+    if len(uniques) > len(values) // 2:
+        return transform(values)
+    return values.map(dict(zip(uniques, transform(uniques), strict=True)))
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -69,9 +83,10 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     text = values.astype(str).str.strip()
     empty = text == ""
-    plain = text.str.fullmatch(PLAIN_NUMBER)
-    if (plain | empty).all():  # the usual machine-written column: no separators to interpret
-        return pd.to_numeric(text.where(plain, None), errors="coerce").astype(float), plain & False
+    # The usual machine-written column has no separators to interpret: let pandas' C parser read it.
+    fast = pd.to_numeric(text.where(~empty, None), errors="coerce").astype(float)
+    if (empty | np.isfinite(fast)).all():
+        return fast, empty & False
     bracketed = text.str.fullmatch(r"\(.*\)")
     clean = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace(CURRENCY, "", regex=True)
     has_comma = clean.str.contains(",", regex=False)
@@ -94,7 +109,8 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     normalised = as_comma.where(comma_decimal, as_dot)
     valid = normalised.str.fullmatch(PLAIN_NUMBER) & ~empty
     numbers = pd.to_numeric(normalised.where(valid, None), errors="coerce").astype(float)
-    numbers = numbers.where(~bracketed, -numbers)
+    valid &= np.isfinite(numbers)
+    numbers = numbers.where(valid).where(~bracketed, -numbers)
     return numbers, ~empty & ~valid
 
 
@@ -105,34 +121,51 @@ def parse_percentages(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return numbers.where(~percent, numbers / 100), invalid
 
 
+TIME_ZONE_SUFFIX = r"(?<=\d\d:\d\d)(:\d\d(?:\.\d+)?)?\s*(?:Z|UTC|[+-]\d\d:?\d\d)$"
+DAY_MONTH_YEAR = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+
+
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(dates, invalid): ISO dates and times, or day/month/year (month/day/year when the column shows it)."""
-    text = values.astype(str).str.strip()
+    """(dates, invalid): ISO dates and times, or day/month/year (month/day/year when the column shows it).
+
+    A time zone is dropped, not converted: a sale's year is the one on the invoice.
+    """
+    text = values.astype(str).str.strip().str.replace(TIME_ZONE_SUFFIX, r"\1", regex=True)
     empty = text == ""
-    dates = pd.to_datetime(text.where(~empty, None), format="ISO8601", errors="coerce")
-    parts = text.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-    numeric = parts[0].notna() & dates.isna()
-    if numeric.any():
-        first = parts.loc[numeric, 0].astype(int)
-        second = parts.loc[numeric, 1].astype(int)
-        # Day first, as in Europe, unless some cell can only be month/day/year (12/31/2024).
-        month_first = bool((second > 12).any()) and not bool((first > 12).any())
-        year = parts.loc[numeric, 2].astype(int)
-        year = year.where(year >= 100, year + np.where(year < 70, 2000, 1900))
-        pieces = pd.DataFrame(
-            {
-                "year": year,
-                "month": first if month_first else second,
-                "day": second if month_first else first,
-                "hour": parts.loc[numeric, 3].fillna("0").astype(int),
-                "minute": parts.loc[numeric, 4].fillna("0").astype(int),
-                "second": parts.loc[numeric, 5].fillna("0").astype(int),
-            }
-        )
-        dates.loc[numeric] = pd.to_datetime(pieces, errors="coerce")
-    in_range = dates.dt.year.between(1900, 2100)
-    dates = dates.where(in_range)
+    dates = pd.to_datetime(text.where(~empty, None), format="ISO8601", errors="coerce").astype("datetime64[us]")
+    if (dates.isna() & ~empty).any():
+        _parse_day_month_year(text, dates)
+    # Month names ("Dec 1, 2010") are rare and slow to read: only cells with letters and a year try them.
+    wordy = dates.isna() & text.str.contains(r"[^\W\d_]{3}", regex=True) & text.str.contains(r"\d{4}", regex=True)
+    if wordy.any():
+        dates.loc[wordy] = pd.to_datetime(text[wordy], format="mixed", dayfirst=True, errors="coerce")
+    dates = dates.where(dates.dt.year.between(1900, 2100))
     return dates, ~empty & dates.isna()
+
+
+def _parse_day_month_year(text: pd.Series, dates: pd.Series) -> None:
+    """Fill dates (in place) from the cells written 31/12/2024, 31.12.24 or 12/31/2024."""
+    parts = text.str.extract(DAY_MONTH_YEAR)
+    numeric = parts[0].notna() & dates.isna()
+    if not numeric.any():
+        return
+    first = parts.loc[numeric, 0].astype(int)
+    second = parts.loc[numeric, 1].astype(int)
+    # Day first, as in Europe, unless some cell can only be month/day/year (12/31/2024).
+    month_first = bool((second > 12).any()) and not bool((first > 12).any())
+    year = parts.loc[numeric, 2].astype(int)
+    year = year.where(year >= 100, year + np.where(year < 70, 2000, 1900))
+    pieces = pd.DataFrame(
+        {
+            "year": year,
+            "month": first if month_first else second,
+            "day": second if month_first else first,
+            "hour": parts.loc[numeric, 3].fillna("0").astype(int),
+            "minute": parts.loc[numeric, 4].fillna("0").astype(int),
+            "second": parts.loc[numeric, 5].fillna("0").astype(int),
+        }
+    )
+    dates.loc[numeric] = pd.to_datetime(pieces, errors="coerce")
 
 
 @lru_cache(maxsize=1)
@@ -170,3 +203,39 @@ def parse_lifecycles(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     keys = normalise_names(values.astype(str))
     found = keys.map(words).fillna("").astype(str)
     return found, (keys != "") & (found == "")
+
+
+def parse_websites(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Addresses with a scheme ("acme.fr" becomes "https://acme.fr"), and which ones are not web addresses."""
+    with_scheme = values.where(
+        (values == "") | values.str.contains(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", regex=True), "https://" + values
+    )
+    validate = URLValidator()
+
+    def invalid(url: str) -> bool:
+        if not url:
+            return False
+        try:
+            validate(url)
+        except ValidationError:
+            return True
+        return len(url) > 200
+
+    bad = {url: invalid(url) for url in with_scheme.unique()}
+    return with_scheme, with_scheme.map(bad).astype(bool)
+
+
+def invalid_emails(values: pd.Series) -> pd.Series:
+    """Which non-empty cells are not e-mail addresses."""
+
+    def invalid(email: str) -> bool:
+        if not email:
+            return False
+        try:
+            validate_email(email)
+        except ValidationError:
+            return True
+        return False
+
+    bad = {email: invalid(email) for email in values.unique()}
+    return values.map(bad).astype(bool)

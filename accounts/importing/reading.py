@@ -30,6 +30,7 @@ SNIFF_LINES = 50
 ADDRESS_HEADER = re.compile(r"address|adresse|street|strasse|^rue|rue$")
 MISSING_MARKERS = ("NULL",)
 MEGABYTE = 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 def read_table(*, data: bytes, filename: str, max_bytes: int | None = None) -> pd.DataFrame:
@@ -41,7 +42,7 @@ def read_table(*, data: bytes, filename: str, max_bytes: int | None = None) -> p
             % {"size": _megabytes(len(data)), "limit": _megabytes(limit)}
         )
     suffix = Path(filename or "").suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
+    if suffix in EXCEL_SUFFIXES or (suffix in CSV_SUFFIXES and data.startswith(ZIP_MAGIC)):  # a renamed workbook
         records = _excel_records(data)
     elif suffix == ".xls":
         raise ImportFileError(_("Old Excel files (.xls) cannot be read: save the sheet as .xlsx or CSV."))

@@ -11,14 +11,14 @@ from decimal import Decimal
 import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.importing.common import BATCH_SIZE, HISTORY_REASON, Register, chunked, importer_check, mapped_columns
+from accounts.importing.common import HISTORY_REASON, Register, chunked, importer_check, mapped_columns
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import TRANSACTION_FIELDS, ImportKind
 from accounts.importing.parsing import normalise_ids, parse_countries, parse_dates, parse_numbers, parse_percentages
 from accounts.importing.reading import LINE_COLUMN
 from accounts.importing.results import ImportPreview, ImportResult, RowErrors, count_text, line_list
+from accounts.importing.writing import insert_with_history, update_with_history
 from accounts.models import Account, Lifecycle, YearlyFinancial
 from accounts.services import financials_refresh
 
@@ -48,32 +48,30 @@ class TransactionImportPlan:
 
     def apply(self) -> ImportResult:
         """Create the missing accounts, then upsert every changed yearly revenue, with history."""
-        options = {"batch_size": BATCH_SIZE, "default_user": self.user, "default_change_reason": HISTORY_REASON}
-        pk_of: dict[int, int] = {}
-        if self.new_accounts:
-            keys = list(self.new_accounts)
-            saved = bulk_create_with_history([Account(**self.new_accounts[key]) for key in keys], Account, **options)
-            pk_of = {key: account.pk for key, account in zip(keys, saved, strict=True)}
-        changes = [total for total in self.totals if total.action != UNCHANGED]
-        existing: dict[tuple[int, int], YearlyFinancial] = {}
-        for batch in chunked({total.target for total in changes if total.target > 0}):
-            for financial in YearlyFinancial.objects.filter(account_id__in=batch):
-                existing[(financial.account_id, financial.year)] = financial
-        new, changed = [], []
-        for total in changes:
-            account = pk_of.get(total.target, total.target)
-            financial = existing.get((account, total.year))
-            if financial is None:
-                new.append(YearlyFinancial(account_id=account, year=total.year, revenue=total.revenue))
-            else:
-                financial.revenue = total.revenue
-                changed.append(financial)
-        if new:
-            bulk_create_with_history(new, YearlyFinancial, **options)
-        if changed:
-            bulk_update_with_history(changed, YearlyFinancial, ["revenue"], **options)
-        if changes:
-            financials_refresh(account_ids={financial.account_id for financial in new + changed})
+        history = {"user": self.user, "reason": HISTORY_REASON}
+        keys = list(self.new_accounts)
+        pks = insert_with_history(model=Account, rows=[self.new_accounts[key] for key in keys], **history)
+        pk_of = dict(zip(keys, pks, strict=True))
+        changes = [(pk_of.get(t.target, t.target), t.year, t.revenue) for t in self.totals if t.action != UNCHANGED]
+        accounts = {account for account, _year, _revenue in changes}
+        existing: dict[tuple[int, int], int] = {}
+        for batch in chunked(accounts - set(pks)):  # the accounts just created have no revenue yet
+            rows = YearlyFinancial.objects.filter(account_id__in=batch).values_list("account_id", "year", "pk")
+            existing.update(((account, year), pk) for account, year, pk in rows)
+        new = [
+            {"account_id": account, "year": year, "revenue": revenue}
+            for account, year, revenue in changes
+            if (account, year) not in existing
+        ]
+        changed = {
+            existing[(account, year)]: {"revenue": revenue}
+            for account, year, revenue in changes
+            if (account, year) in existing
+        }
+        insert_with_history(model=YearlyFinancial, rows=new, **history)
+        update_with_history(model=YearlyFinancial, changes=changed, **history)
+        if accounts:
+            financials_refresh(account_ids=accounts)
         return ImportResult(
             created=self.preview.to_create,
             updated=self.preview.to_update,
@@ -129,7 +127,9 @@ def transactions_plan(
         {"target": customers[valid].map(targets), "year": dates[valid].dt.year, "amount": amounts[valid]}
     )
     sums = lines_frame.groupby(["target", "year"], sort=True)["amount"].sum()
-    totals = _compare(sums, register, new_accounts, customers, targets, lines, errors, user)
+    totals = _compare(
+        sums, register=register, customers=customers, targets=targets, lines=lines, errors=errors, user=user
+    )
 
     preview = ImportPreview(kind=ImportKind.TRANSACTIONS, errors=errors.as_list())
     actions = [total.action for total in totals]
@@ -280,8 +280,8 @@ def _first_filled(values: pd.Series, customers: pd.Series) -> dict[str, str]:
 
 def _compare(
     sums: pd.Series,
+    *,
     register: Register,
-    new_accounts: dict[int, dict[str, object]],
     customers: pd.Series,
     targets: dict[str, int],
     lines: pd.Series,

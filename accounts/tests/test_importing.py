@@ -359,6 +359,33 @@ def test_real_xlsx_written_with_openpyxl_is_imported(admin_user):
     assert Account.objects.get(reference="X-2").country.code == "FR"
 
 
+def test_imported_changes_are_in_the_history_with_the_user(manager):
+    run(b"reference,name,city,potential\nH1,Acme,Lyon,10\n", manager)
+    run(b"reference,name,city,potential\nH1,Acme,Nantes,10\n", manager)
+
+    account = Account.objects.get(reference="H1")
+    created, updated = account.history.order_by("history_id")
+    assert (created.history_type, updated.history_type) == ("+", "~")
+    assert created.history_user == updated.history_user == manager
+    assert created.history_change_reason == "import"
+    assert [change.field for change in updated.diff_against(created).changes] == ["city"]
+    assert updated.instance.potential == Decimal("10.00")
+    assert created.history_date <= updated.history_date
+    assert account.updated_at > account.created_at
+
+
+def test_a_workbook_saved_with_a_csv_name_is_read_as_excel(admin_user):
+    workbook = Workbook()
+    workbook.active.append(["name", "city"])
+    workbook.active.append(["Renamed Workbook", "Lille"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    frame = read_table(data=buffer.getvalue(), filename="export.csv")
+
+    assert frame[["name", "city"]].values.tolist() == [["Renamed Workbook", "Lille"]]
+
+
 # --- Access --------------------------------------------------------------------------------------------------
 
 
@@ -515,10 +542,12 @@ def test_bulk_import_creates_accounts_in_batches_and_stays_idempotent(admin_user
 def test_import_accounts_command_imports_a_file(tmp_path):
     admin = UserFactory(username="root", is_superuser=True)
     path = tmp_path / "accounts.csv"
-    path.write_text("Identifiant,Société,Ville\nA1,Acme,Lyon\n", encoding="utf-8")
+    path.write_text("Matricule,Société,Enseigne,Ville\nA1,Acme Holding SAS,Acme,Lyon\n", encoding="utf-8")
     out = io.StringIO()
 
-    call_command("import_accounts", str(path), "--mapping", '{"Identifiant": "reference"}', stdout=out)
+    call_command(
+        "import_accounts", str(path), "--mapping", '{"Matricule": "reference", "Enseigne": "name"}', stdout=out
+    )
 
     assert "Created 1, updated 0, unchanged 0." in out.getvalue()
     account = Account.objects.get(reference="A1")

@@ -103,6 +103,14 @@ def test_account_page_shows_financials_potential_and_share_of_wallet(client, spo
     assert 'data-chart-source="chart-financials"' in body
 
 
+def test_account_created_in_bulk_without_history_still_shows(client, contributor):
+    Account.objects.bulk_create([Account(name="Bulk Loaded")])  # bulk writes skip the history
+    client.force_login(contributor)
+    response = client.get(Account.objects.get(name="Bulk Loaded").get_absolute_url())
+    assert response.status_code == 200
+    assert "No change recorded." in response.content.decode()
+
+
 def test_outsider_gets_404_on_account_page(client, outsider, owned_account):
     client.force_login(outsider)
     assert client.get(owned_account.get_absolute_url()).status_code == 404

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django_countries import countries
 
 from accounts.exporting import register_csv, register_xlsx
 from accounts.filters import AccountFilter
@@ -24,6 +25,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
     register = _filtered(request)
     accounts = register.qs.select_related("owner")
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Translate each country once per page, not once per row.
+    names = {code: countries.name(code) for code in {account.country.code for account in page}}
+    for account in page:
+        account.country_name = names[account.country.code]
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -51,7 +51,10 @@ class Command(BaseCommand):
         try:
             frame = read_table(data=data, filename=path.name, max_bytes=max(len(data), 1))
             columns = [column for column in frame.columns if column != LINE_COLUMN]
-            mapping = {**guess_mapping(columns=columns, kind=kind), **self._mapping(options["mapping"])}
+            explicit = self._mapping(options["mapping"])
+            # A field mapped explicitly is no longer filled from the column it was guessed from.
+            guessed = {c: f for c, f in guess_mapping(columns=columns, kind=kind).items() if f not in explicit.values()}
+            mapping = {**guessed, **explicit}
             self.stdout.write("Mapping: " + ", ".join(f"{c} -> {f}" for c, f in mapping.items() if f))
             arguments = {
                 "frame": frame,
