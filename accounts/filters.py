@@ -10,6 +10,7 @@ from django_countries import countries
 
 from accounts.models import Account, Lifecycle, Segment, Tier
 from kam.models import User
+from kam.roles import Role
 
 KEY_CHOICES = [("yes", _("Key accounts")), ("no", _("Other accounts"))]
 
@@ -54,8 +55,8 @@ class AccountFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Offer only values that occur, so every option finds something.
-        self.filters["owner"].queryset = (
-            User.objects.filter(owned_accounts__isnull=False).distinct().order_by("first_name", "last_name")
+        self.filters["owner"].queryset = User.objects.filter(groups__name=Role.KEY_ACCOUNT_MANAGER).order_by(
+            "first_name", "last_name"
         )
         sectors = Account.objects.exclude(sector="").order_by("sector").values_list("sector", flat=True).distinct()
         # order_by() clears Meta.ordering, which DISTINCT would otherwise apply to (account, name) pairs.

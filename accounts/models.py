@@ -157,6 +157,7 @@ class Account(models.Model):
             models.Index(fields=["segment", "tier"]),
             models.Index(fields=["is_key"]),
             models.Index(fields=["-last_year_revenue"]),
+            models.Index(fields=["name"]),
             models.Index(fields=["sector"]),
             models.Index(fields=["country"]),
         ]

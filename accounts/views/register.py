@@ -11,7 +11,7 @@ from django_countries import countries
 
 from accounts.exporting import register_csv, register_xlsx
 from accounts.filters import AccountFilter
-from accounts.models import Account
+from accounts.models import Account, Lifecycle, Segment, Tier
 from accounts.views.access import can_create_accounts
 
 PAGE_SIZE = 50
@@ -21,14 +21,25 @@ def _filtered(request: HttpRequest) -> AccountFilter:
     return AccountFilter(request.GET or None, queryset=Account.objects.visible_to(request.user))
 
 
+def _label_rows(page) -> None:
+    """Translate each label once per page, not once per row (get_FOO_display re-hashes lazy choices)."""
+    countries_on_page = {account.country.code for account in page}
+    country_names = {code: countries.name(code) for code in countries_on_page}
+    segments, tiers, lifecycles = (
+        {value: str(label) for value, label in choices.choices} for choices in (Segment, Tier, Lifecycle)
+    )
+    for account in page:
+        account.country_name = country_names[account.country.code]
+        account.segment_label = segments.get(account.segment, "")
+        account.tier_label = tiers.get(account.tier, "")
+        account.lifecycle_label = lifecycles.get(account.lifecycle, "")
+
+
 def account_list(request: HttpRequest) -> HttpResponse:
     register = _filtered(request)
     accounts = register.qs.select_related("owner")
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Translate each country once per page, not once per row.
-    names = {code: countries.name(code) for code in {account.country.code for account in page}}
-    for account in page:
-        account.country_name = names[account.country.code]
+    _label_rows(page)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
