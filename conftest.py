@@ -22,6 +22,14 @@ def require_service(name: str, reason: str) -> None:
     pytest.skip(f"{name} not configured: {reason}")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as after a deployment."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin-user", role=Role.ADMINISTRATOR)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -35,6 +36,25 @@ SORT_CHOICES = [
 ]
 
 
+OPTIONS_CACHE_SECONDS = 60
+
+
+def register_options() -> tuple[list[str], set[str]]:
+    """Sectors and countries that occur in the register, to offer only options that find something.
+
+    Two DISTINCT scans cost ~10 ms per page on 10,000 accounts; a new sector may
+    take up to a minute to appear in the filter.
+    """
+
+    def compute() -> tuple[list[str], set[str]]:
+        accounts = Account.objects.order_by()  # no Meta.ordering inside DISTINCT
+        sectors = sorted(accounts.exclude(sector="").values_list("sector", flat=True).distinct())
+        codes = set(accounts.exclude(country="").values_list("country", flat=True).distinct())
+        return sectors, codes
+
+    return cache.get_or_set("accounts:register-options", compute, OPTIONS_CACHE_SECONDS)
+
+
 class AccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("Segment"))
@@ -54,14 +74,11 @@ class AccountFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Offer only values that occur, so every option finds something.
         self.filters["owner"].queryset = User.objects.filter(groups__name=Role.KEY_ACCOUNT_MANAGER).order_by(
             "first_name", "last_name"
         )
-        sectors = Account.objects.exclude(sector="").order_by("sector").values_list("sector", flat=True).distinct()
-        # order_by() clears Meta.ordering, which DISTINCT would otherwise apply to (account, name) pairs.
-        self.filters["sector"].extra["choices"] = [(s, s) for s in sectors]
-        codes = set(Account.objects.exclude(country="").order_by().values_list("country", flat=True).distinct())
+        sectors, codes = register_options()
+        self.filters["sector"].extra["choices"] = [(sector, sector) for sector in sectors]
         self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in codes]
         for name, field in self.form.fields.items():
             if name != "q":

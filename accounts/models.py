@@ -224,7 +224,8 @@ class YearlyFinancial(models.Model):
     class Meta:
         verbose_name = _("yearly financial")
         verbose_name_plural = _("yearly financials")
-        ordering = ["account", "year"]
+        # By id, not "account": that would join accounts and sort by their name.
+        ordering = ["account_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["account", "year"], name="one_financial_per_account_year"),
         ]
@@ -260,7 +261,7 @@ class Contact(models.Model):
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["account", "name"]
+        ordering = ["account_id", "name"]
 
     def __str__(self) -> str:
         return self.name

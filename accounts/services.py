@@ -16,7 +16,8 @@ def financials_refresh(*, account_ids: Iterable[int] | None = None, today: date 
     last_year = (today or date.today()).year - 1
 
     def revenue_of(year: int) -> Subquery:
-        return Subquery(YearlyFinancial.objects.filter(account=OuterRef("pk"), year=year).values("revenue")[:1])
+        of_year = YearlyFinancial.objects.filter(account=OuterRef("pk"), year=year)
+        return Subquery(of_year.order_by().values("revenue")[:1])
 
     accounts = Account.objects.all()
     if account_ids is not None:

@@ -54,7 +54,7 @@ def test_manager_filters_the_register_opens_an_account_logs_and_edits(page, sign
     expect(page.get_by_text("33.3 %")).to_be_visible()  # share of wallet 300k / 900k
     assert serious_violations(axe, page) == []
 
-    page.get_by_text("Log an interaction").click()
+    page.get_by_role("link", name="Log an interaction").click()
     page.get_by_label("Kind").select_option("incident")
     page.get_by_label("Summary").fill("Damaged pallets at the Lyon depot")
     page.get_by_role("button", name="Log interaction").click()
@@ -82,7 +82,7 @@ def test_contributor_reads_logs_but_cannot_edit(page, sign_in, axe, transactiona
     sign_in(contributor)
     page.goto(f"/accounts/{acme.pk}/")
     expect(page.get_by_role("link", name="Edit account")).to_have_count(0)
-    page.get_by_text("Log an interaction").click()
+    page.get_by_role("link", name="Log an interaction").click()
     page.get_by_label("Kind").select_option("payment_issue")
     page.get_by_label("Summary").fill("Invoice 4411 unpaid after 60 days")
     page.get_by_role("button", name="Log interaction").click()

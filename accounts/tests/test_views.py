@@ -59,6 +59,16 @@ def test_search_and_filters_narrow_the_register_and_stay_in_the_url(client, cont
     assert "Boulangerie Martin" in body and "Bakery Smith" not in body
 
 
+def test_owner_and_sector_filters_keep_only_matching_accounts(client, contributor, manager, other_manager):
+    AccountFactory(name="Mine", owner=manager, sector="Retail")
+    AccountFactory(name="Theirs", owner=other_manager, sector="Energy")
+    client.force_login(contributor)
+    body = client.get("/accounts/", {"owner": manager.pk}).content.decode()
+    assert "Mine" in body and "Theirs" not in body
+    body = client.get("/accounts/", {"sector": "Energy"}).content.decode()
+    assert "Theirs" in body and "Mine" not in body
+
+
 def test_htmx_request_gets_only_the_results_fragment(client, contributor, owned_account):
     client.force_login(contributor)
     response = client.get("/accounts/", {"q": "acme"}, headers={"HX-Request": "true"})

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts.charts import financial_history
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
@@ -35,8 +34,6 @@ def _growth_rows(financials) -> list[dict]:
 
 def _detail_context(request: HttpRequest, account: Account, interaction_form: InteractionForm | None = None) -> dict:
     financials = list(account.financials.order_by("year"))
-    if interaction_form is None and can_log_interactions(request.user):
-        interaction_form = InteractionForm(account=account)
     return {
         "account": account,
         "subsidiaries": account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"),
@@ -46,6 +43,7 @@ def _detail_context(request: HttpRequest, account: Account, interaction_form: In
         "contacts": account.contacts.order_by("-is_active", "name"),
         "interactions": account.interactions.select_related("author", "contact")[:30],
         "interaction_form": interaction_form,
+        "can_log": can_log_interactions(request.user),
         "changes": account_changes(account),
         "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
         "currency": settings.KAM_CURRENCY,
@@ -92,12 +90,16 @@ def account_financials(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/financials_form.html", {"formset": formset, "account": account})
 
 
-@require_POST
 def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Log an interaction; htmx swaps the timeline in place, without JS the page reloads."""
+    """Log an interaction; htmx swaps the form and the timeline in place, without JS the page reloads."""
     account = get_account_for_user(request, pk)
     if not can_log_interactions(request.user):
         raise PermissionDenied
+    if request.method != "POST":
+        form = InteractionForm(account=account)
+        if request.htmx:
+            return render(request, "accounts/_interaction_form.html", {"account": account, "interaction_form": form})
+        return render(request, "accounts/account_detail.html", _detail_context(request, account, form))
     form = InteractionForm(request.POST, account=account)
     if form.is_valid():
         interaction = form.save(commit=False)
@@ -107,13 +109,14 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.htmx:
             messages.success(request, _("Interaction logged."))
             return redirect(account)
-        form = InteractionForm(account=account)
-    if not request.htmx:
+        form = None
+    elif not request.htmx:
         return render(request, "accounts/account_detail.html", _detail_context(request, account, form), status=422)
     context = {
         "account": account,
         "interaction_form": form,
+        "can_log": True,
         "interactions": account.interactions.select_related("author", "contact")[:30],
-        "logged": not form.is_bound,
+        "logged": form is None,
     }
     return render(request, "accounts/_interactions.html", context)
