@@ -246,7 +246,7 @@ DEMO_GROUPS = [
 ]
 
 PROFILE_TEMPLATES = {
-    "business": "{name} runs {sector_lower} outlets in {city} and buys our full range for them; "
+    "business": "{name} ({sector_lower}, {city}) buys our full range for all its sites; "
     "about a third of its purchases are seasonal.",
     "goals": "Open two new sites within 18 months; cut the number of suppliers by a quarter; "
     "launch a private-label range.",

@@ -351,3 +351,31 @@ def test_export_by_outsider_contains_no_account(client, outsider, owned_account)
     response = client.get("/accounts/export.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 1  # headers only
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("other_manager", 403), ("sponsor", 403), ("contributor", 403), ("outsider", 404)]
+)
+def test_only_the_account_team_edits_financials(client, request, role, status, owned_account):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(f"/accounts/{owned_account.pk}/financials/").status_code == status
+
+
+def test_account_page_query_count_does_not_grow_with_its_rows(
+    client, contributor, owned_account, django_assert_max_num_queries
+):
+    from accounts.tests.factories import ContactFactory
+
+    AccountFactory(parent=owned_account)  # the group section costs one query per level of the group, not per row
+    client.force_login(contributor)
+    client.get(owned_account.get_absolute_url())
+    with django_assert_max_num_queries(20) as few:
+        client.get(owned_account.get_absolute_url())
+    for year in range(2000, 2020):
+        YearlyFinancialFactory(account=owned_account, year=year)
+    ContactFactory.create_batch(25, account=owned_account)
+    InteractionFactory.create_batch(25, account=owned_account, author=contributor)
+    AccountFactory.create_batch(10, parent=owned_account)  # more subsidiaries, same depth
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(owned_account.get_absolute_url())
+    assert response.content.decode().count("Quarterly review") == 25

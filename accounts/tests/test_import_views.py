@@ -1,0 +1,123 @@
+"""The import wizard over HTTP: each step, bad files, and who may use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Account, ImportBatch
+
+pytestmark = pytest.mark.django_db
+
+NORTHWIND = Path(settings.BASE_DIR).parent / "shared" / "data" / "northwind"
+
+
+def _upload(client, name: str, content: bytes, kind: str = "accounts"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/accounts/import/", {"file": SimpleUploadedFile(name, content), "kind": kind})
+
+
+def test_wizard_imports_a_french_excel_csv_end_to_end(client, manager):
+    client.force_login(manager)
+    content = "Code client;Raison sociale;Pays;Potentiel\nC1;Société Générale de Boulangerie;France;1 234,50\n"
+    response = _upload(client, "clients.csv", content.encode("cp1252"))
+    batch = ImportBatch.objects.get()
+    assert response.url == f"/accounts/import/{batch.pk}/map/"
+    body = client.get(response.url).content.decode()
+    assert "Raison sociale" in body
+    response = client.post(
+        response.url, {"column_0": "reference", "column_1": "name", "column_2": "country", "column_3": "potential"}
+    )
+    assert response.url == f"/accounts/import/{batch.pk}/preview/"
+    assert "1</strong> to create" in client.get(response.url).content.decode()
+    response = client.post(f"/accounts/import/{batch.pk}/preview/")
+    assert response.url == f"/accounts/import/{batch.pk}/result/"
+    account = Account.objects.get(reference="C1")
+    assert account.name == "Société Générale de Boulangerie"
+    assert str(account.potential) == "1234.50"
+    assert account.owner == manager
+
+
+def test_preview_lists_every_bad_row_and_apply_writes_nothing(client, manager):
+    client.force_login(manager)
+    content = b"name,potential\nGood Co,100\nBad Co,-5\n,12\nWorse Co,abc\n"
+    batch_url = _upload(client, "accounts.csv", content).url
+    preview_url = batch_url.replace("map", "preview")
+    body = client.get(preview_url).content.decode()
+    for line in ("3", "4", "5"):
+        assert f'<th scope="row">{line}</th>' in body
+    assert "Nothing will be imported" in body
+    response = client.post(preview_url)
+    assert "Nothing was imported" in response.content.decode()
+    assert not Account.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", b"", "file is empty."),
+        ("broken.xlsx", b"not a zip", "not a valid Excel .xlsx file"),
+        ("header.csv", b"name,country\n", "no data"),
+    ],
+)
+def test_broken_uploads_get_a_clear_message_on_the_form(client, manager, name, content, message):
+    client.force_login(manager)
+    response = _upload(client, name, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_missing_required_column_is_explained_on_the_mapping_step(client, manager):
+    client.force_login(manager)
+    batch_url = _upload(client, "no-name.csv", b"city,country\nLyon,FR\n").url
+    response = client.get(batch_url.replace("map", "preview"), follow=True)
+    assert "required" in response.content.decode()
+    assert not Account.objects.exists()
+
+
+def test_oversized_upload_is_refused_with_the_limit(client, manager, settings):
+    settings.KAM_IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(manager)
+    response = _upload(client, "big.csv", b"name\n" + b"x" * (2 * 1024 * 1024))
+    assert "the largest file accepted is 1 MB" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["sponsor", "contributor", "outsider"])
+def test_only_administrators_and_managers_may_import(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get("/accounts/import/").status_code == 403
+    assert _upload(client, "a.csv", b"name\nX\n").status_code == 403
+    assert not Account.objects.exists()
+
+
+def test_a_batch_is_private_to_its_uploader(client, manager, other_manager):
+    client.force_login(manager)
+    batch_url = _upload(client, "a.csv", b"name\nX\n").url
+    client.force_login(other_manager)
+    assert client.get(batch_url).status_code == 404
+    assert client.post(batch_url.replace("map", "preview")).status_code == 404
+    assert not Account.objects.exists()
+
+
+def test_northwind_orders_import_as_yearly_revenue(client, admin_user, tmp_path):
+    import pandas as pd
+
+    from accounts.demo import read_ragged_csv
+
+    orders = read_ragged_csv(NORTHWIND / "orders.csv", loose_column="shipAddress")
+    lines = pd.read_csv(NORTHWIND / "order-details.csv").astype({"orderID": str})
+    joined = lines.merge(orders[["orderID", "customerID", "orderDate"]], on="orderID").head(400)
+    client.force_login(admin_user)
+    batch_url = _upload(client, "lines.csv", joined.to_csv(index=False).encode(), kind="transactions").url
+    form = client.get(batch_url).context["form"]
+    data = {name: field.initial or form.initial.get(name, "") for name, field in form.fields.items()}
+    data["create_missing_accounts"] = "on"
+    client.post(batch_url, data)
+    client.post(batch_url.replace("map", "preview"))
+    batch = ImportBatch.objects.get()
+    assert batch.status == "applied", batch.result
+    assert Account.objects.filter(financials__isnull=False).exists()
