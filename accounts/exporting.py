@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.models import Account
 
@@ -70,6 +71,8 @@ def register_rows(accounts: QuerySet[Account]) -> Iterator[list[object]]:
 
 def _xlsx_cell(sheet, value: object) -> object:
     """Strings go in as text cells: openpyxl would store "=..." as a live formula."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"

@@ -66,9 +66,7 @@ class AccountForm(forms.ModelForm):
             self.fields["parent_name"].initial = self.instance.parent.reference or self.instance.parent.name
         if not user.is_administrator:
             # A key account manager keeps the accounts they create; only administrators reassign.
-            self.fields["owner"].disabled = True
-            if not self.instance.pk:
-                self.fields["owner"].initial = user
+            del self.fields["owner"]
 
     def clean_potential(self) -> Decimal | None:
         potential = self.cleaned_data.get("potential")
@@ -80,6 +78,8 @@ class AccountForm(forms.ModelForm):
         value = self.cleaned_data.get("parent_name", "").strip()
         if not value:
             return None
+        if self.instance.parent_id and value == self.fields["parent_name"].initial:
+            return self.instance.parent  # unchanged, even if another account now has the same name
         matches = list(Account.objects.filter(Q(reference__iexact=value) | Q(name__iexact=value))[:2])
         if not matches:
             raise forms.ValidationError(_("No account is named or referenced “%(value)s”."), params={"value": value})

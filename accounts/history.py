@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, YearlyFinancial
+from kam.models import User
 
 HIDDEN_FIELDS = {"updated_at", "created_at"}
 
@@ -20,28 +22,57 @@ class Change:
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (label, before, after)
 
 
-def _display(record, name: str) -> str:
-    value = getattr(record, name)
+def _related_names(deltas: list, fields: dict[str, models.Field]) -> dict[str, dict[object, str]]:
+    """Names of the users and accounts the changes point to, two queries at most, whatever the number of changes."""
+    wanted: dict[str, set] = {"users": set(), "accounts": set()}
+    for delta in deltas:
+        for change in delta.changes:
+            model_field = fields.get(change.field)
+            if model_field is not None and model_field.is_relation:
+                target = "accounts" if model_field.related_model is Account else "users"
+                wanted[target].update(v for v in (change.old, change.new) if v is not None)
+    return {
+        "users": {user.pk: str(user) for user in User.objects.filter(pk__in=wanted["users"])}
+        if wanted["users"]
+        else {},
+        "accounts": dict(Account.objects.filter(pk__in=wanted["accounts"]).values_list("pk", "name"))
+        if wanted["accounts"]
+        else {},
+    }
+
+
+def _display(value: object, model_field: models.Field | None, names: dict[str, dict[object, str]]) -> str:
     if value in (None, ""):
         return "—"
+    if model_field is not None and model_field.is_relation:
+        table = names["accounts"] if model_field.related_model is Account else names["users"]
+        return table.get(value, _("(deleted)"))
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
     return str(value)
 
 
 def account_changes(account: Account, *, limit: int = 15) -> list[Change]:
-    """The latest changes to the account and its yearly financials, newest first (3 queries)."""
+    """The latest changes to the account and its yearly financials, newest first (at most 5 queries)."""
     records = list(account.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    labels = {f.name: str(f.verbose_name) for f in Account._meta.get_fields() if hasattr(f, "verbose_name")}
-    changes: list[Change] = []
+    fields = {f.name: f for f in Account._meta.concrete_fields}
     # Pair each record with the one before it; the extra record fetched is only there to diff against.
-    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
+    pairs = list(zip(records[:limit], [*records[1:], None], strict=False))
+    deltas = {id(newer): newer.diff_against(older) for newer, older in pairs if older is not None}
+    names = _related_names(list(deltas.values()), fields)
+    changes: list[Change] = []
+    for newer, older in pairs:
         who = str(newer.history_user or _("system"))
         if older is None or newer.history_type == "+":
             changes.append(Change(newer.history_date, who, _("Account created")))
             continue
-        delta = newer.diff_against(older)
         rows = [
-            (labels.get(c.field, c.field), _display(older, c.field), _display(newer, c.field))
-            for c in delta.changes
+            (
+                str(fields[c.field].verbose_name) if c.field in fields else c.field,
+                _display(c.old, fields.get(c.field), names),
+                _display(c.new, fields.get(c.field), names),
+            )
+            for c in deltas[id(newer)].changes
             if c.field not in HIDDEN_FIELDS
         ]
         if rows:
@@ -59,7 +90,10 @@ def account_changes(account: Account, *, limit: int = 15) -> list[Change]:
                 record.history_date,
                 str(record.history_user or _("system")),
                 f"{verbs[record.history_type]}: {record.year}",
-                [(_("Revenue"), "", str(record.revenue)), (_("Gross margin"), "", _display(record, "gross_margin"))],
+                [
+                    (_("Revenue"), "", str(record.revenue)),
+                    (_("Gross margin"), "", _display(record.gross_margin, None, {})),
+                ],
             )
         )
     changes.sort(key=lambda change: change.when, reverse=True)

@@ -29,6 +29,7 @@ from accounts.importing.results import ImportPreview, ImportResult, RowErrors, c
 from accounts.importing.writing import insert_with_history, update_with_history
 from accounts.models import Account, Contact, Lifecycle, YearlyFinancial
 from accounts.services import financials_refresh
+from kam.roles import Role
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 SAMPLE_SIZE = 20
@@ -149,6 +150,13 @@ def accounts_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> Acco
         )
     errors = RowErrors()
     parsed = _parse_cells(data, errors)
+    if not user.is_administrator:
+        # As in the edit form: only administrators hand an account to another manager.
+        errors.add_where(
+            parsed["owner_id"].notna() & (parsed["owner_id"] != user.pk),
+            data[LINE_COLUMN],
+            _("Only an administrator can give an account to another key account manager."),
+        )
     register = Register.load()
     _flag_duplicates(data, parsed, errors)
     matched, by_reference = _match(data, parsed, register, errors)
@@ -233,7 +241,7 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
     parsed["owner_id"] = _owner_ids(_text(data, "owner"))
     flag(
         (_text(data, "owner") != "") & parsed["owner_id"].isna(),
-        _("No active user has the username “%(value)s”."),
+        _("No active key account manager has the username “%(value)s”."),
         "owner",
     )
     parsed["parent"] = _text(data, "parent")
@@ -245,13 +253,14 @@ def _label(name: str) -> str:
 
 
 def _owner_ids(values: pd.Series) -> pd.Series:
-    """The active user each cell names, by username or e-mail, case-insensitively."""
+    """The active key account manager each cell names, by username or e-mail, case-insensitively."""
     wanted = {value.casefold() for value in values.unique() if value}
     if not wanted:
         return pd.Series(float("nan"), index=values.index)
     by_name: dict[str, int] = {}
     by_email: dict[str, list[int]] = {}
-    for pk, username, email in get_user_model().objects.filter(is_active=True).values_list("pk", "username", "email"):
+    owners = get_user_model().objects.filter(is_active=True, groups__name=Role.KEY_ACCOUNT_MANAGER)
+    for pk, username, email in owners.values_list("pk", "username", "email"):
         by_name[username.casefold()] = pk
         if email:
             by_email.setdefault(email.casefold(), []).append(pk)

@@ -320,7 +320,7 @@ def test_unknown_owner_and_country_are_row_errors(admin_user):
 
     found = reasons(preview(data, admin_user))
 
-    assert "No active user has the username “nobody”." in found[2]
+    assert "No active key account manager has the username “nobody”." in found[2]
     assert "“Atlantis” is not a country" in found[2]
     assert "“not a url” is not a web address." in found[3]
 
@@ -568,3 +568,15 @@ def test_import_accounts_command_lists_row_errors_and_fails(tmp_path):
     assert "line 2: The customer “Z1” is not in the register (lines 2, 3)" in err.getvalue()
     assert "line 3: “bad” is not a date." in err.getvalue()
     assert YearlyFinancial.objects.count() == 0
+
+
+def test_a_manager_cannot_hand_accounts_to_someone_else_by_import(manager, other_manager, contributor):
+    data = (
+        f"name,owner\nMine,{manager.username}\nGiven away,{other_manager.username}\nTo support,{contributor.username}\n"
+    )
+
+    found = reasons(preview(data.encode(), manager))
+
+    assert 2 not in found
+    assert "Only an administrator can give an account to another key account manager." in found[3]
+    assert "No active key account manager has the username" in found[4]

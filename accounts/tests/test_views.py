@@ -379,3 +379,78 @@ def test_account_page_query_count_does_not_grow_with_its_rows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(owned_account.get_absolute_url())
     assert response.content.decode().count("Quarterly review") == 25
+
+
+def test_history_names_people_and_choices_and_survives_deletions(client, admin_user, manager, other_manager):
+    account = AccountFactory(name="Tracked", owner=manager)
+    parent = AccountFactory(name="Old Parent")
+    for owner, lifecycle, parent_ in ((other_manager, "prospect", parent), (manager, "former", None)):
+        account.owner, account.lifecycle, account.parent = owner, lifecycle, parent_
+        account.save()
+    parent.delete()
+    client.force_login(admin_user)
+    body = client.get(account.get_absolute_url()).content.decode()
+    assert f"{manager} → {other_manager}" in body
+    assert "Prospect → Former customer" in body
+    assert "(deleted) → —" in body
+
+
+def test_invalid_filter_value_is_reported_and_lists_nothing(client, contributor, owned_account):
+    client.force_login(contributor)
+    body = client.get("/accounts/", {"country": "ZZ"}).content.decode()
+    assert "Some filters could not be applied" in body
+    assert "Acme Industries" not in body
+    rows = client.get("/accounts/export.csv", {"owner": "not-a-number"}).content.decode("utf-8-sig").splitlines()
+    assert len(rows) == 1
+
+
+def test_xlsx_export_drops_control_characters_instead_of_failing(client, contributor):
+    AccountFactory(name="Bad\x0bName")
+    client.force_login(contributor)
+    response = client.get("/accounts/export.xlsx")
+    assert load_workbook(io.BytesIO(response.content)).active.cell(row=2, column=2).value == "BadName"
+
+
+def test_swapping_two_years_explains_instead_of_failing(client, manager, owned_account):
+    client.force_login(manager)
+    first, second = owned_account.financials.order_by("year")
+    data = {
+        "financials-TOTAL_FORMS": "2",
+        "financials-INITIAL_FORMS": "2",
+        "financials-MIN_NUM_FORMS": "0",
+        "financials-MAX_NUM_FORMS": "1000",
+        "financials-0-id": first.pk,
+        "financials-0-year": second.year,
+        "financials-0-revenue": "1",
+        "financials-1-id": second.pk,
+        "financials-1-year": first.year,
+        "financials-1-revenue": "2",
+    }
+    response = client.post(f"/accounts/{owned_account.pk}/financials/", data)
+    assert response.status_code == 200
+    assert "Each year can appear only once" in response.content.decode()
+
+
+def test_service_manager_saves_an_account_whose_owner_left(client, manager, other_manager, owned_account):
+    owned_account.service_manager = other_manager
+    owned_account.save()
+    manager.is_active = False
+    manager.save()
+    client.force_login(other_manager)
+    response = client.post(
+        f"/accounts/{owned_account.pk}/edit/", {"name": "Acme Industries", "lifecycle": "customer", "sector": "Food"}
+    )
+    assert response.status_code == 302
+    owned_account.refresh_from_db()
+    assert owned_account.sector == "Food" and owned_account.owner == manager
+
+
+def test_applied_import_mapping_page_leads_to_the_result(client, manager):
+    from accounts.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        created_by=manager, kind="accounts", filename="a.csv", data=b"", status="applied"
+    )
+    client.force_login(manager)
+    response = client.get(f"/accounts/import/{batch.pk}/map/")
+    assert response.url == f"/accounts/import/{batch.pk}/result/"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -82,11 +82,18 @@ def account_financials(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=account, queryset=account.financials.order_by("year")
     )
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-            financials_refresh(account_ids=[account.pk])
-        messages.success(request, _("Financials saved."))
-        return redirect(account)
+        try:
+            with transaction.atomic():
+                formset.save()
+                financials_refresh(account_ids=[account.pk])
+        except IntegrityError:
+            # Two rows swapping their years collide inside the save: say so rather than fail.
+            formset._non_form_errors = formset.error_class(
+                [_("Each year can appear only once; change one row at a time when swapping years.")]
+            )
+        else:
+            messages.success(request, _("Financials saved."))
+            return redirect(account)
     return render(request, "accounts/financials_form.html", {"formset": formset, "account": account})
 
 

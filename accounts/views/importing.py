@@ -56,6 +56,8 @@ def _columns(frame) -> list[str]:
 
 def import_map(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
+    if batch.status == ImportStatus.APPLIED:
+        return redirect("accounts:import_result", pk=batch.pk)
     frame = read_table(data=bytes(batch.data), filename=batch.filename)
     columns = _columns(frame)
     initial = {f"column_{i}": batch.mapping.get(column, "") for i, column in enumerate(columns)}

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django_countries import countries
 
 from accounts.exporting import register_csv, register_xlsx
@@ -19,6 +20,13 @@ PAGE_SIZE = 50
 
 def _filtered(request: HttpRequest) -> AccountFilter:
     return AccountFilter(request.GET or None, queryset=Account.objects.visible_to(request.user))
+
+
+def _matching(register: AccountFilter):
+    """The filtered accounts; none when a filter value is invalid, rather than silently the whole register."""
+    if register.is_bound and not register.is_valid():
+        return register.queryset.none()
+    return register.qs
 
 
 def _label_rows(page) -> None:
@@ -37,7 +45,7 @@ def _label_rows(page) -> None:
 
 def account_list(request: HttpRequest) -> HttpResponse:
     register = _filtered(request)
-    accounts = register.qs.select_related("owner")
+    accounts = _matching(register).select_related("owner")
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     _label_rows(page)
     query = request.GET.copy()
@@ -49,13 +57,17 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "currency": settings.KAM_CURRENCY,
         "can_create": can_create_accounts(request.user),
     }
-    template = "accounts/_register_results.html" if request.htmx else "accounts/account_list.html"
-    return render(request, template, context)
+    # A history restore (back button after the cache expired) needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "accounts/_register_results.html" if partial else "accounts/account_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def account_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The register as the user filtered it, limited to what they may see."""
-    accounts = _filtered(request).qs
+    accounts = _matching(_filtered(request))
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = HttpResponse(register_csv(accounts), content_type="text/csv; charset=utf-8")
