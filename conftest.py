@@ -61,6 +61,45 @@ def outsider(db):
     return UserFactory(username="outsider")
 
 
+def _celery_env() -> dict[str, str]:
+    """The environment of a Celery process that shares this test run's database and broker."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "kam.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+
+
+@pytest.fixture
+def celery_beat(celery_worker, tmp_path):
+    """A real `celery beat` with the database scheduler, next to the worker; yields the worker's queue."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kam",
+            "beat",
+            "--loglevel=WARNING",
+            "--max-interval=1",
+            "--scheduler",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            f"--pidfile={tmp_path / 'beat.pid'}",
+        ],
+        env=_celery_env(),
+    )
+    try:
+        yield celery_worker
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 @pytest.fixture
 def celery_worker(transactional_db, settings):
     """A real `celery worker` process against the configured broker, on its own queue.
@@ -77,14 +116,8 @@ def celery_worker(transactional_db, settings):
     if connection.vendor == "sqlite":
         require_service("PostgreSQL", "set DATABASE_URL: a worker cannot share an in-memory test database")
 
-    db = connection.settings_dict
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "kam.settings",
-        "DEBUG": "true",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-    }
+    env = _celery_env()
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "kam", "worker", "--pool=solo", "-Q", queue, "-n", f"{queue}@%h"]
         + ["--loglevel=WARNING", "--without-mingle", "--without-gossip"],

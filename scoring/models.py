@@ -1,1 +1,199 @@
-"""scoring: models arrive with their issue (see DESIGN.md)."""
+"""Scoring criteria set by management, manual ratings, segmentation runs and their per-account results."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Segment, Tier
+from scoring.analytics import Axis, MissingPolicy, Normalisation
+
+
+class AxisChoice(models.TextChoices):
+    VALUE = Axis.VALUE.value, _("Current value")
+    POTENTIAL = Axis.POTENTIAL.value, _("Potential")
+    FIT = Axis.FIT.value, _("Strategic fit")
+    IMAGE = Axis.IMAGE.value, _("Image")
+
+
+class NormalisationChoice(models.TextChoices):
+    PERCENTILE = Normalisation.PERCENTILE.value, _("Percentile rank in the portfolio")
+    MINMAX = Normalisation.MINMAX.value, _("Min–max over the portfolio")
+    FIXED = Normalisation.FIXED.value, _("Fixed scale")
+
+
+class MissingChoice(models.TextChoices):
+    ZERO = MissingPolicy.ZERO.value, _("Counts as the worst score")
+    MEDIAN = MissingPolicy.MEDIAN.value, _("Counts as the portfolio median")
+    SKIP = MissingPolicy.SKIP.value, _("Not scored on it; the other weights re-spread")
+
+
+class Criterion(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    axis = models.CharField(_("axis"), max_length=20, choices=AxisChoice.choices)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)], default=10
+    )
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    source = models.CharField(_("source"), max_length=50, help_text=_("Where the value comes from."))
+    normalisation = models.CharField(
+        _("normalisation"), max_length=20, choices=NormalisationChoice.choices, default=NormalisationChoice.PERCENTILE
+    )
+    fixed_min = models.FloatField(_("scale minimum"), null=True, blank=True)
+    fixed_max = models.FloatField(_("scale maximum"), null=True, blank=True)
+    missing = models.CharField(
+        _("when the value is missing"), max_length=20, choices=MissingChoice.choices, default=MissingChoice.MEDIAN
+    )
+    rubric_low = models.TextField(_("what 0 means"), blank=True)
+    rubric_mid = models.TextField(_("what 5 means"), blank=True)
+    rubric_high = models.TextField(_("what 10 means"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def key(self) -> str:
+        """The column of this criterion in a scoring frame."""
+        return f"c{self.pk}"
+
+    @property
+    def is_manual(self) -> bool:
+        return self.source == "manual"
+
+
+class Rating(models.Model):
+    """A key account manager's 0–10 rating of one account on one manual criterion."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("account"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("criterion")
+    )
+    value = models.PositiveSmallIntegerField(_("rating"), validators=[MaxValueValidator(10)])
+    justification = models.TextField(_("justification"))
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("rated by")
+    )
+    rated_at = models.DateTimeField(_("rated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [models.UniqueConstraint(fields=["account", "criterion"], name="one_rating_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.criterion_id}: {self.value}"
+
+
+class ThresholdMode(models.TextChoices):
+    QUANTILE = "quantile", _("Quantiles of the portfolio")
+    ABSOLUTE = "absolute", _("Absolute scores")
+
+
+class KeyRule(models.TextChoices):
+    SEGMENTS = "segments", _("Loyal core and high potential segments")
+    GOLD = "gold", _("Gold tier")
+
+
+class SegmentationSettings(models.Model):
+    """The administrators' thresholds; one row (pk=1)."""
+
+    mode = models.CharField(_("thresholds are"), max_length=20, choices=ThresholdMode.choices, default="quantile")
+    value = models.FloatField(_("high value from"), default=0.5)
+    potential = models.FloatField(_("high potential from"), default=0.5)
+    gold = models.FloatField(_("gold from"), default=0.9)
+    silver = models.FloatField(_("silver from"), default=0.6)
+    # Key accounts are few by design (about one in ten): the gold tier by default.
+    key_rule = models.CharField(_("key accounts are"), max_length=20, choices=KeyRule.choices, default="gold")
+
+    class Meta:
+        verbose_name = _("segmentation settings")
+        verbose_name_plural = _("segmentation settings")
+
+    def __str__(self) -> str:
+        return str(_("Segmentation settings"))
+
+    @classmethod
+    def load(cls) -> SegmentationSettings:
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class SegmentationRunQuerySet(models.QuerySet):
+    def unfinished(self) -> SegmentationRunQuerySet:
+        return self.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING])
+
+
+class SegmentationRun(models.Model):
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    config = models.JSONField(_("configuration used"), default=dict)
+    summary = models.JSONField(_("summary"), default=dict)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = SegmentationRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("segmentation run")
+        verbose_name_plural = _("segmentation runs")
+        ordering = ["-created_at"]
+        constraints = [
+            # Never two runs at once: the database refuses a second unfinished run.
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status__in=["pending", "running"]), name="one_unfinished_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class AccountScore(models.Model):
+    """One account's result in one run, with its explanation and the previous run's values."""
+
+    run = models.ForeignKey(SegmentationRun, on_delete=models.CASCADE, related_name="scores")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scores")
+    value_score = models.FloatField(null=True)
+    potential_score = models.FloatField(null=True)
+    total_score = models.FloatField(null=True)
+    rank = models.PositiveIntegerField(null=True)
+    segment = models.CharField(max_length=20, choices=Segment.choices, blank=True)
+    tier = models.CharField(max_length=10, choices=Tier.choices, blank=True)
+    is_key = models.BooleanField(default=False)
+    previous_segment = models.CharField(max_length=20, choices=Segment.choices, blank=True)
+    previous_tier = models.CharField(max_length=10, choices=Tier.choices, blank=True)
+    was_key = models.BooleanField(null=True)
+    # Per criterion: raw value, normalised 0-100, points, whether the missing-value policy applied.
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "account"], name="one_score_per_account_and_run")]
+        indexes = [models.Index(fields=["run", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} in run {self.run_id}"

@@ -13,6 +13,7 @@ from kam.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 # every function takes users=... and runs after the ones before it.
 DEMO_STEPS = [
     "accounts.demo:seed_accounts",
+    "scoring.demo:seed_scoring",
 ]
 
 

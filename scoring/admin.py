@@ -1,0 +1,29 @@
+"""Until the scoring pages land, administrators edit criteria and thresholds here."""
+
+from django.contrib import admin
+
+from scoring.models import Criterion, Rating, SegmentationRun, SegmentationSettings
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ("name", "axis", "weight", "source", "normalisation", "missing", "is_active", "position")
+    list_editable = ("weight", "is_active", "position")
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ("account", "criterion", "value", "rated_by", "rated_at")
+    list_select_related = ("account", "criterion", "rated_by")
+    raw_id_fields = ("account",)
+
+
+@admin.register(SegmentationSettings)
+class SegmentationSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "mode", "value", "potential", "gold", "silver", "key_rule")
+
+
+@admin.register(SegmentationRun)
+class SegmentationRunAdmin(admin.ModelAdmin):
+    list_display = ("pk", "status", "created_at", "finished_at", "requested_by")
+    readonly_fields = ("status", "config", "summary", "error", "started_at", "finished_at")

@@ -1,0 +1,91 @@
+"""Demo scoring model: the three axes of the KAM literature, manual ratings, two past runs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from accounts.models import Account
+from kam.models import User
+from scoring.models import Criterion, Rating, SegmentationRun
+from scoring.services import segmentation_execute, segmentation_run_request
+
+DEFAULT_CRITERIA = [
+    # name, axis, weight, source, higher is better, rubric (0, 5, 10)
+    ("Last year's revenue", "value", 25, "last_year_revenue", True, None),
+    ("Share of wallet", "value", 10, "share_of_wallet", True, None),
+    ("Revenue growth", "potential", 15, "revenue_growth", True, None),
+    ("Untapped headroom", "potential", 20, "headroom", True, None),
+    (
+        "Cultural fit",
+        "fit",
+        10,
+        "manual",
+        True,
+        ("Opposite ways of working", "Workable", "Same values, easy to work together"),
+    ),
+    ("Solvency", "fit", 10, "manual", True, ("Payment incidents", "Pays late at times", "Always pays on time")),
+    (
+        "Image and prescription power",
+        "image",
+        10,
+        "manual",
+        True,
+        ("Unknown in its market", "Known locally", "Opinion leader others follow"),
+    ),
+]
+
+
+def seed_default_criteria() -> list[Criterion]:
+    """The default model, created once; administrators change it afterwards."""
+    if Criterion.objects.exists():
+        return list(Criterion.objects.all())
+    for position, (name, axis, weight, source, higher, rubric) in enumerate(DEFAULT_CRITERIA):
+        Criterion.objects.create(
+            name=name,
+            axis=axis,
+            weight=weight,
+            source=source,
+            higher_is_better=higher,
+            position=position,
+            normalisation="fixed" if source == "manual" else "percentile",
+            rubric_low=rubric[0] if rubric else "",
+            rubric_mid=rubric[1] if rubric else "",
+            rubric_high=rubric[2] if rubric else "",
+        )
+    return list(Criterion.objects.all())
+
+
+def seed_scoring(*, users: dict[str, User]) -> str:
+    criteria = seed_default_criteria()
+    manual = [c for c in criteria if c.is_manual]
+    rng = np.random.default_rng(11)
+    rated = set(Rating.objects.values_list("account_id", "criterion_id"))
+    accounts = list(Account.objects.order_by("pk").values_list("pk", "owner_id"))
+    Rating.objects.bulk_create(
+        [
+            Rating(
+                account_id=pk,
+                criterion=criterion,
+                value=int(rng.integers(2, 11)),
+                rated_by_id=owner,
+                justification="Assessed at the last account review.",
+            )
+            for pk, owner in accounts
+            for criterion in manual
+            if (pk, criterion.pk) not in rated
+        ]
+    )
+    runs_needed = max(0, 2 - SegmentationRun.objects.filter(status="done").count())
+    for number in range(runs_needed):
+        if number == 1:
+            _rising_accounts(manual)
+        segmentation_execute(run=segmentation_run_request(by=users["admin"]))
+    return f"{len(criteria)} criteria, {SegmentationRun.objects.count()} runs"
+
+
+def _rising_accounts(manual: list[Criterion]) -> None:
+    """Between the two demo runs, a few mid-table accounts get better ratings, so the demo shows migrations."""
+    rising = list(Account.objects.filter(is_key=False, score__isnull=False).order_by("-score")[:8])
+    Rating.objects.filter(account__in=rising, criterion__in=manual).update(
+        value=10, justification="New management, strong partnership signals at the last review."
+    )

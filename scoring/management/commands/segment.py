@@ -1,0 +1,29 @@
+"""Run a segmentation now, synchronously, and print its summary."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from scoring.models import RunStatus
+from scoring.services import RunRefused, segmentation_execute, segmentation_run_request
+
+
+class Command(BaseCommand):
+    help = "Score and segment the whole portfolio now, and print the summary."
+
+    def handle(self, *args, **options) -> None:
+        try:
+            run = segmentation_run_request()
+        except RunRefused as refused:
+            raise CommandError(refused.message) from refused
+        run = segmentation_execute(run=run)
+        if run.status != RunStatus.DONE:
+            raise CommandError(f"Run #{run.pk} failed: {run.error}")
+        summary = run.summary
+        self.stdout.write(self.style.SUCCESS(f"Run #{run.pk}: {summary['accounts']} accounts scored."))
+        self.stdout.write(
+            f"  key accounts: {summary['key_accounts']} ({summary['entered']} entered, {summary['left']} left)"
+        )
+        for label in ("segments", "tiers"):
+            counts = ", ".join(f"{name} {count}" for name, count in summary[label].items())
+            self.stdout.write(f"  {label}: {counts}")
