@@ -10,10 +10,10 @@ from kam.roles import Role
 from kam.tests.factories import UserFactory
 
 ROLE_MENUS = {
-    Role.ADMINISTRATOR: ["Worklist", "Accounts", "Administration"],
-    Role.KEY_ACCOUNT_MANAGER: ["Worklist", "Accounts"],
-    Role.EXECUTIVE_SPONSOR: ["Worklist", "Accounts"],
-    Role.CONTRIBUTOR: ["Worklist", "Accounts"],
+    Role.ADMINISTRATOR: ["Worklist", "Accounts", "Segmentation", "Scoring model", "Administration"],
+    Role.KEY_ACCOUNT_MANAGER: ["Worklist", "Accounts", "Segmentation"],
+    Role.EXECUTIVE_SPONSOR: ["Worklist", "Accounts", "Segmentation"],
+    Role.CONTRIBUTOR: ["Worklist", "Accounts", "Segmentation"],
 }
 
 

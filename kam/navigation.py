@@ -30,6 +30,8 @@ ALL_ROLES = frozenset(Role)
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Worklist"), "home", ALL_ROLES),
     NavItem(_("Accounts"), "accounts:list", ALL_ROLES),
+    NavItem(_("Segmentation"), "scoring:runs", ALL_ROLES),
+    NavItem(_("Scoring model"), "scoring:criteria", frozenset({Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 

@@ -16,5 +16,6 @@ urlpatterns = [
     # The language switcher must work before login too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("scoring/", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

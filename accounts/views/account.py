@@ -18,6 +18,7 @@ from accounts.history import account_changes
 from accounts.models import Account
 from accounts.services import financials_refresh
 from accounts.views.access import can_create_accounts, can_log_interactions, get_account_for_user, get_editable_account
+from scoring.explanations import latest_explanation
 
 
 def _growth_rows(financials) -> list[dict]:
@@ -45,6 +46,7 @@ def _detail_context(request: HttpRequest, account: Account, interaction_form: In
         "interaction_form": interaction_form,
         "can_log": can_log_interactions(request.user),
         "changes": account_changes(account),
+        "explanation": latest_explanation(account),
         "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
         "currency": settings.KAM_CURRENCY,
     }

@@ -1,0 +1,44 @@
+"""'Why this score': an account's latest result, criterion by criterion, for its 360° page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.models import Account
+from scoring.models import AccountScore, RunStatus
+
+
+@dataclass
+class CriterionLine:
+    name: str
+    axis: str
+    raw: float | None
+    normalised: float | None
+    weight_share: float
+    points: float | None
+
+
+def latest_explanation(account: Account) -> dict | None:
+    """The latest finished run's result for the account, with one line per criterion (one query)."""
+    score = (
+        AccountScore.objects.filter(account=account, run__status=RunStatus.DONE)
+        .select_related("run")
+        .order_by("-run__finished_at")
+        .first()
+    )
+    if score is None:
+        return None
+    criteria = score.run.config.get("criteria", [])
+    total_weight = sum(c["weight"] for c in criteria) or 1
+    lines = [
+        CriterionLine(
+            name=c["name"],
+            axis=c["axis"],
+            raw=score.details.get(c["key"], {}).get("raw"),
+            normalised=score.details.get(c["key"], {}).get("norm"),
+            weight_share=round(100 * c["weight"] / total_weight, 1),
+            points=score.details.get(c["key"], {}).get("points"),
+        )
+        for c in criteria
+    ]
+    return {"score": score, "lines": lines, "thresholds": score.run.config.get("thresholds", {})}

@@ -1,0 +1,84 @@
+"""Scoring pages: criteria and thresholds (administrators), runs and their migrations (everyone)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Segment, Tier
+from kam.roles import Role
+from scoring.forms import CriterionFormSet, SegmentationSettingsForm
+from scoring.models import AccountScore, Criterion, SegmentationRun, SegmentationSettings
+from scoring.services import RunRefused, segmentation_run_request
+from scoring.tasks import segmentation_run_task
+
+
+def _require_role(request: HttpRequest) -> None:
+    if not any(request.user.has_role(role) for role in Role):
+        raise PermissionDenied
+
+
+def criteria(request: HttpRequest) -> HttpResponse:
+    _require_role(request)
+    can_edit = request.user.is_administrator
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    formset = CriterionFormSet(request.POST or None, queryset=Criterion.objects.all(), prefix="criteria")
+    settings_form = SegmentationSettingsForm(request.POST or None, instance=SegmentationSettings.load())
+    if request.method == "POST" and formset.is_valid() and settings_form.is_valid():
+        with transaction.atomic():
+            formset.save()
+            settings_form.save()
+        messages.success(request, _("Scoring model saved. It applies from the next run."))
+        return redirect("scoring:criteria")
+    active = list(Criterion.objects.filter(is_active=True))
+    total = sum(c.weight for c in active) or 1
+    shares = [(c, round(100 * c.weight / total, 1)) for c in active]
+    context = {"formset": formset, "settings_form": settings_form, "can_edit": can_edit, "shares": shares}
+    return render(request, "scoring/criteria.html", context)
+
+
+def run_list(request: HttpRequest) -> HttpResponse:
+    _require_role(request)
+    runs = SegmentationRun.objects.select_related("requested_by")[:50]
+    return render(request, "scoring/run_list.html", {"runs": runs, "can_run": request.user.is_administrator})
+
+
+@require_POST
+def run_now(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_administrator:
+        raise PermissionDenied
+    try:
+        run = segmentation_run_request(by=request.user)
+    except RunRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("scoring:runs")
+    transaction.on_commit(lambda: segmentation_run_task.delay(run.pk))
+    messages.success(request, _("Segmentation started."))
+    return redirect("scoring:run_detail", pk=run.pk)
+
+
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_role(request)
+    run = get_object_or_404(SegmentationRun, pk=pk)
+    scores = AccountScore.objects.filter(run=run).select_related("account").order_by(F("rank").asc(nulls_last=True))
+    moved = scores.exclude(was_key__isnull=True).exclude(was_key=F("is_key"))
+    segment_moves = scores.exclude(previous_segment="").exclude(previous_segment=F("segment"))
+    page = Paginator(scores, 50).get_page(request.GET.get("page"))
+    summary = run.summary or {}
+    context = {
+        "run": run,
+        "segment_counts": [(Segment(k).label, v) for k, v in summary.get("segments", {}).items()],
+        "tier_counts": [(Tier(k).label, v) for k, v in summary.get("tiers", {}).items()],
+        "key_changes": moved[:200],
+        "segment_moves": segment_moves.count(),
+        "page": page,
+    }
+    return render(request, "scoring/run_detail.html", context)
