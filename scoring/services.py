@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import pandas as pd
 from django.db import IntegrityError, transaction
@@ -35,8 +36,20 @@ class RunRefused(Exception):
         self.message = message
 
 
+STALE_AFTER = timedelta(hours=1)
+
+
 def segmentation_run_request(*, by=None) -> SegmentationRun:
-    """Queue a run; refused while another one is waiting or running."""
+    """Queue a run; refused while another one is waiting or running.
+
+    A run unfinished for over an hour belonged to a worker that died: it is marked
+    failed (its results were never made current), so it cannot block every later run.
+    """
+    SegmentationRun.objects.unfinished().filter(created_at__lt=timezone.now() - STALE_AFTER).update(
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        error=_("Abandoned: the worker stopped before the run finished."),
+    )
     try:
         with transaction.atomic():
             return SegmentationRun.objects.create(requested_by=by)

@@ -139,3 +139,17 @@ def test_segment_command_prints_the_summary_and_fails_clearly():
     out = StringIO()
     call_command("segment", stdout=out)
     assert "3 accounts scored" in out.getvalue()
+
+
+def test_a_run_abandoned_by_a_dead_worker_is_failed_and_does_not_block_the_next():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stuck = SegmentationRun.objects.create(status=RunStatus.RUNNING)
+    SegmentationRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    fresh = segmentation_run_request()
+    stuck.refresh_from_db()
+    assert stuck.status == RunStatus.FAILED
+    assert "worker stopped" in stuck.error
+    assert fresh.status == RunStatus.PENDING
