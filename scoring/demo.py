@@ -7,7 +7,7 @@ import numpy as np
 from accounts.models import Account
 from kam.models import User
 from scoring.models import Criterion, Rating, SegmentationRun
-from scoring.services import segmentation_execute, segmentation_run_request
+from scoring.services import segmentation_execute, segmentation_make_current, segmentation_run_request
 
 DEFAULT_CRITERIA = [
     # name, axis, weight, source, higher is better, rubric (0, 5, 10)
@@ -80,6 +80,10 @@ def seed_scoring(*, users: dict[str, User]) -> str:
         if number == 1:
             _rising_accounts(manual)
         segmentation_execute(run=segmentation_run_request(by=users["admin"]))
+    # Re-seeding resets the register's initial key list: the latest run's results stay the current ones.
+    latest = SegmentationRun.objects.filter(status="done").order_by("-finished_at").first()
+    if latest is not None:
+        segmentation_make_current(run=latest)
     return f"{len(criteria)} criteria, {SegmentationRun.objects.count()} runs"
 
 

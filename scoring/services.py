@@ -218,7 +218,7 @@ def _execute(run: SegmentationRun) -> None:
             )
         )
     _write_scores(scores)
-    _make_current(run)
+    segmentation_make_current(run=run)
     entered = sum(1 for s in scores if s.is_key and s.was_key is False)
     left = sum(1 for s in scores if not s.is_key and s.was_key)
     SegmentationRun.objects.filter(pk=run.pk).update(
@@ -281,7 +281,7 @@ def _write_scores(scores: list[AccountScore]) -> None:
         )
 
 
-def _make_current(run: SegmentationRun) -> None:
+def segmentation_make_current(*, run: SegmentationRun) -> None:
     """Copy the run's results onto the accounts in one set-based UPDATE ... FROM (no per-row writes)."""
     quote = connection.ops.quote_name
     account, score = quote(Account._meta.db_table), quote(AccountScore._meta.db_table)
