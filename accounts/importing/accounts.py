@@ -26,9 +26,8 @@ from accounts.importing.parsing import (
 )
 from accounts.importing.reading import LINE_COLUMN
 from accounts.importing.results import ImportPreview, ImportResult, RowErrors, count_text, line_list
-from accounts.importing.writing import insert_with_history, update_with_history
+from accounts.importing.writing import insert_with_history, update_with_history, yearly_revenues_upsert
 from accounts.models import Account, Contact, Lifecycle, YearlyFinancial
-from accounts.services import financials_refresh
 from kam.roles import Role
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -117,26 +116,7 @@ class AccountImportPlan:
 
     def _write_financials(self, pk_of) -> None:
         revenues = {(pk_of(row.node), *row.financial) for row in self.rows if row.financial_action}
-        if not revenues:
-            return
-        accounts = {account for account, _year, _revenue in revenues}
-        existing: dict[tuple[int, int], int] = {}
-        for batch in chunked(accounts):
-            rows = YearlyFinancial.objects.filter(account_id__in=batch).values_list("account_id", "year", "pk")
-            existing.update(((account, year), pk) for account, year, pk in rows)
-        new = [
-            {"account_id": account, "year": year, "revenue": revenue}
-            for account, year, revenue in revenues
-            if (account, year) not in existing
-        ]
-        changed = {
-            existing[(account, year)]: {"revenue": revenue}
-            for account, year, revenue in revenues
-            if (account, year) in existing
-        }
-        insert_with_history(model=YearlyFinancial, rows=new, user=self.user, reason=HISTORY_REASON)
-        update_with_history(model=YearlyFinancial, changes=changed, user=self.user, reason=HISTORY_REASON)
-        financials_refresh(account_ids=accounts)
+        yearly_revenues_upsert(revenues=revenues, user=self.user, reason=HISTORY_REASON)
 
 
 def accounts_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> AccountImportPlan:

@@ -18,9 +18,8 @@ from accounts.importing.fields import TRANSACTION_FIELDS, ImportKind
 from accounts.importing.parsing import normalise_ids, parse_countries, parse_dates, parse_numbers, parse_percentages
 from accounts.importing.reading import LINE_COLUMN
 from accounts.importing.results import ImportPreview, ImportResult, RowErrors, count_text, line_list
-from accounts.importing.writing import insert_with_history, update_with_history
+from accounts.importing.writing import insert_with_history, yearly_revenues_upsert
 from accounts.models import Account, Lifecycle, YearlyFinancial
-from accounts.services import financials_refresh
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 SAMPLE_SIZE = 20
@@ -53,25 +52,7 @@ class TransactionImportPlan:
         pks = insert_with_history(model=Account, rows=[self.new_accounts[key] for key in keys], **history)
         pk_of = dict(zip(keys, pks, strict=True))
         changes = [(pk_of.get(t.target, t.target), t.year, t.revenue) for t in self.totals if t.action != UNCHANGED]
-        accounts = {account for account, _year, _revenue in changes}
-        existing: dict[tuple[int, int], int] = {}
-        for batch in chunked(accounts - set(pks)):  # the accounts just created have no revenue yet
-            rows = YearlyFinancial.objects.filter(account_id__in=batch).values_list("account_id", "year", "pk")
-            existing.update(((account, year), pk) for account, year, pk in rows)
-        new = [
-            {"account_id": account, "year": year, "revenue": revenue}
-            for account, year, revenue in changes
-            if (account, year) not in existing
-        ]
-        changed = {
-            existing[(account, year)]: {"revenue": revenue}
-            for account, year, revenue in changes
-            if (account, year) in existing
-        }
-        insert_with_history(model=YearlyFinancial, rows=new, **history)
-        update_with_history(model=YearlyFinancial, changes=changed, **history)
-        if accounts:
-            financials_refresh(account_ids=accounts)
+        yearly_revenues_upsert(revenues=changes, new_accounts=pks, **history)
         return ImportResult(
             created=self.preview.to_create,
             updated=self.preview.to_update,

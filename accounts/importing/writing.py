@@ -107,6 +107,38 @@ def update_with_history(*, model: type[models.Model], changes: dict[int, dict], 
     return len(snapshots)
 
 
+def yearly_revenues_upsert(
+    *, revenues: Iterable[tuple[int, int, Decimal]], user, reason: str, new_accounts: Iterable[int] = ()
+) -> None:
+    """Write (account, year, revenue) triples: insert the new years, update the others, all with history.
+
+    `new_accounts` were created in this import and have no financials yet, so they are not looked up.
+    """
+    from accounts.models import YearlyFinancial
+    from accounts.services import financials_refresh
+
+    revenues = list(revenues)
+    accounts = {account for account, _year, _revenue in revenues}
+    existing: dict[tuple[int, int], int] = {}
+    for batch in chunked(accounts - set(new_accounts)):
+        rows = YearlyFinancial.objects.filter(account_id__in=batch).values_list("account_id", "year", "pk")
+        existing.update(((account, year), pk) for account, year, pk in rows)
+    new = [
+        {"account_id": account, "year": year, "revenue": revenue}
+        for account, year, revenue in revenues
+        if (account, year) not in existing
+    ]
+    changed = {
+        existing[(account, year)]: {"revenue": revenue}
+        for account, year, revenue in revenues
+        if (account, year) in existing
+    }
+    insert_with_history(model=YearlyFinancial, rows=new, user=user, reason=reason)
+    update_with_history(model=YearlyFinancial, changes=changed, user=user, reason=reason)
+    if accounts:
+        financials_refresh(account_ids=accounts)
+
+
 def _default(field: models.Field, now) -> object:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return now
