@@ -279,6 +279,9 @@ def segmentation_make_current(*, run: SegmentationRun) -> None:
         # Only table names from the models' metadata go into the SQL; the run id is a parameter.
         cursor.execute(
             f"UPDATE {account} SET segment = s.segment, tier = s.tier, score = s.total_score, is_key = s.is_key "  # noqa: S608
-            f"FROM {score} AS s WHERE s.account_id = {account}.id AND s.run_id = %s",
+            f"FROM {score} AS s WHERE s.account_id = {account}.id AND s.run_id = %s "
+            # A monthly re-run changes few accounts: leave the others' rows (and indexes) alone.
+            f"AND ({account}.segment IS DISTINCT FROM s.segment OR {account}.tier IS DISTINCT FROM s.tier "
+            f"OR {account}.score IS DISTINCT FROM s.total_score OR {account}.is_key IS DISTINCT FROM s.is_key)",
             [run.pk],
         )
