@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from accounts.models import Account, Interaction
 from accounts.services import financials_refresh
 from accounts.tests.factories import AccountFactory, InteractionFactory, YearlyFinancialFactory
+from kam.tests.forms import management_form
 
 pytestmark = pytest.mark.django_db
 
@@ -233,10 +234,7 @@ def test_financials_are_saved_and_last_year_revenue_follows(client, manager, own
     client.force_login(manager)
     financials = list(owned_account.financials.order_by("year"))
     data = {
-        "financials-TOTAL_FORMS": "3",
-        "financials-INITIAL_FORMS": "2",
-        "financials-MIN_NUM_FORMS": "0",
-        "financials-MAX_NUM_FORMS": "1000",
+        **management_form("financials", total=3, initial=2),
     }
     for index, item in enumerate(financials):
         data |= {
@@ -256,10 +254,7 @@ def test_financials_are_saved_and_last_year_revenue_follows(client, manager, own
 def test_negative_revenue_is_refused_and_nothing_is_saved(client, manager, owned_account):
     client.force_login(manager)
     data = {
-        "financials-TOTAL_FORMS": "1",
-        "financials-INITIAL_FORMS": "0",
-        "financials-MIN_NUM_FORMS": "0",
-        "financials-MAX_NUM_FORMS": "1000",
+        **management_form("financials", total=1, initial=0),
         "financials-0-year": str(LAST_YEAR - 3),
         "financials-0-revenue": "-5",
     }
@@ -415,10 +410,7 @@ def test_swapping_two_years_explains_instead_of_failing(client, manager, owned_a
     client.force_login(manager)
     first, second = owned_account.financials.order_by("year")
     data = {
-        "financials-TOTAL_FORMS": "2",
-        "financials-INITIAL_FORMS": "2",
-        "financials-MIN_NUM_FORMS": "0",
-        "financials-MAX_NUM_FORMS": "1000",
+        **management_form("financials", total=2, initial=2),
         "financials-0-id": first.pk,
         "financials-0-year": second.year,
         "financials-0-revenue": "1",

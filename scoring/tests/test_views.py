@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kam.tests.forms import management_form
 from scoring.models import Criterion, RunStatus, SegmentationRun, SegmentationSettings
 from scoring.tests.test_services import _criteria, _portfolio
 
@@ -12,10 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _formset_data(criteria, **changes) -> dict:
     data = {
-        "criteria-TOTAL_FORMS": str(len(criteria)),
-        "criteria-INITIAL_FORMS": str(len(criteria)),
-        "criteria-MIN_NUM_FORMS": "0",
-        "criteria-MAX_NUM_FORMS": "1000",
+        **management_form("criteria", total=len(criteria), initial=len(criteria)),
         "mode": "absolute",
         "value": "50",
         "potential": "50",
