@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -245,15 +246,78 @@ class ContactLanguage(models.TextChoices):
     FRENCH = "fr", _("French")
 
 
+class BuyingRole(models.TextChoices):
+    """The part a person plays in the customer's buying decision."""
+
+    DECISION_MAKER = "decision_maker", _("Economic decision maker / final signer")
+    PRESCRIBER = "prescriber", _("Prescriber or influencer")
+    USER = "user", _("User")
+    PURCHASING = "purchasing", _("Purchasing")
+    TECHNICAL = "technical", _("Technical evaluator")
+    GATEKEEPER = "gatekeeper", _("Gatekeeper")
+    CHAMPION = "champion", _("Champion")
+
+
+class Attitude(models.TextChoices):
+    """How the person stands toward us; ordered from most to least favourable."""
+
+    CHAMPION = "champion", _("Champion")
+    SUPPORTER = "supporter", _("Supporter")
+    NEUTRAL = "neutral", _("Neutral")
+    SCEPTIC = "sceptic", _("Sceptic")
+    OPPONENT = "opponent", _("Opponent")
+
+
+class RelationshipStrength(models.IntegerChoices):
+    NONE = 0, _("No relationship")
+    WEAK = 1, _("Weak")
+    GOOD = 2, _("Good")
+    STRONG = 3, _("Strong")
+
+
 class Contact(models.Model):
+    """A person at the customer: their place in the decision chain and who covers them on our side."""
+
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=200)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    department = models.CharField(_("department or subsidiary"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=ContactLanguage.choices, default=ContactLanguage.ENGLISH
     )
+    buying_role = models.CharField(_("buying role"), max_length=20, choices=BuyingRole.choices, blank=True)
+    influence = models.PositiveSmallIntegerField(
+        _("influence on the decision"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("From 1 (little) to 5 (decisive)."),
+    )
+    attitude = models.CharField(
+        _("attitude toward us"), max_length=20, choices=Attitude.choices, default=Attitude.NEUTRAL
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        verbose_name=_("reports to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    covered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("covered by (our side)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="covered_contacts",
+    )
+    relationship_strength = models.PositiveSmallIntegerField(
+        _("relationship strength"), choices=RelationshipStrength.choices, default=RelationshipStrength.NONE
+    )
+    notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Off once they leave the company."))
 
     history = HistoricalRecords()
@@ -265,6 +329,10 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_decision_maker(self) -> bool:
+        return self.buying_role == BuyingRole.DECISION_MAKER
 
 
 class InteractionKind(models.TextChoices):

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from kam.roles import Role
 
 
 class User(AbstractUser):
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of e-mails sent to this user."),
+    )
+    email_notifications = models.BooleanField(
+        _("e-mail me my notifications"),
+        default=True,
+        help_text=_("Off: notifications stay in the app only."),
+    )
+
     @cached_property
     def role_names(self) -> frozenset[str]:
         return frozenset(self.groups.values_list("name", flat=True))
@@ -40,3 +56,34 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Notification(models.Model):
+    """One thing a user should know about, shown in the app and, if they wish, e-mailed.
+
+    `dedupe_key` makes sending idempotent: a retried or doubled task that
+    notifies the same user of the same event creates nothing new.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    message = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    dedupe_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "dedupe_key"], name="notification_once_per_user")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message[:80]
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

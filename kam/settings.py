@@ -171,6 +171,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- E-mail ---------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+# Absolute address of the site, for links in e-mails (which have no request to build them from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KAM <kam@localhost>")
 
 # --- Security -------------------------------------------------------------

@@ -8,6 +8,8 @@ from kam import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -17,5 +19,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("scoring/", include("scoring.urls")),
+    path("plans/", include("plans.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("s/", include("surveys.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Account
+from kam.models import Notification
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,6 +24,21 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-is_key", F("last_year_revenue").desc(nulls_last=True))[:15]
     )
     return render(request, "kam/home.html", {"owned_accounts": my_accounts})
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(user=request.user)[:200]
+    return render(request, "kam/notifications.html", {"notifications": notifications})
+
+
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (`id` posted) or all of the user's as read; only ever the user's own."""
+    unread = Notification.objects.filter(user=request.user, read_at=None)
+    if request.POST.get("id"):
+        unread = unread.filter(pk=request.POST["id"]) if request.POST["id"].isdigit() else unread.none()
+    unread.update(read_at=timezone.now())
+    return redirect("notifications")
 
 
 def _broker_state() -> str:

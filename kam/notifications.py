@@ -1,0 +1,73 @@
+"""Notify users of events, in the app and by e-mail, at most once per event and user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from kam.models import Notification, User
+
+
+def notifications_send(
+    *,
+    users: Iterable[User | None],
+    kind: str,
+    message_for: callable,
+    url: str = "",
+    dedupe_key: str,
+    email: bool = True,
+) -> list[Notification]:
+    """Create one notification per user for an event; return only the new ones.
+
+    `message_for(user)` returns the text, called in the user's language so each
+    reads it in theirs. A user already notified of `dedupe_key` is skipped, which
+    makes a retried task harmless. E-mails go after commit, to users who want them.
+    """
+    created: list[Notification] = []
+    seen: set[int] = set()
+    for user in users:
+        if user is None or not user.is_active or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        with translation.override(_language_of(user)):
+            text = str(message_for(user))
+        try:
+            with transaction.atomic():
+                notification, is_new = Notification.objects.get_or_create(
+                    user=user, dedupe_key=dedupe_key[:200], defaults={"kind": kind, "message": text, "url": url}
+                )
+        except IntegrityError:  # a concurrent task created it first
+            continue
+        if is_new:
+            created.append(notification)
+    if email:
+        to_mail = [n.pk for n in created if n.user.email and n.user.email_notifications]
+        if to_mail:
+            transaction.on_commit(lambda: notifications_email(notification_ids=to_mail))
+    return created
+
+
+def notifications_email(*, notification_ids: list[int]) -> int:
+    """Send the e-mail of each notification not yet e-mailed; safe to call twice."""
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=notification_ids, emailed_at=None).select_related("user"):
+        # Claim the row first, so two callers never both send it.
+        if not Notification.objects.filter(pk=notification.pk, emailed_at=None).update(emailed_at=timezone.now()):
+            continue
+        link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+        send_mail(
+            subject=f"KAM: {notification.message[:70]}",
+            message=f"{notification.message}\n\n{link}\n",
+            from_email=None,
+            recipient_list=[notification.user.email],
+        )
+        sent += 1
+    return sent
+
+
+def _language_of(user: User) -> str:
+    return user.language or settings.LANGUAGE_CODE
