@@ -224,3 +224,7 @@ LOGGING = {
 # Largest file the import wizard accepts (bytes); bigger uploads get a clear message.
 KAM_IMPORT_MAX_BYTES = env.int("KAM_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Decision-maker maps ----------------------------------------------------
+# Days without an interaction with a decision maker or champion before coverage flags the silence.
+COVERAGE_SILENCE_DAYS = env.int("COVERAGE_SILENCE_DAYS", default=90)
