@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
+from django.utils import timezone
 
 from accounts.models import Account
 from kam.models import User
-from scoring.models import Criterion, Rating, SegmentationRun
-from scoring.services import segmentation_execute, segmentation_make_current, segmentation_run_request
+from scoring.models import Criterion, KeyOverride, Rating, SegmentationRun
+from scoring.services import (
+    override_decide,
+    override_propose,
+    segmentation_execute,
+    segmentation_make_current,
+    segmentation_run_request,
+)
 
 DEFAULT_CRITERIA = [
     # name, axis, weight, source, higher is better, rubric (0, 5, 10)
@@ -79,6 +88,7 @@ def seed_scoring(*, users: dict[str, User]) -> str:
     for number in range(runs_needed):
         if number == 1:
             _rising_accounts(manual)
+            _demo_overrides(users)
         segmentation_execute(run=segmentation_run_request(by=users["admin"]))
     # Re-seeding resets the register's initial key list: the latest run's results stay the current ones.
     latest = SegmentationRun.objects.filter(status="done").order_by("-finished_at").first()
@@ -93,3 +103,31 @@ def _rising_accounts(manual: list[Criterion]) -> None:
     Rating.objects.filter(account__in=rising, criterion__in=manual).update(
         value=10, justification="New management, strong partnership signals at the last review."
     )
+
+
+def _demo_overrides(users: dict[str, User]) -> None:
+    """One approved inclusion (applies in the next run) and one exclusion awaiting the sponsor."""
+    if KeyOverride.objects.exists():
+        return
+    manager, sponsor = users["manager"], users["sponsor"]
+    until = timezone.localdate() + timedelta(days=300)
+    candidates = Account.objects.filter(owner=manager).order_by("-score")
+    newcomer = candidates.filter(is_key=False).first()
+    if newcomer is not None:
+        override = override_propose(
+            account=newcomer,
+            decision="include",
+            reason="Opens the hospital-catering market for us: a reference we can show every prospect in the sector.",
+            expires_on=until,
+            by=manager,
+        )
+        override_decide(override=override, approve=True, by=sponsor, comment="Agreed for this year.")
+    fading = candidates.filter(is_key=True, executive_sponsor=sponsor).last()
+    if fading is not None:
+        override_propose(
+            account=fading,
+            decision="exclude",
+            reason="Announced it is moving its purchasing to a central platform we do not serve.",
+            expires_on=until,
+            by=manager,
+        )

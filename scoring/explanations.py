@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import Account
-from scoring.models import AccountScore, RunStatus
+from scoring.models import AccountScore, KeyOverride, KeyRule, OverrideStatus, RunStatus
 
 
 @dataclass
@@ -22,7 +22,7 @@ def latest_explanation(account: Account) -> dict | None:
     """The latest finished run's result for the account, with one line per criterion (one query)."""
     score = (
         AccountScore.objects.filter(account=account, run__status=RunStatus.DONE)
-        .select_related("run")
+        .select_related("run", "override__proposed_by", "override__decided_by")
         .order_by("-run__finished_at")
         .first()
     )
@@ -41,4 +41,22 @@ def latest_explanation(account: Account) -> dict | None:
         )
         for c in criteria
     ]
-    return {"score": score, "lines": lines, "thresholds": score.run.config.get("thresholds", {})}
+    thresholds = score.run.config.get("thresholds", {})
+    return {
+        "score": score,
+        "lines": lines,
+        "thresholds": thresholds,
+        "key_rule": _key_rule_label(thresholds),
+        "override": score.override,
+        "pending_override": KeyOverride.objects.filter(account=account, status=OverrideStatus.PROPOSED).first(),
+    }
+
+
+def _key_rule_label(thresholds: dict) -> str:
+    rule = thresholds.get("key_accounts", KeyRule.GOLD)
+    label = str(KeyRule(rule).label) if rule in KeyRule.values else rule
+    if rule == KeyRule.SCORE:
+        return f"{label} {thresholds.get('key_score')}"
+    if rule == KeyRule.TOP_N:
+        return f"{label} (N = {thresholds.get('key_top_n')})"
+    return label

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scoring.analytics import MAX_CRITERIA, MIN_CRITERIA
-from scoring.models import Criterion, SegmentationSettings
+from scoring.models import Criterion, OverrideDecision, SegmentationSettings
+from scoring.services.ratings import RatingRow
 from scoring.sources import source_choices
 
 
@@ -51,7 +55,17 @@ CriterionFormSet = forms.modelformset_factory(
 class SegmentationSettingsForm(forms.ModelForm):
     class Meta:
         model = SegmentationSettings
-        fields = ["mode", "value", "potential", "gold", "silver", "key_rule"]
+        fields = [
+            "mode",
+            "value",
+            "potential",
+            "gold",
+            "silver",
+            "key_rule",
+            "key_score",
+            "key_top_n",
+            "manager_capacity",
+        ]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -64,3 +78,86 @@ class SegmentationSettingsForm(forms.ModelForm):
         if gold is not None and silver is not None and gold < silver:
             self.add_error("gold", _("Gold must start at or above silver."))
         return cleaned
+
+
+def _in_a_year() -> date:
+    return timezone.localdate() + timedelta(days=365)
+
+
+class OverrideProposalForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Proposal"), choices=OverrideDecision.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to whoever decides, and in the account's explanation once approved."),
+    )
+    expires_on = forms.DateField(
+        label=_("Until"),
+        initial=_in_a_year,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("At most two years; then the scores decide again."),
+    )
+
+
+class OverrideDecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to reject."),
+    )
+    expires_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RatingGrid:
+    """The rating grid's rows as typed: parses `r<account>-c<criterion>` and `j<account>` fields.
+
+    Not a formset: one input per account × criterion, and a row is valid or not as a whole.
+    """
+
+    def __init__(self, *, accounts, criteria, existing: dict, data=None) -> None:
+        self.criteria = criteria
+        self.rows: list[dict] = []
+        self.is_bound = data is not None
+        for account in accounts:
+            cells, values, problems = [], {}, []
+            for criterion in criteria:
+                name = f"r{account.pk}-c{criterion.pk}"
+                current = existing.get((account.pk, criterion.pk))
+                # A cell absent from the post (another page, a partial post) keeps its rating.
+                as_stored = "" if current is None else str(current.value)
+                typed = data[name].strip() if data is not None and name in data else as_stored
+                value = None
+                if typed:
+                    if typed.isdigit() and 0 <= int(typed) <= 10:
+                        value = int(typed)
+                    else:
+                        problems.append(
+                            _("%(criterion)s: enter a whole number from 0 to 10.") % {"criterion": criterion.name}
+                        )
+                values[criterion.pk] = value
+                cells.append(
+                    {"name": name, "value": typed, "criterion": criterion, "invalid": bool(typed) and value is None}
+                )
+            latest = max(
+                (r for (a, _c), r in existing.items() if a == account.pk), key=lambda r: r.rated_at, default=None
+            )
+            justification = data.get(f"j{account.pk}", "") if data is not None else ""
+            self.rows.append(
+                {
+                    "account": account,
+                    "cells": cells,
+                    "justification": justification,
+                    "last": latest,
+                    "row": RatingRow(
+                        account_id=account.pk, values=values, justification=justification, errors=problems
+                    ),
+                }
+            )
+
+    @property
+    def rating_rows(self) -> list[RatingRow]:
+        return [row["row"] for row in self.rows]
+
+    def has_typing_errors(self) -> bool:
+        return any(row.errors for row in self.rating_rows)

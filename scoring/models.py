@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Segment, Tier
@@ -103,6 +104,8 @@ class ThresholdMode(models.TextChoices):
 class KeyRule(models.TextChoices):
     SEGMENTS = "segments", _("Loyal core and high potential segments")
     GOLD = "gold", _("Gold tier")
+    SCORE = "score", _("Accounts with a total score of at least…")
+    TOP_N = "top_n", _("The N best-ranked accounts")
 
 
 class SegmentationSettings(models.Model):
@@ -115,6 +118,24 @@ class SegmentationSettings(models.Model):
     silver = models.FloatField(_("silver from"), default=0.6)
     # Key accounts are few by design (about one in ten): the gold tier by default.
     key_rule = models.CharField(_("key accounts are"), max_length=20, choices=KeyRule.choices, default="gold")
+    key_score = models.FloatField(
+        _("key accounts from a total score of"),
+        default=70,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Used when key accounts are those with a total score of at least this."),
+    )
+    key_top_n = models.PositiveIntegerField(
+        _("number of key accounts"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("Used when key accounts are the N best-ranked."),
+    )
+    manager_capacity = models.PositiveSmallIntegerField(
+        _("key accounts one manager can carry"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_("A run warns about every key account manager above this."),
+    )
 
     class Meta:
         verbose_name = _("segmentation settings")
@@ -190,6 +211,8 @@ class AccountScore(models.Model):
     was_key = models.BooleanField(null=True)
     # Per criterion: raw value, normalised 0-100, points, whether the missing-value policy applied.
     details = models.JSONField(default=dict)
+    # The approved override that decided the key status instead of the rule, if any.
+    override = models.ForeignKey("KeyOverride", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "account"], name="one_score_per_account_and_run")]
@@ -197,3 +220,84 @@ class AccountScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} in run {self.run_id}"
+
+
+class OverrideDecision(models.TextChoices):
+    INCLUDE = "include", _("Make it a key account")
+    EXCLUDE = "exclude", _("Take it out of the key accounts")
+
+
+class OverrideStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class KeyOverrideQuerySet(models.QuerySet):
+    def in_force(self, on=None) -> KeyOverrideQuerySet:
+        """Approved and not yet expired: these decide key status over the rule."""
+        on = on or timezone.localdate()
+        return self.filter(status=OverrideStatus.APPROVED, expires_on__gte=on)
+
+    def decidable_by(self, user) -> KeyOverrideQuerySet:
+        """Administrators decide on every proposal; an executive sponsor on those of the accounts they sponsor."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if user.is_executive_sponsor:
+            return self.filter(account__executive_sponsor=user)
+        return self.none()
+
+
+class KeyOverride(models.Model):
+    """A manager's case for treating an account differently from what the scores say, once approved, until expiry."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="key_overrides", verbose_name=_("account")
+    )
+    decision = models.CharField(_("proposal"), max_length=10, choices=OverrideDecision.choices)
+    reason = models.TextField(_("reason"))
+    expires_on = models.DateField(_("until"), help_text=_("After this date the scores decide again."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=OverrideStatus.choices, default=OverrideStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment on the decision"), blank=True)
+
+    objects = KeyOverrideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key-account override")
+        verbose_name_plural = _("key-account overrides")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One open proposal per account: a second one would compete with the first.
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(status="proposed"), name="one_open_override_proposal_per_account"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.get_decision_display()} ({self.get_status_display()})"
+
+    @property
+    def makes_key(self) -> bool:
+        return self.decision == OverrideDecision.INCLUDE
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == OverrideStatus.APPROVED and self.expires_on >= timezone.localdate()

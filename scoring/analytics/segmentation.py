@@ -79,7 +79,10 @@ class Thresholds:
     potential: float = 0.5
     gold: float = 0.9
     silver: float = 0.6
-    key_accounts: Literal["segments", "gold"] = "segments"  # loyal_core + high_potential, or the gold tier
+    # loyal_core + high_potential, the gold tier, a total score of at least key_score, or the key_top_n best ranks
+    key_accounts: Literal["segments", "gold", "score", "top_n"] = "segments"
+    key_score: float = 70.0
+    key_top_n: int = 20
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,22 @@ def _criteria_problems(criteria: Sequence[CriterionSpec]) -> list[str]:
     return problems
 
 
+KEY_RULES = ("segments", "gold", "score", "top_n")
+
+
+def _key_selection(
+    thresholds: Thresholds, segment_codes: np.ndarray, tier_codes: np.ndarray, total: np.ndarray, rank: np.ndarray
+) -> np.ndarray:
+    rule = thresholds.key_accounts
+    if rule == "gold":
+        return tier_codes == 0
+    if rule == "score":
+        return np.nan_to_num(total, nan=-1.0) >= thresholds.key_score
+    if rule == "top_n":  # ties at the N-th rank are all in: an equal score gets an equal treatment
+        return np.nan_to_num(rank, nan=np.inf) <= thresholds.key_top_n
+    return (segment_codes == 0) | (segment_codes == 1)
+
+
 def _thresholds_problems(thresholds: Thresholds) -> list[str]:
     if thresholds.mode not in ("quantile", "absolute"):
         return [f"thresholds mode must be 'quantile' or 'absolute', got {thresholds.mode!r}"]
@@ -153,8 +172,14 @@ def _thresholds_problems(thresholds: Thresholds) -> list[str]:
             problems.append(f"{name} threshold must be between 0 and {top:g} in {thresholds.mode} mode, got {level!r}")
     if not problems and thresholds.gold < thresholds.silver:
         problems.append("the gold threshold must not be below the silver threshold")
-    if thresholds.key_accounts not in ("segments", "gold"):
-        problems.append(f"key_accounts must be 'segments' or 'gold', got {thresholds.key_accounts!r}")
+    if thresholds.key_accounts not in KEY_RULES:
+        problems.append(f"key_accounts must be one of {', '.join(KEY_RULES)}, got {thresholds.key_accounts!r}")
+    if thresholds.key_accounts == "score" and not (
+        isinstance(thresholds.key_score, int | float) and 0 <= thresholds.key_score <= 100
+    ):
+        problems.append(f"key_score must be a score between 0 and 100, got {thresholds.key_score!r}")
+    if thresholds.key_accounts == "top_n" and not (isinstance(thresholds.key_top_n, int) and thresholds.key_top_n > 0):
+        problems.append(f"key_top_n must be a positive whole number, got {thresholds.key_top_n!r}")
     return problems
 
 
@@ -366,7 +391,8 @@ def score_portfolio(
     segment_codes = _segment_codes(value, potential, cutoffs)
     tier_codes = np.where(total >= cutoffs.gold, 0, np.where(total >= cutoffs.silver, 1, 2))
     tier_codes[np.isnan(total)] = -1
-    is_key = tier_codes == 0 if thresholds.key_accounts == "gold" else (segment_codes == 0) | (segment_codes == 1)
+    rank = _rank(total)
+    is_key = _key_selection(thresholds, segment_codes, tier_codes, total, rank.to_numpy(dtype=float, na_value=np.nan))
 
     keys = [spec.key for spec in criteria]
     # criteria × accounts arrays are pandas' own block layout: their transposes become frames without a copy
@@ -378,7 +404,7 @@ def score_portfolio(
         "value_score": value,
         "potential_score": potential,
         "total_score": total,
-        "rank": _rank(total),
+        "rank": rank,
         "segment": _categories(segment_codes, SEGMENTS),
         "tier": _categories(tier_codes, TIERS),
         "is_key": is_key,
@@ -469,6 +495,18 @@ def _key_rule(row: pd.Series, thresholds: Thresholds) -> dict[str, Any]:
     if thresholds.key_accounts == "gold":
         context = {"tier": row["tier"]}
         text = _("key account: tier %(tier)s") if is_key else _("not a key account: tier %(tier)s is not gold")
+    elif thresholds.key_accounts == "score":
+        context = {"score": _number(row["total_score"]), "threshold": thresholds.key_score}
+        if is_key:
+            text = _("key account: total %(score)s ≥ key-account threshold %(threshold)s")
+        else:
+            text = _("not a key account: total %(score)s < key-account threshold %(threshold)s")
+    elif thresholds.key_accounts == "top_n":
+        context = {"rank": row.get("rank"), "top": thresholds.key_top_n}
+        if is_key:
+            text = _("key account: rank %(rank)s is within the top %(top)s")
+        else:
+            text = _("not a key account: rank %(rank)s is beyond the top %(top)s")
     else:
         context = {"segment": row["segment"]}
         if is_key:

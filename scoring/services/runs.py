@@ -8,10 +8,14 @@ from datetime import timedelta
 
 import pandas as pd
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from kam.models import User
+from kam.notifications import notifications_send
 from scoring.analytics import (
     MAX_CRITERIA,
     MIN_CRITERIA,
@@ -22,7 +26,16 @@ from scoring.analytics import (
     Thresholds,
     score_portfolio,
 )
-from scoring.models import AccountScore, Criterion, Rating, RunStatus, SegmentationRun, SegmentationSettings
+from scoring.models import (
+    AccountScore,
+    Criterion,
+    KeyOverride,
+    OverrideDecision,
+    Rating,
+    RunStatus,
+    SegmentationRun,
+    SegmentationSettings,
+)
 from scoring.sources import SOURCES, portfolio_frame
 
 WRITE_BATCH = 5000
@@ -113,6 +126,8 @@ def _config(criteria: list[Criterion], thresholds: Thresholds) -> dict:
             "gold": thresholds.gold,
             "silver": thresholds.silver,
             "key_accounts": thresholds.key_accounts,
+            "key_score": thresholds.key_score,
+            "key_top_n": thresholds.key_top_n,
         },
     }
 
@@ -155,6 +170,7 @@ def segmentation_execute(*, run: SegmentationRun) -> SegmentationRun:
             return run
         raise
     run.refresh_from_db()
+    segmentation_notify_changes(run=run)
     return run
 
 
@@ -176,6 +192,8 @@ def _execute(run: SegmentationRun) -> None:
         gold=settings.gold,
         silver=settings.silver,
         key_accounts=settings.key_rule,
+        key_score=settings.key_score,
+        key_top_n=settings.key_top_n,
     )
     raw = _raw_frame(criteria, base)
     result = score_portfolio(raw, _specs(criteria), thresholds)
@@ -206,6 +224,7 @@ def _execute(run: SegmentationRun) -> None:
     rows["previous_tier"] = before.previous_tier.fillna("").to_numpy()
     rows["was_key"] = before.was_key.astype("boolean").to_numpy()
     rows["details"] = _details_json(keys, raw, result).to_numpy()
+    overridden = _apply_overrides(rows)
     _write_scores(rows)
     segmentation_make_current(run=run)
     entered = int((rows.is_key & (rows.was_key == False)).sum())  # noqa: E712 - NA-aware comparison
@@ -221,8 +240,92 @@ def _execute(run: SegmentationRun) -> None:
             "tiers": result.tier.value_counts().astype(int).to_dict(),
             "entered": entered,
             "left": left,
+            "overrides": overridden,
+            "over_capacity": _managers_over_capacity(settings.manager_capacity),
+            "capacity": settings.manager_capacity,
         },
     )
+
+
+def _apply_overrides(rows: pd.DataFrame) -> int:
+    """Approved overrides in force decide key status over the rule; the row keeps which one did."""
+    in_force = pd.DataFrame(
+        list(
+            KeyOverride.objects.in_force()
+            .order_by("account_id", "-decided_at")
+            .values_list("account_id", "pk", "decision")
+        ),
+        columns=["account_id", "override_id", "decision"],
+    ).drop_duplicates("account_id")
+    position = pd.Index(rows.account_id).get_indexer(in_force.account_id)
+    in_force = in_force[position >= 0]
+    position = position[position >= 0]
+    rows["override_id"] = pd.array([pd.NA] * len(rows), dtype="Int64")
+    if len(in_force):
+        rows.loc[rows.index[position], "is_key"] = (in_force.decision == OverrideDecision.INCLUDE).to_numpy()
+        rows.loc[rows.index[position], "override_id"] = in_force.override_id.to_numpy()
+    return len(in_force)
+
+
+def _managers_over_capacity(capacity: int) -> list[dict]:
+    """Key account managers who now own more key accounts than one person can serve well."""
+    counts = (
+        Account.objects.filter(is_key=True, owner__isnull=False)
+        .order_by()
+        .values("owner")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=capacity)
+    )
+    names = {user.pk: str(user) for user in User.objects.filter(pk__in=[row["owner"] for row in counts])}
+    return [{"owner_id": row["owner"], "name": names[row["owner"]], "count": row["count"]} for row in counts]
+
+
+def segmentation_notify_changes(*, run: SegmentationRun) -> int:
+    """Tell owners and sponsors, once per run, which of their accounts changed key status or segment."""
+    changed = (
+        AccountScore.objects.filter(run=run, was_key__isnull=False)
+        .exclude(Q(is_key=F("was_key")) & Q(segment=F("previous_segment")))
+        .select_related("account")
+        .order_by("account__name")
+    )
+    by_user: dict[int, list[AccountScore]] = {}
+    for score in changed:
+        for user_id in {score.account.owner_id, score.account.executive_sponsor_id} - {None}:
+            by_user.setdefault(user_id, []).append(score)
+    users = User.objects.filter(pk__in=by_user)
+
+    def message(user: User) -> str:
+        scores = by_user[user.pk]
+        lines = [_change_sentence(score) for score in scores[:10]]
+        if len(scores) > 10:
+            lines.append(_("and %(count)s more") % {"count": len(scores) - 10})
+        return _("Segmentation run %(run)s changed %(count)s of your accounts: %(changes)s") % {
+            "run": run.pk,
+            "count": len(scores),
+            "changes": "; ".join(lines),
+        }
+
+    sent = notifications_send(
+        users=users,
+        kind="segmentation_changes",
+        message_for=message,
+        url=reverse("scoring:run_detail", args=[run.pk]),
+        dedupe_key=f"segmentation-run-{run.pk}",
+    )
+    return len(sent)
+
+
+def _change_sentence(score: AccountScore) -> str:
+    context = {
+        "account": score.account.name,
+        "before": score.get_previous_segment_display() or "—",
+        "after": score.get_segment_display() or "—",
+    }
+    if score.is_key and not score.was_key:
+        return _("%(account)s became a key account") % context
+    if score.was_key and not score.is_key:
+        return _("%(account)s is no longer a key account") % context
+    return _("%(account)s moved from %(before)s to %(after)s") % context
 
 
 SCORE_COLUMNS = [
@@ -239,6 +342,7 @@ SCORE_COLUMNS = [
     "previous_tier",
     "was_key",
     "details",
+    "override_id",
 ]
 
 

@@ -379,6 +379,31 @@ def test_key_accounts_can_be_the_gold_tier():
     assert result.index[result["is_key"]].tolist() == ["D"]
 
 
+def test_key_accounts_can_be_those_above_a_total_score():
+    # totals A 33, B 57, C 32, D 73.5
+    result = hand_result(Thresholds(key_accounts="score", key_score=57))
+    assert result.index[result["is_key"]].tolist() == ["B", "D"]
+
+
+def test_key_accounts_can_be_the_top_n_ranks():
+    result = hand_result(Thresholds(key_accounts="top_n", key_top_n=3))
+    assert result.index[result["is_key"]].tolist() == ["A", "B", "D"]
+
+
+def test_top_n_explanation_states_the_rank_and_the_limit():
+    thresholds = Thresholds(key_accounts="top_n", key_top_n=2)
+    result = hand_result(thresholds)
+    key_line = explain(result.loc["A"], HAND_CRITERIA, thresholds)[-1]
+    assert key_line["text"] == "not a key account: rank 3 is beyond the top 2"
+
+
+def test_key_rule_without_a_sensible_limit_is_refused():
+    with pytest.raises(ValueError, match="key_top_n must be a positive whole number"):
+        hand_result(Thresholds(key_accounts="top_n", key_top_n=0))
+    with pytest.raises(ValueError, match="key_score must be a score between 0 and 100"):
+        hand_result(Thresholds(key_accounts="score", key_score=120))
+
+
 def test_segment_and_tier_values_match_the_account_register():
     from accounts.models import Segment, Tier
 

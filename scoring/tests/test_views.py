@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from accounts.models import Account
 from kam.tests.forms import management_form
-from scoring.models import Criterion, RunStatus, SegmentationRun, SegmentationSettings
+from scoring.models import Criterion, KeyOverride, Rating, RunStatus, SegmentationRun, SegmentationSettings
 from scoring.tests.test_services import _criteria, _portfolio
 
 pytestmark = pytest.mark.django_db
+IN_A_YEAR = timezone.localdate() + timedelta(days=365)
 
 
 def _formset_data(criteria, **changes) -> dict:
@@ -20,6 +25,9 @@ def _formset_data(criteria, **changes) -> dict:
         "gold": "60",
         "silver": "30",
         "key_rule": "gold",
+        "key_score": "70",
+        "key_top_n": "30",
+        "manager_capacity": "7",
     }
     for index, criterion in enumerate(criteria):
         data |= {
@@ -95,3 +103,156 @@ def test_second_run_is_refused_while_one_waits(client, admin_user):
     response = client.post("/scoring/runs/new/", follow=True)
     assert "already waiting or running" in response.content.decode()
     assert SegmentationRun.objects.count() == 1
+
+
+# --- run page filters, overrides, rating grid -------------------------------------------------------------
+
+
+@pytest.fixture
+def scored(manager, sponsor):
+    from scoring.services import segmentation_execute, segmentation_run_request
+
+    _criteria()
+    SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold")
+    accounts = _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    Account.objects.filter(pk__in=[a.pk for a in accounts[:2]]).update(owner=manager, executive_sponsor=sponsor)
+    run = segmentation_execute(run=segmentation_run_request())
+    return run, accounts
+
+
+def test_run_page_filters_results_by_key_status_and_owner(client, contributor, scored, manager):
+    run, accounts = scored
+    client.force_login(contributor)
+    key_only = client.get(f"/scoring/runs/{run.pk}/", {"key": "yes"}).content.decode()
+    assert accounts[3].name in key_only and accounts[0].name not in key_only.split('id="run-results"')[1]
+    owned = client.get(f"/scoring/runs/{run.pk}/", {"owner": manager.pk}).content.decode().split('id="run-results"')[1]
+    assert accounts[0].name in owned and accounts[3].name not in owned
+
+
+def test_run_page_with_a_nonsense_filter_shows_no_rows_rather_than_failing(client, contributor, scored):
+    run, _accounts = scored
+    client.force_login(contributor)
+    response = client.get(f"/scoring/runs/{run.pk}/", {"owner": "not-a-number"})
+    assert response.status_code == 200
+    assert "0 accounts" in response.content.decode()
+
+
+def test_manager_proposes_an_override_and_the_sponsor_approves_it(client, manager, sponsor, scored):
+    _run, accounts = scored
+    a = accounts[0]
+    client.force_login(manager)
+    response = client.post(
+        f"/scoring/overrides/propose/{a.pk}/",
+        {"decision": "include", "reason": "Reference customer", "expires_on": str(IN_A_YEAR)},
+    )
+    assert response.status_code == 302
+    override = KeyOverride.objects.get(account=a)
+    client.force_login(sponsor)
+    assert "Reference customer" in client.get("/scoring/overrides/").content.decode()
+    client.post(
+        f"/scoring/overrides/{override.pk}/decide/",
+        {f"o{override.pk}-expires_on": str(IN_A_YEAR), f"o{override.pk}-comment": "", "approve": "1"},
+    )
+    override.refresh_from_db()
+    assert (override.status, override.decided_by) == ("approved", sponsor)
+
+
+def test_proposal_without_reason_keeps_what_was_typed(client, manager, scored):
+    _run, accounts = scored
+    client.force_login(manager)
+    response = client.post(
+        f"/scoring/overrides/propose/{accounts[0].pk}/",
+        {"decision": "include", "reason": "", "expires_on": "2099-01-01"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required" in body
+    assert 'value="2099-01-01"' in body
+    assert not KeyOverride.objects.exists()
+
+
+def test_only_editors_propose_and_only_the_sponsor_or_an_administrator_decides(
+    client, contributor, other_manager, outsider, admin_user, manager, scored
+):
+    _run, accounts = scored
+    url = f"/scoring/overrides/propose/{accounts[0].pk}/"
+    data = {"decision": "include", "reason": "x", "expires_on": str(IN_A_YEAR)}
+    for user, status in ((contributor, 403), (other_manager, 403), (outsider, 404)):
+        client.force_login(user)
+        assert client.post(url, data).status_code == status
+    client.force_login(manager)
+    client.post(url, data)
+    override = KeyOverride.objects.get()
+    decide = {f"o{override.pk}-expires_on": str(IN_A_YEAR), "approve": "1"}
+    for user in (manager, other_manager, contributor):
+        client.force_login(user)
+        assert client.post(f"/scoring/overrides/{override.pk}/decide/", decide).status_code == 404
+    client.force_login(admin_user)
+    client.post(f"/scoring/overrides/{override.pk}/decide/", decide)
+    override.refresh_from_db()
+    assert override.status == "approved"
+
+
+def test_approved_override_appears_in_the_accounts_explanation(client, manager, sponsor, scored):
+    from scoring.services import override_decide, override_propose, segmentation_execute, segmentation_run_request
+
+    _run, accounts = scored
+    override = override_propose(
+        account=accounts[0], decision="include", reason="Opens the aerospace market", expires_on=IN_A_YEAR, by=manager
+    )
+    override_decide(override=override, approve=True, by=sponsor)
+    segmentation_execute(run=segmentation_run_request())
+    client.force_login(manager)
+    body = client.get(f"/accounts/{accounts[0].pk}/").content.decode()
+    assert "Key status decided by an override" in body
+    assert "Opens the aerospace market" in body
+
+
+def test_manager_rates_only_their_own_accounts_in_the_grid(client, manager, scored):
+    _run, accounts = scored
+    fit = Criterion.objects.get(name="Fit")
+    client.force_login(manager)
+    page = client.get("/scoring/ratings/").content.decode()
+    assert accounts[0].name in page and accounts[3].name not in page
+    response = client.post(
+        "/scoring/ratings/",
+        {f"r{accounts[0].pk}-c{fit.pk}": "8", f"j{accounts[0].pk}": "Joint roadmap signed",
+         f"r{accounts[3].pk}-c{fit.pk}": "0", f"j{accounts[3].pk}": "not mine"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Rating.objects.get(account=accounts[0], criterion=fit).value == 8
+    assert Rating.objects.get(account=accounts[3], criterion=fit).value == 10  # not theirs: untouched
+
+
+def test_rating_grid_keeps_typed_values_and_explains_a_bad_cell(client, manager, scored):
+    _run, accounts = scored
+    fit = Criterion.objects.get(name="Fit")
+    client.force_login(manager)
+    response = client.post(
+        "/scoring/ratings/",
+        {f"r{accounts[0].pk}-c{fit.pk}": "12", f"r{accounts[1].pk}-c{fit.pk}": "9", f"j{accounts[1].pk}": "Good"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "enter a whole number from 0 to 10" in body
+    assert 'value="12"' in body and 'value="Good"' in body
+    assert Rating.objects.get(account=accounts[1], criterion=fit).value == 5  # nothing saved
+
+
+def test_rating_grid_is_for_managers_and_administrators(client, contributor, sponsor):
+    for user in (contributor, sponsor):
+        client.force_login(user)
+        assert client.get("/scoring/ratings/").status_code == 403
+
+
+def test_rating_grid_queries_do_not_grow_with_accounts(client, manager, django_assert_max_num_queries):
+    from accounts.tests.factories import AccountFactory
+
+    Criterion.objects.create(name="Fit", axis="fit", weight=20, source="manual", normalisation="fixed")
+    client.force_login(manager)
+    AccountFactory.create_batch(3, owner=manager)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/scoring/ratings/")
+    AccountFactory.create_batch(40, owner=manager)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/scoring/ratings/")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Segment, Tier
 from kam.roles import Role
+from scoring.filters import RunScoreFilter
 from scoring.forms import CriterionFormSet, SegmentationSettingsForm
 from scoring.models import AccountScore, Criterion, SegmentationRun, SegmentationSettings
 from scoring.services import RunRefused, segmentation_run_request
@@ -65,13 +66,20 @@ def run_now(request: HttpRequest) -> HttpResponse:
     return redirect("scoring:run_detail", pk=run.pk)
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_role(request)
     run = get_object_or_404(SegmentationRun, pk=pk)
     scores = AccountScore.objects.filter(run=run).select_related("account").order_by(F("rank").asc(nulls_last=True))
     moved = scores.exclude(was_key__isnull=True).exclude(was_key=F("is_key"))
     segment_moves = scores.exclude(previous_segment="").exclude(previous_segment=F("segment"))
-    page = Paginator(scores, 50).get_page(request.GET.get("page"))
+    filtered = RunScoreFilter(request.GET or None, queryset=scores)
+    page = Paginator(filtered.qs if filtered.is_valid() else scores.none(), 50).get_page(request.GET.get("page"))
     summary = run.summary or {}
     context = {
         "run": run,
@@ -80,5 +88,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "key_changes": moved[:200],
         "segment_moves": segment_moves.count(),
         "page": page,
+        "filter": filtered,
+        "query": _query_without_page(request),
     }
     return render(request, "scoring/run_detail.html", context)
