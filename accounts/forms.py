@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Interaction, YearlyFinancial
+from accounts.models import Account, BuyingRole, Contact, Interaction, YearlyFinancial
 from kam.models import User
 from kam.roles import Role
 
@@ -199,3 +199,90 @@ class ImportMappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {column: self.cleaned_data.get(f"column_{index}") or "" for index, column in enumerate(self.columns)}
+
+
+INFLUENCE_CHOICES = [
+    ("", _("Unknown")),
+    (5, _("5 — decisive")),
+    (4, _("4 — strong")),
+    (3, _("3 — moderate")),
+    (2, _("2 — some")),
+    (1, _("1 — little")),
+]
+
+
+class ReportsToField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        label = f"{obj.name} — {obj.job_title}" if obj.job_title else obj.name
+        if obj.account_id != self.account_id:
+            label += f" ({obj.account.name})"
+        return label
+
+
+class ContactForm(forms.ModelForm):
+    """A person at the customer and their place in the decision chain; reports-to stays within the group."""
+
+    influence = forms.TypedChoiceField(
+        label=_("Influence on the decision"), choices=INFLUENCE_CHOICES, coerce=int, empty_value=None, required=False
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "job_title",
+            "department",
+            "buying_role",
+            "influence",
+            "attitude",
+            "reports_to",
+            "covered_by",
+            "relationship_strength",
+            "email",
+            "phone",
+            "language",
+            "is_active",
+            "notes",
+        ]
+        field_classes = {"reports_to": ReportsToField}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        labels = {"is_active": _("Still at the company")}
+
+    def __init__(self, *args, account: Account, **kwargs) -> None:
+        from accounts.maps import group_account_ids
+
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.group_ids = group_account_ids(account)
+        reports_to = self.fields["reports_to"]
+        reports_to.account_id = account.pk
+        reports_to.queryset = (
+            Contact.objects.filter(account_id__in=self.group_ids).select_related("account").order_by("name")
+        )
+        if self.instance.pk:
+            reports_to.queryset = reports_to.queryset.exclude(pk=self.instance.pk)
+        reports_to.empty_label = _("— nobody in this group —")
+        reports_to.error_messages["invalid_choice"] = _(
+            "Choose someone who works for this account or its group (parent or subsidiaries)."
+        )
+        self.fields["buying_role"].choices = [("", _("Unknown"))] + list(BuyingRole.choices)
+        self.fields["covered_by"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=list(Role))
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["covered_by"].empty_label = _("— nobody yet —")
+
+    def clean_reports_to(self) -> Contact | None:
+        from accounts.maps import reports_to_error
+
+        manager = self.cleaned_data.get("reports_to")
+        if manager is not None:
+            error = reports_to_error(contact=self.instance, manager=manager, group_ids=self.group_ids)
+            if error:
+                raise forms.ValidationError(error)
+        return manager
+
+    def save(self, commit: bool = True) -> Contact:
+        self.instance.account = self.account
+        return super().save(commit=commit)

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, YearlyFinancial
+from accounts.models import Account, Contact, YearlyFinancial
 from kam.models import User
 
 HIDDEN_FIELDS = {"updated_at", "created_at"}
@@ -96,5 +96,69 @@ def account_changes(account: Account, *, limit: int = 15) -> list[Change]:
                 ],
             )
         )
+    changes.extend(contact_changes(account, limit=limit))
     changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]
+
+
+def contact_changes(account: Account, *, limit: int = 15) -> list[Change]:
+    """The latest changes to the account's contacts (3 queries at most): added, changed field by field, removed."""
+    records = list(
+        Contact.history.filter(account_id=account.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[: limit * 3]
+    )
+    fields = {f.name: f for f in Contact._meta.concrete_fields}
+    # Each record diffs against the same contact's previous record when that one was fetched too.
+    previous: dict[int, object] = {}
+    pairs = []
+    for record in reversed(records):
+        pairs.append((record, previous.get(record.id)))
+        previous[record.id] = record
+    deltas = {id(newer): newer.diff_against(older) for newer, older in pairs if older is not None}
+    wanted_users = {
+        v
+        for delta in deltas.values()
+        for c in delta.changes
+        if c.field == "covered_by"
+        for v in (c.old, c.new)
+        if v is not None
+    }
+    wanted_contacts = {
+        v
+        for delta in deltas.values()
+        for c in delta.changes
+        if c.field == "reports_to"
+        for v in (c.old, c.new)
+        if v is not None
+    }
+    names = {
+        "users": {u.pk: str(u) for u in User.objects.filter(pk__in=wanted_users)} if wanted_users else {},
+        "contacts": dict(Contact.objects.filter(pk__in=wanted_contacts).values_list("pk", "name"))
+        if wanted_contacts
+        else {},
+    }
+    verbs = {"+": _("Contact added"), "~": _("Contact changed"), "-": _("Contact removed")}
+    changes = []
+    for newer, older in reversed(pairs):
+        rows = []
+        if newer.history_type == "~" and older is not None:
+            for c in deltas[id(newer)].changes:
+                if c.field == "account":
+                    continue
+                model_field = fields.get(c.field)
+                label = str(model_field.verbose_name) if model_field is not None else c.field
+                if c.field in ("reports_to", "covered_by"):
+                    table = names["contacts" if c.field == "reports_to" else "users"]
+                    before = table.get(c.old, _("(deleted)")) if c.old is not None else "—"
+                    after = table.get(c.new, _("(deleted)")) if c.new is not None else "—"
+                elif isinstance(c.new, bool) or isinstance(c.old, bool):
+                    before, after = (_("yes") if c.old else _("no")), (_("yes") if c.new else _("no"))
+                else:
+                    before, after = _display(c.old, model_field, names), _display(c.new, model_field, names)
+                rows.append((label, before, after))
+            if not rows:
+                continue
+        who = str(newer.history_user or _("system"))
+        changes.append(Change(newer.history_date, who, f"{verbs[newer.history_type]}: {newer.name}", rows))
     return changes[:limit]

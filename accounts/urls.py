@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import account, importing, register
+from accounts.views import account, contacts, importing, register
 
 app_name = "accounts"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/edit/", account.account_edit, name="edit"),
     path("<int:pk>/financials/", account.account_financials, name="financials"),
     path("<int:pk>/interactions/", account.interaction_create, name="interaction_create"),
+    path("<int:pk>/map/", contacts.account_map, name="map"),
+    path("<int:pk>/map/print/", contacts.account_map_print, name="map_print"),
+    path("<int:pk>/map/contacts/new/", contacts.contact_create, name="contact_create"),
+    path("<int:pk>/map/contacts/<int:contact_pk>/", contacts.contact_edit, name="contact_edit"),
+    path("<int:pk>/map/contacts/<int:contact_pk>/presence/", contacts.contact_presence, name="contact_presence"),
 ]
 
 urlpatterns += [

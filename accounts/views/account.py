@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.charts import financial_history
+from accounts.coverage import account_coverage
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.history import account_changes
+from accounts.maps import map_contacts
 from accounts.models import Account
 from accounts.services import financials_refresh
 from accounts.views.access import can_create_accounts, can_log_interactions, get_account_for_user, get_editable_account
@@ -35,13 +37,15 @@ def _growth_rows(financials) -> list[dict]:
 
 def _detail_context(request: HttpRequest, account: Account, interaction_form: InteractionForm | None = None) -> dict:
     financials = list(account.financials.order_by("year"))
+    contacts = sorted(map_contacts(account=account), key=lambda contact: (not contact.is_active, contact.name))
     return {
         "account": account,
         "subsidiaries": account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"),
         "group_revenue": account.group_revenue(),
         "financial_rows": _growth_rows(financials),
         "financial_chart": financial_history(financials, currency=settings.KAM_CURRENCY) if financials else None,
-        "contacts": account.contacts.order_by("-is_active", "name"),
+        "contacts": contacts,
+        "coverage": account_coverage(account=account, contacts=contacts),
         "interactions": account.interactions.select_related("author", "contact")[:30],
         "interaction_form": interaction_form,
         "can_log": can_log_interactions(request.user),
