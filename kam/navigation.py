@@ -31,6 +31,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Worklist"), "home", ALL_ROLES),
     NavItem(_("Accounts"), "accounts:list", ALL_ROLES),
     NavItem(_("Segmentation"), "scoring:runs", ALL_ROLES),
+    NavItem(_("Plans"), "plans:list", ALL_ROLES),
     NavItem(_("Scoring model"), "scoring:criteria", frozenset({Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

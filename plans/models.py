@@ -1,1 +1,341 @@
-"""plans: models arrive with their issue (see DESIGN.md)."""
+"""Account plans over 1–3 years: sections, objectives with KPI checkpoints, actions, resources, versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+# A plan in preparation and a plan in force may coexist (next year's plan is drafted
+# while this year's runs), but never two of either kind on one account.
+IN_PREPARATION = (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
+IN_FORCE = (PlanStatus.APPROVED, PlanStatus.ACTIVE)
+
+
+class AccountPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AccountPlanQuerySet:
+        """Whoever reads the account reads its plans."""
+        return self.filter(account__in=Account.objects.visible_to(user))
+
+    def editable_by(self, user) -> AccountPlanQuerySet:
+        """The account's key account manager (owner or service manager) or an administrator."""
+        return self.filter(account__in=Account.objects.editable_by(user))
+
+    def approvable_by(self, user) -> AccountPlanQuerySet:
+        """The account's executive sponsor, or an administrator."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if user.is_executive_sponsor:
+            return self.filter(account__executive_sponsor=user)
+        return self.none()
+
+
+class AccountPlan(models.Model):
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="plans")
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("previous plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_plans",
+    )
+
+    business = models.TextField(_("the customer's business"), blank=True)
+    strategy = models.TextField(_("the customer's strategy and goals"), blank=True)
+    difficulties = models.TextField(_("difficulties they face"), blank=True)
+    shared_goals = models.TextField(_("where our goals overlap"), blank=True)
+    anticipated_problems = models.TextField(_("problems we can anticipate"), blank=True)
+    strengths = models.TextField(_("strengths of the relationship"), blank=True)
+    weaknesses = models.TextField(_("weaknesses"), blank=True)
+    opportunities = models.TextField(_("opportunities"), blank=True)
+    threats = models.TextField(_("threats"), blank=True)
+    recommendations = models.TextField(
+        _("our strategic recommendations"), blank=True, help_text=_("Partnerships, solutions we propose.")
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = AccountPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account plan")
+        verbose_name_plural = _("account plans")
+        ordering = ["-starts_on", "-id"]
+        permissions = [("approve_accountplan", _("Can approve account plans"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(status__in=IN_PREPARATION), name="one_plan_in_preparation_per_account"
+            ),
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(status__in=IN_FORCE), name="one_plan_in_force_per_account"
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PlanStatus.CLOSED
+
+    @property
+    def tracking_open(self) -> bool:
+        """Actuals and action statuses are recorded while the plan runs, not only while drafted."""
+        return self.status != PlanStatus.CLOSED
+
+
+class PlanVersion(models.Model):
+    """What was approved, frozen: later edits never change it."""
+
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("content at approval"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["plan_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"
+
+
+class Metric(models.TextChoices):
+    REVENUE = "revenue", _("Revenue")
+    GROSS_MARGIN = "gross_margin", _("Gross margin")
+    SHARE_OF_WALLET = "share_of_wallet", _("Share of wallet (%)")
+    SATISFACTION = "satisfaction", _("Satisfaction")
+    CUSTOM = "custom", _("Custom")
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="objectives")
+    title = models.CharField(_("objective"), max_length=200)
+    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices, default=Metric.REVENUE)
+    custom_metric = models.CharField(
+        _("custom metric"), max_length=100, blank=True, help_text=_("Its name, when the metric is custom.")
+    )
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    due_on = models.DateField(_("due date"))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["plan_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def metric_label(self) -> str:
+        return self.custom_metric if self.metric == Metric.CUSTOM and self.custom_metric else self.get_metric_display()
+
+
+class Checkpoint(models.Model):
+    """A short-term KPI target on the way to an objective (a quarter or a year), with its actual value."""
+
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objective"), on_delete=models.CASCADE, related_name="checkpoints"
+    )
+    label = models.CharField(_("period"), max_length=50, help_text=_("For example Q1 2027 or 2027."))
+    due_on = models.DateField(_("date"))
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("KPI checkpoint")
+        verbose_name_plural = _("KPI checkpoints")
+        ordering = ["objective_id", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ActionStatus(models.TextChoices):
+    TODO = "todo", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("action"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+    )
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.TODO)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["plan_id", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        if self.status in (ActionStatus.DONE, ActionStatus.CANCELLED):
+            return False
+        return self.due_on < (today or timezone.localdate())
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+
+class ResourceKind(models.TextChoices):
+    PEOPLE = "people", _("People")
+    BUDGET = "budget", _("Budget")
+    TOOLS = "tools", _("Tools")
+
+
+class Resource(models.Model):
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="resources")
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["plan_id", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class UnbilledService(models.Model):
+    """Value we give the account without billing it, shown at review meetings."""
+
+    plan = models.ForeignKey(
+        AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="unbilled_services"
+    )
+    description = models.CharField(_("service"), max_length=300)
+    given_on = models.DateField(_("date"), default=timezone.localdate)
+    estimated_value = models.DecimalField(_("estimated value"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("unbilled service")
+        verbose_name_plural = _("unbilled services")
+        ordering = ["plan_id", "-given_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CommentKind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class PlanComment(models.Model):
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CommentKind.choices, default=CommentKind.COMMENT)
+    text = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan comment")
+        verbose_name_plural = _("plan comments")
+        ordering = ["plan_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PlanPdf(models.Model):
+    """A PDF of a large plan rendered in the background; kept in the database so every web process serves it."""
+
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="pdfs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=5)
+    status = models.CharField(_("status"), max_length=20, choices=PdfStatus.choices, default=PdfStatus.PENDING)
+    data = models.BinaryField(_("PDF"), blank=True, default=b"")
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan PDF")
+        verbose_name_plural = _("plan PDFs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} PDF"

@@ -1,0 +1,120 @@
+"""Demo account plans on key accounts sponsored by the demo `sponsor`: a draft, a submitted, an approved one."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from accounts.models import Account
+from kam.models import User
+from plans.models import (
+    AccountPlan,
+    Action,
+    ActionStatus,
+    Checkpoint,
+    Metric,
+    Objective,
+    Resource,
+    ResourceKind,
+    UnbilledService,
+)
+from plans.services import _add_years, plan_approve, plan_create, plan_submit
+
+OBJECTIVES = [
+    ("Grow revenue with the account", Metric.REVENUE, Decimal("1.10"), Decimal("1.35")),
+    ("Raise our share of wallet", Metric.SHARE_OF_WALLET, Decimal("30"), Decimal("45")),
+    ("Lift satisfaction of key contacts", Metric.SATISFACTION, Decimal("7.0"), Decimal("8.5")),
+]
+ACTIONS = [
+    "Quarterly business review with the purchasing director",
+    "Present the logistics partnership to the operations team",
+    "Joint innovation workshop",
+    "Executive sponsor visit",
+    "Fix recurring delivery incidents",
+]
+
+
+def _fill(plan: AccountPlan, users: dict[str, User], *, revenue: Decimal, record_until: date | None) -> None:
+    owners = [users["manager"], users["contributor"], users["sponsor"], users["claire"]]
+    for position, (title, metric, base, goal) in enumerate(OBJECTIVES):
+        scale = revenue if metric == Metric.REVENUE else Decimal(1)
+        baseline, target = (base * scale).quantize(Decimal("1.00")), (goal * scale).quantize(Decimal("1.00"))
+        objective = Objective.objects.create(
+            plan=plan,
+            title=title,
+            metric=metric,
+            baseline=baseline,
+            target=target,
+            due_on=plan.ends_on,
+            position=position,
+        )
+        quarters = []
+        for quarter in range(4):
+            due = plan.starts_on + timedelta(days=91 * (quarter + 1) - 1)
+            step = baseline + (target - baseline) * Decimal(quarter + 1) / 4
+            actual = None
+            if record_until and due <= record_until:
+                # Most objectives keep pace; the third lags, so the demo shows every status.
+                actual = (step * (Decimal("0.97") if position == 2 else Decimal("1.01"))).quantize(Decimal("1.00"))
+            quarters.append(
+                Checkpoint(
+                    objective=objective,
+                    label=f"Q{quarter + 1} {due.year}",
+                    due_on=due,
+                    target=step.quantize(Decimal("1.00")),
+                    actual=actual,
+                )
+            )
+        Checkpoint.objects.bulk_create(quarters)
+        for index, action in enumerate(ACTIONS[position : position + 2]):
+            due = plan.starts_on + timedelta(days=60 + 120 * index + 30 * position)
+            status = (
+                ActionStatus.DONE if record_until and due < record_until - timedelta(days=60) else ActionStatus.TODO
+            )
+            Action.objects.create(
+                plan=plan,
+                title=action,
+                owner=owners[(position + index) % 4],
+                objective=objective,
+                due_on=due,
+                status=status,
+            )
+    Resource.objects.create(plan=plan, kind=ResourceKind.PEOPLE, description="Dedicated service manager, 2 days a week")
+    Resource.objects.create(plan=plan, kind=ResourceKind.BUDGET, description="Joint events", amount=Decimal("15000"))
+    UnbilledService.objects.create(
+        plan=plan, description="Free on-site training of 12 users", given_on=plan.starts_on, estimated_value=4800
+    )
+
+
+def seed_plans(*, users: dict[str, User]) -> int:
+    """Three plans on the demo sponsor's key accounts; accounts that already have a plan are left alone."""
+    manager, sponsor = users["manager"], users["sponsor"]
+    accounts = list(
+        Account.objects.filter(is_key=True, executive_sponsor=sponsor, plans__isnull=True).order_by(
+            "-last_year_revenue"
+        )[:3]
+    )
+    today = date.today()
+    created = 0
+    with transaction.atomic():
+        for index, account in enumerate(accounts):
+            kam = account.owner or manager
+            # The third is approved and running since last spring, with past checkpoints recorded.
+            starts_on = date(today.year - 1, 4, 1) if index == 2 else date(today.year + 1, 1, 1)
+            plan = plan_create(
+                account=account, by=kam, starts_on=starts_on, ends_on=_add_years(starts_on, 2) - timedelta(days=1)
+            )
+            plan.shared_goals = "Both sides want fewer, larger deliveries and a shared forecast."
+            plan.strengths, plan.threats = "Long history; trusted by operations.", "A competitor courts purchasing."
+            plan.recommendations = "Propose a logistics partnership and a yearly joint innovation workshop."
+            plan.save()
+            revenue = account.last_year_revenue or Decimal("100000")
+            _fill(plan, users, revenue=revenue, record_until=today if index == 2 else None)
+            if index >= 1:
+                plan_submit(plan=plan, by=kam)
+            if index == 2:
+                plan_approve(plan=plan, by=sponsor, comment="Agreed: go ahead.")
+            created += 1
+    return created

@@ -1,0 +1,127 @@
+"""Forms of the plan page; small ones are rendered by hand so each row of a list stays cheap."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kam.models import User
+from kam.roles import Role
+from plans.models import AccountPlan, Action, Checkpoint, Objective, Resource, UnbilledService
+from plans.services import SECTION_FIELDS, PlanRefused, horizon_check
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanDatesForm(forms.Form):
+    starts_on = forms.DateField(label=_("Start"), widget=DATE)
+    ends_on = forms.DateField(label=_("End"), widget=DATE)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on"):
+            try:
+                horizon_check(starts_on=data["starts_on"], ends_on=data["ends_on"])
+            except PlanRefused as refused:
+                raise forms.ValidationError(refused.message) from refused
+        return data
+
+
+class PlanSectionsForm(forms.ModelForm):
+    starts_on = forms.DateField(label=_("Start"), widget=DATE)
+    ends_on = forms.DateField(label=_("End"), widget=DATE)
+
+    class Meta:
+        model = AccountPlan
+        fields = ["title", "starts_on", "ends_on", *SECTION_FIELDS]
+        widgets = {field: forms.Textarea(attrs={"rows": 3}) for field in SECTION_FIELDS}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on"):
+            try:
+                horizon_check(starts_on=data["starts_on"], ends_on=data["ends_on"])
+            except PlanRefused as refused:
+                self.add_error("ends_on", refused.message)
+        return data
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "metric", "custom_metric", "baseline", "target", "due_on"]
+        widgets = {"due_on": DATE}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("metric") == "custom" and not data.get("custom_metric"):
+            self.add_error("custom_metric", _("Name the custom metric."))
+        return data
+
+
+class CheckpointForm(forms.ModelForm):
+    class Meta:
+        model = Checkpoint
+        fields = ["label", "due_on", "target"]
+        widgets = {"due_on": DATE}
+
+
+class ActualForm(forms.Form):
+    actual = forms.DecimalField(label=_("Actual"), max_digits=14, decimal_places=2, required=False)
+
+
+def plan_people():
+    """Anyone with a role, from any department, may own an action."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=list(Role)).distinct().order_by("first_name", "username")
+    )
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["title", "owner", "objective", "due_on", "status"]
+        widgets = {"due_on": DATE}
+
+    def __init__(self, *args, plan: AccountPlan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = plan_people()
+        self.fields["objective"].queryset = plan.objectives.all()
+
+
+class ActionStatusForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["status"]
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = ["kind", "description", "amount"]
+
+
+class UnbilledServiceForm(forms.ModelForm):
+    class Meta:
+        model = UnbilledService
+        fields = ["description", "given_on", "estimated_value"]
+        widgets = {"given_on": DATE}
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class PlanFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    owner = forms.ModelChoiceField(label=_("Key account manager"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from plans.models import PlanStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status")), *PlanStatus.choices]
+        self.fields["owner"].queryset = User.objects.filter(
+            is_active=True, groups__name=Role.KEY_ACCOUNT_MANAGER
+        ).order_by("first_name", "username")
+        self.fields["owner"].empty_label = _("Anyone")

@@ -1,0 +1,70 @@
+"""How far an objective has come: a pure rule over its baseline, target and recorded checkpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"
+OFF_TRACK = "off_track"
+NOT_MEASURED = "not_measured"
+
+# Share of the way from the baseline to the checkpoint's target below which an objective is off track.
+AT_RISK_FLOOR = Decimal("0.8")
+
+STATUS_LABELS = {
+    ON_TRACK: _("On track"),
+    AT_RISK: _("At risk"),
+    OFF_TRACK: _("Off track"),
+    NOT_MEASURED: _("Not measured yet"),
+}
+
+RULE_TEXT = _(
+    "Each objective is judged on its latest checkpoint with an actual value: on track when the actual reaches "
+    "that checkpoint's target; at risk when it covers at least 80 % of the way from the baseline to that target; "
+    "off track below 80 %. Objectives without any recorded actual are not measured yet."
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: str
+    # Share of the way from the baseline to the final target covered by the latest actual (0–1+), or None.
+    completion: Decimal | None
+    latest_actual: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.completion is None else int((self.completion * 100).to_integral_value())
+
+
+def _share(*, baseline: Decimal, target: Decimal, actual: Decimal) -> Decimal:
+    """Share of the way from baseline to target; works for falling targets too (e.g. fewer incidents)."""
+    if target == baseline:
+        return Decimal(1) if actual >= target else Decimal(0)
+    return (actual - baseline) / (target - baseline)
+
+
+def objective_progress(
+    *, baseline: Decimal, target: Decimal, checkpoints: list[tuple[Decimal, Decimal | None]]
+) -> Progress:
+    """`checkpoints` are (target, actual) pairs in date order; actual None means not recorded yet."""
+    recorded = [(cp_target, actual) for cp_target, actual in checkpoints if actual is not None]
+    if not recorded:
+        return Progress(NOT_MEASURED, None, None)
+    cp_target, actual = recorded[-1]
+    reached = _share(baseline=baseline, target=cp_target, actual=actual)
+    if reached >= 1:
+        status = ON_TRACK
+    elif reached >= AT_RISK_FLOOR:
+        status = AT_RISK
+    else:
+        status = OFF_TRACK
+    return Progress(status, _share(baseline=baseline, target=target, actual=actual), actual)

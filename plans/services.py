@@ -1,0 +1,394 @@
+"""Writes on account plans: creation from the account profile, the approval workflow, versions, next year."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+from kam.models import User
+from kam.notifications import notifications_send
+from plans.models import (
+    IN_FORCE,
+    IN_PREPARATION,
+    AccountPlan,
+    Action,
+    ActionStatus,
+    Checkpoint,
+    CommentKind,
+    Objective,
+    PdfStatus,
+    PlanComment,
+    PlanPdf,
+    PlanStatus,
+    PlanVersion,
+    Resource,
+)
+from plans.progress import objective_progress
+
+MIN_HORIZON_DAYS = 365 - 1  # a plan from 1 Jan to 31 Dec covers 364 days between its ends
+MAX_HORIZON_DAYS = 3 * 366
+
+
+class PlanRefused(Exception):
+    """A workflow step or a change the rules refuse, with the reason to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def horizon_check(*, starts_on: date, ends_on: date) -> None:
+    """A plan covers 1 to 3 years; anything else is refused with the reason."""
+    days = (ends_on - starts_on).days
+    if days < 0:
+        raise PlanRefused(gettext("The plan must end after it starts."))
+    if not MIN_HORIZON_DAYS <= days <= MAX_HORIZON_DAYS:
+        months = round((days + 1) / 30.44)
+        raise PlanRefused(
+            gettext(
+                "An account plan covers 1 to 3 years (a long-term strategy, not a 3–12 month sales cycle); "
+                "this one covers about %(months)s months."
+            )
+            % {"months": months}
+        )
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def plan_default_dates(*, today: date | None = None) -> tuple[date, date]:
+    """Next calendar year by default: plans are usually prepared in the autumn."""
+    today = today or timezone.localdate()
+    start = date(today.year + 1, 1, 1) if today.month >= 10 else date(today.year, 1, 1)
+    return start, _add_years(start, 1) - timedelta(days=1)
+
+
+def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, title: str = "") -> AccountPlan:
+    """A draft plan whose business, strategy and difficulties start from the account's profile."""
+    horizon_check(starts_on=starts_on, ends_on=ends_on)
+    if account.plans.filter(status__in=IN_PREPARATION).exists():
+        raise PlanRefused(gettext("This account already has a plan in preparation: finish or submit it first."))
+    return AccountPlan.objects.create(
+        account=account,
+        title=title
+        or gettext("%(account)s account plan %(start)s–%(end)s")
+        % {"account": account.name, "start": starts_on.year, "end": ends_on.year},
+        starts_on=starts_on,
+        ends_on=ends_on,
+        business=account.business,
+        strategy=account.goals,
+        difficulties=account.difficulties,
+        created_by=by,
+    )
+
+
+def plan_update_dates(*, plan: AccountPlan, starts_on: date, ends_on: date) -> AccountPlan:
+    horizon_check(starts_on=starts_on, ends_on=ends_on)
+    plan.starts_on, plan.ends_on = starts_on, ends_on
+    plan.save(update_fields=["starts_on", "ends_on", "updated_at"])
+    return plan
+
+
+def _kam_users(plan: AccountPlan) -> list[User | None]:
+    return [plan.account.owner, plan.account.service_manager, plan.created_by]
+
+
+def _approvers(plan: AccountPlan) -> list[User]:
+    if plan.account.executive_sponsor is not None:
+        return [plan.account.executive_sponsor]
+    # No sponsor named: the administrators decide.
+    from kam.roles import Role
+
+    return list(User.objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR))
+
+
+def plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanRefused(gettext("Only a draft can be submitted."))
+    if not plan.objectives.exists():
+        raise PlanRefused(gettext("Add at least one objective before submitting the plan."))
+    plan.status = PlanStatus.SUBMITTED
+    plan.submitted_at = timezone.now()
+    plan.save(update_fields=["status", "submitted_at", "updated_at"])
+    PlanComment.objects.create(plan=plan, author=by, kind=CommentKind.SUBMITTED)
+    notifications_send(
+        users=_approvers(plan),
+        kind="plan_submitted",
+        message_for=lambda user: (
+            gettext("%(who)s submitted the plan “%(plan)s” for your approval.") % {"who": by, "plan": plan.title}
+        ),
+        url=plan.get_absolute_url(),
+        dedupe_key=f"plan-{plan.pk}-submitted-{plan.submitted_at.isoformat()}",
+    )
+    return plan
+
+
+def plan_approve(*, plan: AccountPlan, by: User, comment: str = "", today: date | None = None) -> AccountPlan:
+    """Freeze the content as a new version, put the plan in force and close the one it replaces."""
+    if plan.status != PlanStatus.SUBMITTED:
+        raise PlanRefused(gettext("Only a submitted plan can be approved."))
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        # The plan this one replaces leaves force first: one plan in force per account.
+        plan.account.plans.filter(status__in=IN_FORCE).exclude(pk=plan.pk).update(status=PlanStatus.CLOSED)
+        plan.status = PlanStatus.ACTIVE if plan.starts_on <= today else PlanStatus.APPROVED
+        plan.approved_at = timezone.now()
+        plan.approved_by = by
+        plan.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
+        number = plan.versions.count() + 1
+        PlanVersion.objects.create(
+            plan=plan, number=number, snapshot=plan_snapshot(plan=plan), approved_by=by, approved_at=plan.approved_at
+        )
+        PlanComment.objects.create(plan=plan, author=by, kind=CommentKind.APPROVED, text=comment)
+    notifications_send(
+        users=_kam_users(plan),
+        kind="plan_approved",
+        message_for=lambda user: (
+            gettext("%(who)s approved the plan “%(plan)s” (version %(number)s).")
+            % {"who": by, "plan": plan.title, "number": number}
+        ),
+        url=plan.get_absolute_url(),
+        dedupe_key=f"plan-{plan.pk}-approved-v{number}",
+    )
+    return plan
+
+
+def plan_send_back(*, plan: AccountPlan, by: User, comment: str) -> AccountPlan:
+    if plan.status != PlanStatus.SUBMITTED:
+        raise PlanRefused(gettext("Only a submitted plan can be sent back."))
+    if not comment.strip():
+        raise PlanRefused(gettext("Say what should change: a comment is required to send a plan back."))
+    plan.status = PlanStatus.DRAFT
+    plan.save(update_fields=["status", "updated_at"])
+    sent_back = PlanComment.objects.create(plan=plan, author=by, kind=CommentKind.SENT_BACK, text=comment.strip())
+    notifications_send(
+        users=_kam_users(plan),
+        kind="plan_sent_back",
+        message_for=lambda user: (
+            gettext("%(who)s sent the plan “%(plan)s” back: %(comment)s")
+            % {"who": by, "plan": plan.title, "comment": comment.strip()[:200]}
+        ),
+        url=plan.get_absolute_url(),
+        dedupe_key=f"plan-{plan.pk}-sent-back-{sent_back.pk}",
+    )
+    return plan
+
+
+def plan_revise(*, plan: AccountPlan, by: User) -> AccountPlan:
+    """Reopen an approved plan as a draft; its approved versions stay readable."""
+    if plan.status not in IN_FORCE:
+        raise PlanRefused(gettext("Only an approved or active plan can be revised."))
+    if plan.account.plans.filter(status__in=IN_PREPARATION).exists():
+        raise PlanRefused(gettext("This account already has a plan in preparation."))
+    plan.status = PlanStatus.DRAFT
+    plan.save(update_fields=["status", "updated_at"])
+    PlanComment.objects.create(plan=plan, author=by, text=gettext("Reopened for revision."))
+    return plan
+
+
+def plan_comment_add(*, plan: AccountPlan, by: User, text: str) -> PlanComment:
+    if not text.strip():
+        raise PlanRefused(gettext("Write a comment first."))
+    return PlanComment.objects.create(plan=plan, author=by, text=text.strip())
+
+
+def plan_start_next(*, plan: AccountPlan, by: User) -> AccountPlan:
+    """Next year's plan: the same horizon one year later, a copy to edit, baselines from the latest actuals."""
+    if plan.account.plans.filter(status__in=IN_PREPARATION).exists():
+        raise PlanRefused(gettext("This account already has a plan in preparation."))
+    source = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
+    starts_on, ends_on = _add_years(source.starts_on, 1), _add_years(source.ends_on, 1)
+    with transaction.atomic():
+        new = AccountPlan.objects.create(
+            account=source.account,
+            title=gettext("%(account)s account plan %(start)s–%(end)s")
+            % {"account": source.account.name, "start": starts_on.year, "end": ends_on.year},
+            starts_on=starts_on,
+            ends_on=ends_on,
+            previous=source,
+            created_by=by,
+            **{field: getattr(source, field) for field in SECTION_FIELDS},
+        )
+        objective_map = {}
+        for objective in source.objectives.all():
+            latest = [c.actual for c in objective.checkpoints.all() if c.actual is not None]
+            objective_map[objective.pk] = Objective.objects.create(
+                plan=new,
+                title=objective.title,
+                metric=objective.metric,
+                custom_metric=objective.custom_metric,
+                baseline=latest[-1] if latest else objective.baseline,
+                target=objective.target,
+                due_on=objective.due_on if objective.due_on >= starts_on else ends_on,
+                position=objective.position,
+            )
+            # Checkpoints still ahead of the new start carry over, without their actuals.
+            Checkpoint.objects.bulk_create(
+                Checkpoint(objective=objective_map[objective.pk], label=c.label, due_on=c.due_on, target=c.target)
+                for c in objective.checkpoints.all()
+                if c.due_on >= starts_on
+            )
+        Action.objects.bulk_create(
+            Action(
+                plan=new,
+                title=a.title,
+                owner_id=a.owner_id,
+                objective=objective_map.get(a.objective_id),
+                due_on=a.due_on,
+                status=a.status,
+            )
+            for a in source.actions.all()
+            if a.status in (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
+        )
+        Resource.objects.bulk_create(
+            Resource(plan=new, kind=r.kind, description=r.description, amount=r.amount) for r in source.resources.all()
+        )
+    return new
+
+
+def checkpoint_record(*, checkpoint: Checkpoint, actual: Decimal | None, by: User) -> Checkpoint:
+    checkpoint.actual = actual
+    checkpoint.recorded_at = timezone.now() if actual is not None else None
+    checkpoint.recorded_by = by if actual is not None else None
+    checkpoint.save(update_fields=["actual", "recorded_at", "recorded_by"])
+    return checkpoint
+
+
+SECTION_FIELDS = [
+    "business",
+    "strategy",
+    "difficulties",
+    "shared_goals",
+    "anticipated_problems",
+    "strengths",
+    "weaknesses",
+    "opportunities",
+    "threats",
+    "recommendations",
+]
+
+SECTION_GROUPS = [
+    (_("The customer"), ["business", "strategy"]),
+    (_("Needs assessment"), ["difficulties", "shared_goals", "anticipated_problems"]),
+    (_("SWOT of the relationship"), ["strengths", "weaknesses", "opportunities", "threats"]),
+    (_("Our strategic recommendations"), ["recommendations"]),
+]
+
+
+def plan_with_content(plans):
+    """Everything a plan page or PDF shows, in a fixed number of queries."""
+    return plans.select_related(
+        "account", "account__owner", "account__service_manager", "account__executive_sponsor", "approved_by"
+    ).prefetch_related(
+        Prefetch("objectives", queryset=Objective.objects.prefetch_related("checkpoints")),
+        Prefetch("actions", queryset=Action.objects.select_related("owner", "objective")),
+        "resources",
+        "unbilled_services",
+    )
+
+
+def objective_rows(objectives) -> list[dict]:
+    """Each objective with its checkpoints and computed progress (no query beyond the prefetch)."""
+    rows = []
+    for objective in objectives:
+        checkpoints = list(objective.checkpoints.all())
+        progress = objective_progress(
+            baseline=objective.baseline,
+            target=objective.target,
+            checkpoints=[(c.target, c.actual) for c in checkpoints],
+        )
+        rows.append({"objective": objective, "checkpoints": checkpoints, "progress": progress})
+    return rows
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def plan_snapshot(*, plan: AccountPlan) -> dict:
+    """The plan's content as plain JSON, frozen in a version."""
+    plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
+    return {
+        "title": plan.title,
+        "account": plan.account.name,
+        "starts_on": plan.starts_on.isoformat(),
+        "ends_on": plan.ends_on.isoformat(),
+        "sections": {field: getattr(plan, field) for field in SECTION_FIELDS},
+        "objectives": [
+            {
+                "title": o.title,
+                "metric": o.metric_label,
+                "baseline": _text(o.baseline),
+                "target": _text(o.target),
+                "due_on": o.due_on.isoformat(),
+                "checkpoints": [
+                    {
+                        "label": c.label,
+                        "due_on": c.due_on.isoformat(),
+                        "target": _text(c.target),
+                        "actual": _text(c.actual),
+                    }
+                    for c in o.checkpoints.all()
+                ],
+            }
+            for o in plan.objectives.all()
+        ],
+        "actions": [
+            {
+                "title": a.title,
+                "owner": str(a.owner) if a.owner else "",
+                "objective": a.objective.title if a.objective else "",
+                "due_on": a.due_on.isoformat(),
+                "status": a.get_status_display(),
+            }
+            for a in plan.actions.all()
+        ],
+        "resources": [
+            {"kind": r.get_kind_display(), "description": r.description, "amount": _text(r.amount)}
+            for r in plan.resources.all()
+        ],
+        "unbilled_services": [
+            {
+                "description": s.description,
+                "given_on": s.given_on.isoformat(),
+                "estimated_value": _text(s.estimated_value),
+            }
+            for s in plan.unbilled_services.all()
+        ],
+    }
+
+
+def plan_pdf_store(*, pdf: PlanPdf) -> PlanPdf:
+    """Render a requested PDF, keep it for download and tell the requester it is ready."""
+    from plans.pdf import plan_pdf_render
+
+    try:
+        pdf.data = plan_pdf_render(plan=pdf.plan, language=pdf.language)
+        pdf.status = PdfStatus.READY
+    except Exception:
+        pdf.status = PdfStatus.FAILED
+        pdf.save(update_fields=["status"])
+        raise
+    pdf.save(update_fields=["data", "status"])
+    url = reverse("plans:pdf_status", args=[pdf.plan_id, pdf.pk])
+    notifications_send(
+        users=[pdf.requested_by],
+        kind="plan_pdf_ready",
+        message_for=lambda user: gettext("The PDF of “%(plan)s” is ready to download.") % {"plan": pdf.plan.title},
+        url=url,
+        dedupe_key=f"plan-pdf-{pdf.pk}-ready",
+        email=False,
+    )
+    return pdf

@@ -1,0 +1,39 @@
+"""The one access path of the plans views: every plan goes through these."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from plans.models import AccountPlan
+
+
+def get_plan_for_user(request: HttpRequest, pk: int) -> AccountPlan:
+    """A plan the user may read, or 404 (an outsider learns nothing about it)."""
+    return get_object_or_404(AccountPlan.objects.visible_to(request.user).select_related("account"), pk=pk)
+
+
+def can_edit_plan(user, plan: AccountPlan) -> bool:
+    return AccountPlan.objects.editable_by(user).filter(pk=plan.pk).exists()
+
+
+def can_approve_plan(user, plan: AccountPlan) -> bool:
+    return AccountPlan.objects.approvable_by(user).filter(pk=plan.pk).exists()
+
+
+def get_editable_plan(request: HttpRequest, pk: int, *, draft_only: bool = False) -> AccountPlan:
+    """A plan the user may change: 404 if they cannot read it, 403 if they only read it or it is locked."""
+    plan = get_plan_for_user(request, pk)
+    if not can_edit_plan(request.user, plan):
+        raise PermissionDenied
+    if plan.is_closed or (draft_only and not plan.is_draft):
+        raise PermissionDenied
+    return plan
+
+
+def get_approvable_plan(request: HttpRequest, pk: int) -> AccountPlan:
+    plan = get_plan_for_user(request, pk)
+    if not can_approve_plan(request.user, plan):
+        raise PermissionDenied
+    return plan

@@ -1,0 +1,119 @@
+"""Objectives, KPI checkpoints, actions, resources and unbilled services, edited in place with htmx."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from plans.forms import (
+    ActionForm,
+    ActionStatusForm,
+    ActualForm,
+    CheckpointForm,
+    ObjectiveForm,
+    ResourceForm,
+    UnbilledServiceForm,
+)
+from plans.models import AccountPlan, Action, Checkpoint
+from plans.services import checkpoint_record
+from plans.views.access import can_edit_plan, get_editable_plan, get_plan_for_user
+from plans.views.plan import detail_context
+
+
+def _respond(request: HttpRequest, plan: AccountPlan, anchor: str, invalid: bool = False, **forms) -> HttpResponse:
+    """htmx swaps the plan's working area in place; without JS the page reloads (or shows the errors)."""
+    if request.htmx:
+        return render(request, "plans/_work.html", detail_context(request, plan, **forms))
+    if invalid:
+        return render(request, "plans/plan_detail.html", detail_context(request, plan, **forms), status=422)
+    return redirect(f"{plan.get_absolute_url()}#{anchor}")
+
+
+@require_POST
+def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_editable_plan(request, pk, draft_only=True)
+    form = ObjectiveForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, plan, "objectives", invalid=True, objective_form=form)
+    form.instance.plan = plan
+    form.instance.position = plan.objectives.count()
+    form.save()
+    return _respond(request, plan, "objectives")
+
+
+@require_POST
+def objective_delete(request: HttpRequest, pk: int, objective_pk: int) -> HttpResponse:
+    plan = get_editable_plan(request, pk, draft_only=True)
+    get_object_or_404(plan.objectives, pk=objective_pk).delete()
+    return _respond(request, plan, "objectives")
+
+
+@require_POST
+def checkpoint_add(request: HttpRequest, pk: int, objective_pk: int) -> HttpResponse:
+    plan = get_editable_plan(request, pk, draft_only=True)
+    objective = get_object_or_404(plan.objectives, pk=objective_pk)
+    form = CheckpointForm(request.POST, prefix=f"cp{objective.pk}")
+    if not form.is_valid():
+        anchor = f"objective-{objective.pk}"
+        return _respond(request, plan, anchor, invalid=True, checkpoint_form=form, checkpoint_objective=objective.pk)
+    form.instance.objective = objective
+    form.save()
+    return _respond(request, plan, f"objective-{objective.pk}")
+
+
+@require_POST
+def checkpoint_actual(request: HttpRequest, pk: int, checkpoint_pk: int) -> HttpResponse:
+    plan = get_editable_plan(request, pk)
+    checkpoint = get_object_or_404(Checkpoint.objects.filter(objective__plan=plan), pk=checkpoint_pk)
+    form = ActualForm(request.POST)
+    if form.is_valid():
+        checkpoint_record(checkpoint=checkpoint, actual=form.cleaned_data["actual"], by=request.user)
+    return _respond(request, plan, f"objective-{checkpoint.objective_id}")
+
+
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_editable_plan(request, pk)
+    form = ActionForm(request.POST, plan=plan)
+    if not form.is_valid():
+        return _respond(request, plan, "actions", invalid=True, action_form=form)
+    form.instance.plan = plan
+    form.save()
+    return _respond(request, plan, "actions")
+
+
+@require_POST
+def action_status(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    """The plan's key account manager, or the action's owner from any department, updates its status."""
+    plan = get_plan_for_user(request, pk)
+    action = get_object_or_404(Action.objects.filter(plan=plan), pk=action_pk)
+    if plan.is_closed or not (action.owner_id == request.user.pk or can_edit_plan(request.user, plan)):
+        raise PermissionDenied
+    form = ActionStatusForm(request.POST, instance=action)
+    if form.is_valid():
+        form.save()
+    return _respond(request, plan, "actions")
+
+
+@require_POST
+def resource_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_editable_plan(request, pk, draft_only=True)
+    form = ResourceForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, plan, "resources", invalid=True, resource_form=form)
+    form.instance.plan = plan
+    form.save()
+    return _respond(request, plan, "resources")
+
+
+@require_POST
+def service_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_editable_plan(request, pk)
+    form = UnbilledServiceForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, plan, "services", invalid=True, service_form=form)
+    form.instance.plan = plan
+    form.save()
+    return _respond(request, plan, "services")

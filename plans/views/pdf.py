@@ -1,0 +1,53 @@
+"""The plan's PDF: small plans at once, large ones in a Celery task with a download link when ready."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import get_language
+
+from plans.models import AccountPlan, PdfStatus, PlanPdf
+from plans.pdf import SYNC_ROW_LIMIT, plan_pdf_render, plan_row_count
+from plans.tasks import plan_pdf_task
+from plans.views.access import get_plan_for_user
+
+
+def _pdf_response(plan: AccountPlan, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    name = slugify(plan.title) or f"plan-{plan.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request, pk)
+    language = get_language()
+    if plan_row_count(plan) <= SYNC_ROW_LIMIT:
+        return _pdf_response(plan, plan_pdf_render(plan=plan, language=language))
+    pdf = PlanPdf.objects.create(plan=plan, requested_by=request.user, language=language)
+    transaction.on_commit(lambda: plan_pdf_task.delay(pdf.pk))
+    return redirect("plans:pdf_status", pk=plan.pk, pdf_pk=pdf.pk)
+
+
+def _own_pdf(request: HttpRequest, pk: int, pdf_pk: int) -> PlanPdf:
+    plan = get_plan_for_user(request, pk)
+    pdf = get_object_or_404(PlanPdf.objects.defer("data"), plan=plan, pk=pdf_pk)
+    if pdf.requested_by_id != request.user.pk:
+        raise PermissionDenied
+    return pdf
+
+
+def plan_pdf_status(request: HttpRequest, pk: int, pdf_pk: int) -> HttpResponse:
+    pdf = _own_pdf(request, pk, pdf_pk)
+    template = "plans/_pdf_status.html" if request.htmx else "plans/pdf_status.html"
+    return render(request, template, {"pdf": pdf, "plan": pdf.plan, "ready": pdf.status == PdfStatus.READY})
+
+
+def plan_pdf_download(request: HttpRequest, pk: int, pdf_pk: int) -> HttpResponse:
+    pdf = _own_pdf(request, pk, pdf_pk)
+    if pdf.status != PdfStatus.READY:
+        return redirect("plans:pdf_status", pk=pk, pdf_pk=pdf_pk)
+    return _pdf_response(pdf.plan, bytes(PlanPdf.objects.values_list("data", flat=True).get(pk=pdf.pk)))
