@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from importlib.util import find_spec
 from pathlib import Path
@@ -19,6 +20,9 @@ from plans.services import objective_rows, plan_with_content
 BASE_URL = "https://kam.invalid/"
 # Plans with more rows than this are rendered in a Celery task (about 2 s of layout at this size).
 SYNC_ROW_LIMIT = 250
+
+# WeasyPrint logs every rendering step at INFO; keep the application log for what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _weasyprint():

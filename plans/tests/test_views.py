@@ -1,0 +1,252 @@
+"""Plan pages: who reads, who edits, who approves; bounded queries; the PDF."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from accounts.tests.factories import AccountFactory, ContactFactory
+from plans import pdf as plan_pdf_module
+from plans.models import AccountPlan, PdfStatus, PlanPdf, PlanStatus
+from plans.tests.factories import AccountPlanFactory, ActionFactory, CheckpointFactory, ObjectiveFactory, big_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(manager, sponsor):
+    account = AccountFactory(name="Acme Bikes", owner=manager, executive_sponsor=sponsor, is_key=True)
+    return AccountPlanFactory(account=account, title="Acme plan 2027")
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.mark.parametrize("role", ["manager", "sponsor", "contributor", "admin_user"])
+def test_every_role_reads_the_plan_and_the_list(client, request, plan, role):
+    client.force_login(request.getfixturevalue(role))
+    assert "Acme plan 2027" in client.get("/plans/").content.decode()
+    assert client.get(f"/plans/{plan.pk}/").status_code == 200
+
+
+def test_outsider_gets_404_on_plan_pages(client, outsider, plan):
+    client.force_login(outsider)
+    assert "Acme plan 2027" not in client.get("/plans/").content.decode()
+    for url in (f"/plans/{plan.pk}/", f"/plans/{plan.pk}/pdf/", f"/plans/{plan.pk}/edit/"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/plans/{plan.pk}/objectives/", {"title": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["other_manager", "sponsor", "contributor"])
+def test_colleagues_cannot_change_someone_elses_plan(client, request, plan, role):
+    client.force_login(request.getfixturevalue(role))
+    data = {"title": "Sneaky", "metric": "revenue", "baseline": "1", "target": "2", "due_on": "2028-01-01"}
+    assert client.post(f"/plans/{plan.pk}/objectives/", data).status_code == 403
+    assert client.post(f"/plans/{plan.pk}/submit/").status_code == 403
+    assert client.get(f"/plans/{plan.pk}/edit/").status_code == 403
+    assert not plan.objectives.exists()
+
+
+def test_manager_drafts_a_plan_from_the_account_page(client, manager, plan):
+    account = AccountFactory(owner=manager, goals="Expand to Spain")
+    client.force_login(manager)
+    assert "Draft an account plan" in client.get(f"/accounts/{account.pk}/").content.decode()
+    refused = client.post(f"/plans/new/{account.pk}/", {"starts_on": "2027-01-01", "ends_on": "2027-03-31"})
+    assert "1 to 3 years" in refused.content.decode() and not account.plans.exists()
+    response = client.post(f"/plans/new/{account.pk}/", {"starts_on": "2027-01-01", "ends_on": "2028-12-31"})
+    new = account.plans.get()
+    assert response.status_code == 302 and response["Location"] == f"/plans/{new.pk}/"
+    assert new.strategy == "Expand to Spain"
+
+
+def test_contributor_cannot_draft_a_plan(client, contributor, plan):
+    client.force_login(contributor)
+    assert (
+        client.post(f"/plans/new/{plan.account.pk}/", {"starts_on": "2027-01-01", "ends_on": "2027-12-31"}).status_code
+        == 403
+    )
+
+
+def test_htmx_adds_objective_checkpoint_and_action_in_place(client, manager, plan):
+    client.force_login(manager)
+    data = {
+        "title": "Win the Asian plants",
+        "metric": "revenue",
+        "baseline": "100",
+        "target": "300",
+        "due_on": "2028-12-31",
+    }
+    body = client.post(f"/plans/{plan.pk}/objectives/", data, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="plan-work"' in body and "Win the Asian plants" in body and "<html" not in body
+    objective = plan.objectives.get()
+    cp = {
+        f"cp{objective.pk}-label": "Q1 2027",
+        f"cp{objective.pk}-due_on": "2027-03-31",
+        f"cp{objective.pk}-target": "150",
+    }
+    client.post(f"/plans/{plan.pk}/objectives/{objective.pk}/checkpoints/", cp, HTTP_HX_REQUEST="true")
+    checkpoint = objective.checkpoints.get()
+    body = client.post(
+        f"/plans/{plan.pk}/checkpoints/{checkpoint.pk}/actual/", {"actual": "140"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "At risk" in body  # 40 of the 50 to go: 80 %
+    action = {
+        "title": "Visit Osaka",
+        "owner": manager.pk,
+        "objective": objective.pk,
+        "due_on": "2027-05-01",
+        "status": "todo",
+    }
+    client.post(f"/plans/{plan.pk}/actions/", action, HTTP_HX_REQUEST="true")
+    assert plan.actions.get().objective == objective
+
+
+def test_invalid_objective_shows_errors_and_keeps_input(client, manager, plan):
+    client.force_login(manager)
+    response = client.post(f"/plans/{plan.pk}/objectives/", {"title": "Half done", "metric": "custom"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Name the custom metric." in body and 'value="Half done"' in body
+
+
+def test_overdue_actions_stand_out(client, manager, plan):
+    ActionFactory(plan=plan, title="Late call", due_on=date.today() - timedelta(days=3))
+    ActionFactory(plan=plan, title="Late but done", due_on=date.today() - timedelta(days=3), status="done")
+    client.force_login(manager)
+    body = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert body.count("action-overdue") == 1 and "1 overdue" in body
+
+
+def test_sponsor_approves_and_manager_sees_the_version(client, manager, sponsor, plan):
+    ObjectiveFactory(plan=plan, title="Grow")
+    client.force_login(manager)
+    client.post(f"/plans/{plan.pk}/submit/")
+    client.force_login(sponsor)
+    assert "Approve the plan" in client.get(f"/plans/{plan.pk}/").content.decode()
+    client.post(f"/plans/{plan.pk}/approve/", {"text": "Fine"})
+    plan.refresh_from_db()
+    assert plan.status in (PlanStatus.APPROVED, PlanStatus.ACTIVE)
+    client.force_login(manager)
+    assert "Grow" in client.get(f"/plans/{plan.pk}/versions/1/").content.decode()
+
+
+def test_another_sponsor_cannot_approve(client, manager, plan):
+    from kam.roles import Role
+    from kam.tests.factories import UserFactory
+
+    ObjectiveFactory(plan=plan)
+    plan.status = PlanStatus.SUBMITTED
+    plan.save()
+    client.force_login(UserFactory(username="paul", role=Role.EXECUTIVE_SPONSOR))
+    assert client.post(f"/plans/{plan.pk}/approve/").status_code == 403
+    assert client.post(f"/plans/{plan.pk}/send-back/", {"text": "no"}).status_code == 403
+
+
+def test_send_back_without_comment_is_refused_with_a_message(client, sponsor, plan):
+    ObjectiveFactory(plan=plan)
+    plan.status = PlanStatus.SUBMITTED
+    plan.save()
+    client.force_login(sponsor)
+    page = client.post(f"/plans/{plan.pk}/send-back/", {"text": ""}, follow=True).content.decode()
+    assert "a comment is required" in page
+    assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
+
+
+def test_plan_page_queries_do_not_grow_with_objectives_and_actions(
+    client, manager, plan, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    ObjectiveFactory(plan=plan)
+    ActionFactory(plan=plan)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(f"/plans/{plan.pk}/")
+    big_plan(plan, owner=manager)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(f"/plans/{plan.pk}/").status_code == 200
+
+
+def test_plan_list_queries_are_bounded(client, manager, django_assert_max_num_queries):
+    for _ in range(30):
+        AccountPlanFactory(account=AccountFactory(owner=manager))
+    client.force_login(manager)
+    with django_assert_max_num_queries(12):
+        body = client.get("/plans/?status=draft").content.decode()
+    assert "30 plans" in body
+
+
+def test_pdf_contains_objectives_actions_and_contacts(client, contributor, plan):
+    objective = ObjectiveFactory(plan=plan, title="Double revenue in Asia")
+    CheckpointFactory(objective=objective, actual=130)
+    ActionFactory(plan=plan, title="Meet the board")
+    ContactFactory(account=plan.account, name="Jane Decider")
+    client.force_login(contributor)
+    response = client.get(f"/plans/{plan.pk}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "Double revenue in Asia" in text and "Meet the board" in text and "Jane Decider" in text
+    assert "Page 2 / " in text
+
+
+def test_pdf_is_in_the_users_language(client, manager, plan):
+    ObjectiveFactory(plan=plan)
+    client.force_login(manager)
+    assert "Jan. 1, 2027" in _pdf_text(client.get(f"/plans/{plan.pk}/pdf/").content)
+    client.cookies["django_language"] = "fr"
+    assert "1 janvier 2027" in _pdf_text(client.get(f"/plans/{plan.pk}/pdf/").content)
+
+
+def test_user_text_in_the_pdf_is_escaped_and_never_fetched(client, manager, plan, monkeypatch):
+    evil = '<img src="http://169.254.169.254/latest/meta-data/"><link rel=stylesheet href="file:///etc/passwd">'
+    plan.recommendations = evil
+    plan.save()
+    ObjectiveFactory(plan=plan, title="Grow <img src=http://evil.example/x.png>")
+    asked: list[str] = []
+    fetcher_class = plan_pdf_module.local_url_fetcher_class()
+
+    class SpyFetcher(fetcher_class):
+        def fetch(self, url, headers=None):
+            asked.append(url)
+            return super().fetch(url, headers)
+
+    monkeypatch.setattr(plan_pdf_module, "local_url_fetcher_class", lambda: SpyFetcher)
+    client.force_login(manager)
+    text = _pdf_text(client.get(f"/plans/{plan.pk}/pdf/").content)
+    assert "<img src=http://evil.example/x.png>" in text.replace("\n", "")
+    assert 'src="http://169.254.169.254' in text.replace("\n", "")
+    assert asked and all(url.startswith(plan_pdf_module.BASE_URL + "static/") for url in asked)
+
+
+def test_fetcher_refuses_remote_and_local_files_outside_static():
+    fetcher = plan_pdf_module.local_url_fetcher_class()()
+    for url in (
+        "http://evil.example/x.png",
+        "file:///etc/passwd",
+        plan_pdf_module.BASE_URL + "static/../../settings.py",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+    assert b"@page" in fetcher.fetch(plan_pdf_module.BASE_URL + "static/css/plan_pdf.css").read()
+
+
+def test_large_plan_renders_in_a_task_with_a_download_link(
+    client, manager, plan, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("plans.views.pdf.SYNC_ROW_LIMIT", 5)
+    big_plan(plan, objectives=3, checkpoints=2, actions=3)
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/plans/{plan.pk}/pdf/")
+    pdf = PlanPdf.objects.get()
+    assert response["Location"] == f"/plans/{plan.pk}/pdf/{pdf.pk}/" and pdf.status == PdfStatus.READY
+    assert "Download the PDF" in client.get(response["Location"]).content.decode()
+    download = client.get(f"/plans/{plan.pk}/pdf/{pdf.pk}/download/")
+    assert "Objective number 0" in _pdf_text(download.content)
+    assert manager.notifications.filter(kind="plan_pdf_ready").exists()
