@@ -154,7 +154,10 @@ def main() -> None:
         from accounts.models import Account
 
         key_account = Account.objects.filter(is_key=True).first()
+        from plans.bench import bench_plan_pdf
+
         rows = bench_pages(client, key_account.pk) + bench_imports(manager) + bench_segmentation()
+        rows += bench_plan_pdf(client=client, manager=manager, account=key_account)
         print(f"\n{'measure':<62} {'median ms':>10} {'queries':>8}  target")
         for label, ms, queries, target in rows:
             print(f"{label:<62} {ms:>10.1f} {queries or '':>8}  {target}")

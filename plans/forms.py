@@ -13,6 +13,23 @@ from plans.services import SECTION_FIELDS, PlanRefused, horizon_check
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class CompactForm(forms.BaseForm):
+    """Bootstrap classes on the widgets, so the plan page renders its forms without crispy's per-field templates."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select form-select-sm" if select else "form-control form-control-sm"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-errors"
+
+
 class PlanDatesForm(forms.Form):
     starts_on = forms.DateField(label=_("Start"), widget=DATE)
     ends_on = forms.DateField(label=_("End"), widget=DATE)
@@ -46,7 +63,7 @@ class PlanSectionsForm(forms.ModelForm):
         return data
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(CompactForm, forms.ModelForm):
     class Meta:
         model = Objective
         fields = ["title", "metric", "custom_metric", "baseline", "target", "due_on"]
@@ -77,7 +94,7 @@ def plan_people():
     )
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(CompactForm, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["title", "owner", "objective", "due_on", "status"]
@@ -95,13 +112,13 @@ class ActionStatusForm(forms.ModelForm):
         fields = ["status"]
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(CompactForm, forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["kind", "description", "amount"]
 
 
-class UnbilledServiceForm(forms.ModelForm):
+class UnbilledServiceForm(CompactForm, forms.ModelForm):
     class Meta:
         model = UnbilledService
         fields = ["description", "given_on", "estimated_value"]

@@ -96,6 +96,8 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
     services = list(plan.unbilled_services.all())
     return {
         "plan": plan,
+        # Row forms append ids to this instead of reversing a URL per row.
+        "plan_url": plan.get_absolute_url(),
         "sections": plan_sections(lambda field: getattr(plan, field)),
         "objective_rows": objective_rows(plan.objectives.all()),
         "actions": actions,
