@@ -14,6 +14,7 @@ from kam.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 DEMO_STEPS = [
     "accounts.demo:seed_accounts",
     "scoring.demo:seed_scoring",
+    "accounts.demo_maps:seed_maps",
     "plans.demo:seed_plans",
 ]
 
