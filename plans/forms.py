@@ -16,7 +16,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CompactForm(forms.BaseForm):
     """Bootstrap classes on the widgets, so the plan page renders its forms without crispy's per-field templates."""
 
+    # Several of these forms share one page: distinct ids keep each label tied to its own field.
+    id_prefix = "plan"
+
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
@@ -27,7 +31,7 @@ class CompactForm(forms.BaseForm):
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
-                self.fields[name].widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-errors"
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self.auto_id % name}-errors"
 
 
 class PlanDatesForm(forms.Form):
@@ -64,6 +68,8 @@ class PlanSectionsForm(forms.ModelForm):
 
 
 class ObjectiveForm(CompactForm, forms.ModelForm):
+    id_prefix = "objective"
+
     class Meta:
         model = Objective
         fields = ["title", "metric", "custom_metric", "baseline", "target", "due_on"]
@@ -95,6 +101,8 @@ def plan_people():
 
 
 class ActionForm(CompactForm, forms.ModelForm):
+    id_prefix = "action"
+
     class Meta:
         model = Action
         fields = ["title", "owner", "objective", "due_on", "status"]
@@ -113,12 +121,16 @@ class ActionStatusForm(forms.ModelForm):
 
 
 class ResourceForm(CompactForm, forms.ModelForm):
+    id_prefix = "resource"
+
     class Meta:
         model = Resource
         fields = ["kind", "description", "amount"]
 
 
 class UnbilledServiceForm(CompactForm, forms.ModelForm):
+    id_prefix = "service"
+
     class Meta:
         model = UnbilledService
         fields = ["description", "given_on", "estimated_value"]

@@ -1,0 +1,83 @@
+"""A key account manager drafts a plan, the sponsor approves it, and the PDF holds the objectives."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from accounts.tests.factories import AccountFactory
+from e2e.conftest import serious_violations
+from kam.roles import Role
+from kam.tests.factories import UserFactory
+
+
+def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, axe, transactional_db):
+    manager = UserFactory(username="e2e-manager", first_name="Marc", last_name="Dubois", role=Role.KEY_ACCOUNT_MANAGER)
+    sponsor = UserFactory(username="e2e-sponsor", role=Role.EXECUTIVE_SPONSOR)
+    account = AccountFactory(
+        name="Velo Lyon", owner=manager, executive_sponsor=sponsor, is_key=True, goals="Grow abroad"
+    )
+
+    sign_in(manager)
+    page.goto(f"/accounts/{account.pk}/")
+    page.get_by_role("link", name="Draft an account plan").click()
+    page.get_by_label("Start").fill("2027-01-01")
+    page.get_by_label("End").fill("2027-06-30")
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_text("An account plan covers 1 to 3 years")).to_be_visible()
+    page.get_by_label("End").fill("2028-12-31")
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Velo Lyon account plan 2027–2028")
+    expect(page.get_by_text("Grow abroad")).to_be_visible()
+    assert serious_violations(axe, page) == []
+
+    objective_form = page.locator("#objective-form")
+    objective_form.get_by_label("Objective", exact=True).fill("Double revenue in Spain")
+    objective_form.get_by_label("Metric", exact=True).select_option("revenue")
+    objective_form.get_by_label("Baseline", exact=True).fill("100000")
+    objective_form.get_by_label("Target", exact=True).fill("200000")
+    objective_form.get_by_label("Due date", exact=True).fill("2028-12-31")
+    objective_form.get_by_role("button", name="Add objective").click()
+    objective = page.locator("article", has_text="Double revenue in Spain")
+    expect(objective).to_be_visible()
+
+    objective.get_by_text("Add a checkpoint").click()
+    objective.get_by_label("Period", exact=True).fill("Q1 2027")
+    objective.get_by_label("Date", exact=True).fill("2027-03-31")
+    objective.get_by_label("Target", exact=True).fill("125000")
+    objective.get_by_role("button", name="Add checkpoint").click()
+    expect(
+        page.locator("article", has_text="Double revenue in Spain").get_by_role("row", name="Q1 2027")
+    ).to_be_visible()
+
+    action_form = page.locator("#action-form")
+    action_form.get_by_label("Action", exact=True).fill("Meet the Madrid buyers")
+    action_form.get_by_label("Owner", exact=True).select_option(label="Marc Dubois")
+    action_form.get_by_label("Objective", exact=True).select_option(label="Double revenue in Spain")
+    action_form.get_by_label("Due date", exact=True).fill("2027-02-15")
+    action_form.get_by_role("button", name="Add action").click()
+    expect(page.locator("#actions")).to_contain_text("Meet the Madrid buyers")
+    assert serious_violations(axe, page) == []
+
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.locator("#plan-status")).to_have_text("Submitted for approval")
+
+    page.context.clear_cookies()
+    sign_in(sponsor)
+    expect(page.get_by_role("link", name="Notifications")).to_contain_text("1")
+    page.get_by_role("link", name="Plans").click()
+    page.get_by_role("link", name="Velo Lyon account plan 2027–2028").click()
+    assert serious_violations(axe, page) == []
+    page.get_by_label("Comment (required to send back)").fill("Good plan.")
+    page.get_by_role("button", name="Approve the plan").click()
+    expect(page.locator("#plan-status")).to_have_text("Approved")
+    expect(page.get_by_role("link", name="Version 1")).to_be_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF").click()
+    content = Path(download_info.value.path()).read_bytes()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert "Double revenue in Spain" in text and "Meet the Madrid buyers" in text
