@@ -89,13 +89,12 @@ def _fill(plan: AccountPlan, users: dict[str, User], *, revenue: Decimal, record
 
 
 def seed_plans(*, users: dict[str, User]) -> int:
-    """Three plans on the demo sponsor's key accounts; accounts that already have a plan are left alone."""
+    """Three plans on the demo sponsor's largest key accounts, once."""
     manager, sponsor = users["manager"], users["sponsor"]
-    accounts = list(
-        Account.objects.filter(is_key=True, executive_sponsor=sponsor, plans__isnull=True).order_by(
-            "-last_year_revenue"
-        )[:3]
-    )
+    sponsored = Account.objects.filter(is_key=True, executive_sponsor=sponsor)
+    if AccountPlan.objects.filter(account__in=sponsored).exists():
+        return 0  # seeded before: leave the demo plans (and what people did with them) alone
+    accounts = list(sponsored.order_by("-last_year_revenue")[:3])
     today = date.today()
     created = 0
     with transaction.atomic():
