@@ -32,6 +32,7 @@ def _map_context(request: HttpRequest, account: Account, **extra) -> dict:
         "silence_days": silence_days(),
         "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
         "map_editable": True,
+        "map_url": reverse("accounts:map", args=[account.pk]),
         "view": "grid" if request.GET.get("view") == "grid" else "tree",
         **extra,
     }
