@@ -255,3 +255,14 @@ def test_contact_changes_are_kept_in_the_account_history(client, manager, accoun
     assert "Contact changed: Hedy History" in body
     assert "Neutral → Opponent" in body
     assert hedy.history.first().history_user == manager
+
+
+def test_tree_partial_renders_alone_for_the_plan_pdf_without_editing_controls(account, manager):
+    from django.template.loader import render_to_string
+
+    boss = ContactFactory(account=account, name="Pdf Boss", attitude=Attitude.SUPPORTER, covered_by=manager)
+    ContactFactory(account=account, name="Pdf Report", reports_to=boss)
+    html = render_to_string("accounts/_map_tree.html", {"map_roots": map_roots(account=account)})
+    assert html.index("Pdf Boss") < html.index("Pdf Report")
+    assert html.count("<ul") == 2 and "Attitude: Supporter" in html
+    assert "<a " not in html and "<button" not in html and "<script" not in html
