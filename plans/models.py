@@ -28,6 +28,15 @@ IN_PREPARATION = (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
 IN_FORCE = (PlanStatus.APPROVED, PlanStatus.ACTIVE)
 
 
+STATUS_BADGES = {
+    PlanStatus.DRAFT: "text-bg-light border",
+    PlanStatus.SUBMITTED: "text-bg-warning",
+    PlanStatus.APPROVED: "text-bg-info",
+    PlanStatus.ACTIVE: "text-bg-success",
+    PlanStatus.CLOSED: "text-bg-secondary",
+}
+
+
 class AccountPlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> AccountPlanQuerySet:
         """Whoever reads the account reads its plans."""
@@ -109,6 +118,11 @@ class AccountPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.pk])
+
+    @property
+    def status_badge(self) -> str:
+        """Bootstrap badge classes for the status (the word is always shown too)."""
+        return STATUS_BADGES.get(self.status, "text-bg-secondary")
 
     @property
     def is_draft(self) -> bool:

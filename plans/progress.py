@@ -22,6 +22,13 @@ STATUS_LABELS = {
     NOT_MEASURED: _("Not measured yet"),
 }
 
+BADGES = {
+    ON_TRACK: "text-bg-success",
+    AT_RISK: "text-bg-warning",
+    OFF_TRACK: "text-bg-danger",
+    NOT_MEASURED: "text-bg-light border",
+}
+
 RULE_TEXT = _(
     "Each objective is judged on its latest checkpoint with an actual value: on track when the actual reaches "
     "that checkpoint's target; at risk when it covers at least 80 % of the way from the baseline to that target; "
@@ -39,6 +46,11 @@ class Progress:
     @property
     def label(self) -> str:
         return str(STATUS_LABELS[self.status])
+
+    @property
+    def badge(self) -> str:
+        """Bootstrap badge classes; the label always goes with the colour."""
+        return BADGES[self.status]
 
     @property
     def percent(self) -> int | None:
