@@ -233,11 +233,17 @@ def bench_segmentation() -> list[tuple[str, float, int, str]]:
         run = segmentation_execute(run=segmentation_run_request())
     total_ms = (time.perf_counter() - start) * 1000
     assert run.status == "done", run.error
+    # The monthly re-run: same data, so no account's standing changes and only the run's rows are written.
+    start = time.perf_counter()
+    rerun = segmentation_execute(run=segmentation_run_request())
+    rerun_ms = (time.perf_counter() - start) * 1000
+    assert rerun.status == "done", rerun.error
     label = f"segmentation of {len(ids):,} accounts x 8 criteria"
     return [
         (f"{label}: read raw values", read_ms, 0, ""),
         (f"{label}: pandas scoring only", scoring_ms, 0, ""),
-        (f"{label}: end to end (read, score, write)", total_ms, len(captured.captured_queries), "< 10,000 ms"),
+        (f"{label}: end to end, every account changes", total_ms, len(captured.captured_queries), "< 10,000 ms"),
+        (f"{label}: end to end, re-run with no change", rerun_ms, 0, "< 10,000 ms"),
     ]
 
 

