@@ -250,3 +250,25 @@ def test_large_plan_renders_in_a_task_with_a_download_link(
     download = client.get(f"/plans/{plan.pk}/pdf/{pdf.pk}/download/")
     assert "Objective number 0" in _pdf_text(download.content)
     assert manager.notifications.filter(kind="plan_pdf_ready").exists()
+
+
+def test_editing_sections_keeps_the_horizon_rule(client, manager, plan):
+    client.force_login(manager)
+    data = {"title": "Acme plan", "starts_on": "2027-01-01", "ends_on": "2031-01-01", "business": "Bikes"}
+    response = client.post(f"/plans/{plan.pk}/edit/", data)
+    assert "1 to 3 years" in response.content.decode()
+    data["ends_on"] = "2029-12-31"
+    assert client.post(f"/plans/{plan.pk}/edit/", data).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.ends_on, plan.business) == (date(2029, 12, 31), "Bikes")
+
+
+def test_an_action_owner_from_another_department_updates_their_action_only(client, contributor, plan):
+    mine = ActionFactory(plan=plan, owner=contributor)
+    other = ActionFactory(plan=plan)
+    client.force_login(contributor)
+    assert client.post(f"/plans/{plan.pk}/actions/{mine.pk}/status/", {"status": "done"}).status_code == 302
+    assert client.post(f"/plans/{plan.pk}/actions/{other.pk}/status/", {"status": "done"}).status_code == 403
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert (mine.status, other.status) == ("done", "todo")
