@@ -27,3 +27,11 @@ class Command(BaseCommand):
         for label in ("segments", "tiers"):
             counts = ", ".join(f"{name} {count}" for name, count in summary[label].items())
             self.stdout.write(f"  {label}: {counts}")
+        if summary.get("overrides"):
+            self.stdout.write(f"  key status decided by approved overrides: {summary['overrides']}")
+        for row in summary.get("over_capacity", []):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  {row['name']} carries {row['count']} key accounts (capacity {summary['capacity']})"
+                )
+            )
