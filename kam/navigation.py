@@ -32,6 +32,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Accounts"), "accounts:list", ALL_ROLES),
     NavItem(_("Segmentation"), "scoring:runs", ALL_ROLES),
     NavItem(_("Plans"), "plans:list", ALL_ROLES),
+    NavItem(_("Reviews"), "plans:reviews", ALL_ROLES),
     NavItem(_("Scoring model"), "scoring:criteria", frozenset({Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

@@ -228,3 +228,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Decision-maker maps ----------------------------------------------------
 # Days without an interaction with a decision maker or champion before coverage flags the silence.
 COVERAGE_SILENCE_DAYS = env.int("COVERAGE_SILENCE_DAYS", default=90)
+
+# --- Review routine ---------------------------------------------------------
+# Days a review may be overdue before the account's executive sponsor is told.
+REVIEW_ESCALATION_DAYS = env.int("REVIEW_ESCALATION_DAYS", default=14)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account
+from accounts.models import Account, Segment
 
 
 class PlanStatus(models.TextChoices):
@@ -224,7 +225,24 @@ class ActionStatus(models.TextChoices):
 
 
 class Action(models.Model):
-    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="actions")
+    """A step someone must take, on a plan, decided at a review, or both.
+
+    A review's follow-up action joins the account's current plan when it has one, so
+    the plan's action list stays complete; without a plan it belongs to the review
+    alone (plan is null) and joins the next plan drafted for the account.
+    """
+
+    plan = models.ForeignKey(
+        AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, null=True, blank=True, related_name="actions"
+    )
+    review = models.ForeignKey(
+        "plans.Review",
+        verbose_name=_("decided at review"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
     title = models.CharField(_("action"), max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -249,9 +267,20 @@ class Action(models.Model):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         ordering = ["plan_id", "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False) | Q(review__isnull=False), name="action_on_a_plan_or_a_review"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """Where the action is shown: its plan, else the review that decided it."""
+        if self.plan_id:
+            return f"{reverse('plans:detail', args=[self.plan_id])}#actions"
+        return reverse("plans:review_detail", args=[self.review_id])
 
     def is_overdue(self, today: date | None = None) -> bool:
         if self.status in (ActionStatus.DONE, ActionStatus.CANCELLED):
@@ -353,3 +382,120 @@ class PlanPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} PDF"
+
+
+# --- Review routine: cadences, review meetings and their follow-up actions -------------------------------------
+
+
+class ReviewType(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    BUSINESS = "business", _("Quarterly business review")
+    STRATEGIC = "strategic", _("Annual strategic review")
+    OTHER = "other", _("Other")
+
+
+# The types a cadence can schedule; "other" meetings are recorded but never due.
+SCHEDULED_TYPES = (ReviewType.FOLLOW_UP, ReviewType.BUSINESS, ReviewType.STRATEGIC)
+
+
+class ReviewCadence(models.Model):
+    """How often each account of a segment is reviewed, by type; set by administrators."""
+
+    segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices)
+    review_type = models.CharField(_("review type"), max_length=20, choices=ReviewType.choices)
+    every_months = models.PositiveSmallIntegerField(
+        _("every (months)"), validators=[MinValueValidator(1), MaxValueValidator(36)]
+    )
+    key_only = models.BooleanField(
+        _("key accounts only"), default=True, help_text=_("Off: every account of the segment follows this cadence.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review cadence")
+        verbose_name_plural = _("review cadences")
+        ordering = ["segment", "review_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "review_type"], name="one_cadence_per_segment_and_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_segment_display()}: {self.get_review_type_display()}"
+
+
+class AccountCadence(models.Model):
+    """An account's own rhythm for one review type, replacing its segment's; 0 months turns the type off."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="review_cadences"
+    )
+    review_type = models.CharField(_("review type"), max_length=20, choices=ReviewType.choices)
+    every_months = models.PositiveSmallIntegerField(
+        _("every (months)"), validators=[MaxValueValidator(36)], help_text=_("0: no review of this type.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("account review cadence")
+        verbose_name_plural = _("account review cadences")
+        constraints = [models.UniqueConstraint(fields=["account", "review_type"], name="one_cadence_per_account_type")]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.get_review_type_display()}"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReviewQuerySet:
+        """Whoever reads the account reads its reviews."""
+        return self.filter(account__in=Account.objects.visible_to(user))
+
+    def editable_by(self, user) -> ReviewQuerySet:
+        """The account's key account manager (owner or service manager) or an administrator."""
+        return self.filter(account__in=Account.objects.editable_by(user))
+
+
+class Review(models.Model):
+    """A review meeting held with the account: who came, what was said and decided, what follows."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="reviews")
+    review_type = models.CharField(_("type"), max_length=20, choices=ReviewType.choices)
+    held_on = models.DateField(_("date"), default=timezone.localdate)
+    our_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("our side"), blank=True, related_name="reviews_attended"
+    )
+    their_attendees = models.ManyToManyField(
+        "accounts.Contact", verbose_name=_("their side"), blank=True, related_name="reviews_attended"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    plan = models.ForeignKey(
+        AccountPlan,
+        verbose_name=_("plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text=_("The account's plan when the review was held."),
+    )
+    highlighted_services = models.ManyToManyField(
+        UnbilledService, verbose_name=_("unbilled services highlighted"), blank=True, related_name="reviews"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["account", "review_type", "-held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_review_type_display()} {self.held_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:review_detail", args=[self.pk])

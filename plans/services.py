@@ -33,6 +33,7 @@ from plans.models import (
 )
 from plans.progress import objective_progress
 
+OPEN_ACTION_STATUSES = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
 MIN_HORIZON_DAYS = 365 - 1  # a plan from 1 Jan to 31 Dec covers 364 days between its ends
 MAX_HORIZON_DAYS = 3 * 366
 
@@ -80,7 +81,7 @@ def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, t
     horizon_check(starts_on=starts_on, ends_on=ends_on)
     if account.plans.filter(status__in=IN_PREPARATION).exists():
         raise PlanRefused(gettext("This account already has a plan in preparation: finish or submit it first."))
-    return AccountPlan.objects.create(
+    plan = AccountPlan.objects.create(
         account=account,
         title=title
         or gettext("%(account)s account plan %(start)s–%(end)s")
@@ -92,6 +93,9 @@ def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, t
         difficulties=account.difficulties,
         created_by=by,
     )
+    # Follow-up actions decided at reviews while the account had no plan join this one.
+    Action.objects.filter(review__account=account, plan=None, status__in=OPEN_ACTION_STATUSES).update(plan=plan)
+    return plan
 
 
 def plan_update_dates(*, plan: AccountPlan, starts_on: date, ends_on: date) -> AccountPlan:

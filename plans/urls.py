@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plans.views import content, pdf, plan
+from plans.views import content, pdf, plan, review
 
 app_name = "plans"
 
 urlpatterns = [
     path("", plan.plan_list, name="list"),
+    path("reviews/", review.review_due_list, name="reviews"),
+    path("reviews/new/<int:account_pk>/", review.review_create, name="review_create"),
+    path("reviews/cadence/<int:account_pk>/", review.account_cadence_edit, name="review_cadence"),
+    path("reviews/<int:pk>/", review.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/edit/", review.review_edit, name="review_edit"),
+    path("reviews/<int:pk>/actions/<int:action_pk>/status/", review.review_action_status, name="review_action_status"),
     path("new/<int:account_pk>/", plan.plan_create_view, name="create"),
     path("<int:pk>/", plan.plan_detail, name="detail"),
     path("<int:pk>/edit/", plan.plan_edit, name="edit"),
