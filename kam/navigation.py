@@ -29,6 +29,7 @@ ALL_ROLES = frozenset(Role)
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Worklist"), "home", ALL_ROLES),
+    NavItem(_("Dashboard"), "dashboard", ALL_ROLES),
     NavItem(_("Accounts"), "accounts:list", ALL_ROLES),
     NavItem(_("Segmentation"), "scoring:runs", ALL_ROLES),
     NavItem(_("Plans"), "plans:list", ALL_ROLES),

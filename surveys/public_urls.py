@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from django.urls import path
+
+from surveys.views import public
+
 app_name = "surveys_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:token>/", public.answer, name="answer"),
+    path("<str:token>/opt-out/", public.opt_out, name="opt_out"),
+]

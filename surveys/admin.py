@@ -1,0 +1,44 @@
+"""Administrators edit survey templates (questions in English and French) and the buying-role weights here."""
+
+from django.contrib import admin
+
+from surveys.models import Campaign, ImprovementAction, OptOut, Question, RoleWeight, SurveyTemplate
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 1
+    fields = ["position", "kind", "dimension", "text_en", "text_fr", "choices_en", "choices_fr", "required"]
+
+
+@admin.register(SurveyTemplate)
+class SurveyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_default", "created_at"]
+    inlines = [QuestionInline]
+
+
+@admin.register(RoleWeight)
+class RoleWeightAdmin(admin.ModelAdmin):
+    list_display = ["buying_role", "weight"]
+    list_editable = ["weight"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "closes_on", "reminder_after_days", "alert_drop_points"]
+    list_filter = ["status"]
+    raw_id_fields = ["accounts", "created_by"]
+    readonly_fields = ["sent_at"]
+
+
+@admin.register(ImprovementAction)
+class ImprovementActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "account", "department", "owner", "due_on", "status"]
+    list_filter = ["status", "department"]
+    raw_id_fields = ["account", "response", "answer", "owner", "created_by"]
+
+
+@admin.register(OptOut)
+class OptOutAdmin(admin.ModelAdmin):
+    list_display = ["contact", "created_at"]
+    raw_id_fields = ["contact"]

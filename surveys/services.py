@@ -1,0 +1,431 @@
+"""Survey writes: campaigns, sending, answers through a token, reminders, closing, alerts, improvement actions."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, BuyingRole, Contact
+from kam.models import User
+from kam.notifications import notifications_send
+from surveys.models import (
+    Answer,
+    Campaign,
+    CampaignStatus,
+    ImprovementAction,
+    Invitation,
+    OptOut,
+    Question,
+    QuestionKind,
+    Response,
+    SurveyTemplate,
+    token_hash,
+)
+
+
+class SurveyRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- targeting -------------------------------------------------------------------------------------------------
+
+
+def campaign_targets(
+    *,
+    by: User,
+    segment: str = "",
+    tier: str = "",
+    key_only: bool = False,
+    owner: User | None = None,
+    accounts: Iterable[Account] = (),
+) -> QuerySet[Account]:
+    """The accounts a campaign may go to: those `by` may edit, narrowed by the filters, plus any picked by hand."""
+    editable = Account.objects.editable_by(by)
+    picked = [account.pk for account in accounts]
+    filtered = editable
+    if segment:
+        filtered = filtered.filter(segment=segment)
+    if tier:
+        filtered = filtered.filter(tier=tier)
+    if key_only:
+        filtered = filtered.filter(is_key=True)
+    if owner is not None:
+        filtered = filtered.filter(owner=owner)
+    if not (segment or tier or key_only or owner):
+        filtered = filtered.none()  # no filter: only the hand-picked accounts
+    return editable.filter(Q(pk__in=filtered.values("pk")) | Q(pk__in=picked))
+
+
+def eligible_contacts(*, account_ids: Iterable[int], buying_roles: list[str]) -> QuerySet[Contact]:
+    """Who will be asked: active contacts with an e-mail who have not opted out, of the chosen roles (all if none)."""
+    contacts = Contact.objects.filter(account_id__in=list(account_ids), is_active=True, survey_opt_out__isnull=True)
+    contacts = contacts.exclude(email="")
+    if buying_roles:
+        contacts = contacts.filter(buying_role__in=buying_roles)
+    return contacts
+
+
+@dataclass
+class AccountPreview:
+    account: Account
+    contacts: int = 0
+    roles: Counter = field(default_factory=Counter)
+
+    @property
+    def has_decision_maker(self) -> bool:
+        return self.roles[BuyingRole.DECISION_MAKER] > 0
+
+    @property
+    def role_labels(self) -> list[tuple[str, int]]:
+        labels = dict(BuyingRole.choices)
+        return [(str(labels.get(role, gettext("Unknown role"))), count) for role, count in sorted(self.roles.items())]
+
+
+def campaign_preview(*, campaign: Campaign) -> list[AccountPreview]:
+    """Per account: how many contacts and which roles will be asked; two queries."""
+    accounts = list(campaign.accounts.order_by("name").only("pk", "name", "is_key"))
+    previews = {account.pk: AccountPreview(account) for account in accounts}
+    rows = eligible_contacts(account_ids=previews, buying_roles=campaign.buying_roles).values_list(
+        "account_id", "buying_role"
+    )
+    for account_id, role in rows:
+        previews[account_id].contacts += 1
+        previews[account_id].roles[role] += 1
+    return list(previews.values())
+
+
+def campaign_create(
+    *,
+    by: User,
+    template: SurveyTemplate,
+    name: str,
+    closes_on: date,
+    accounts: QuerySet[Account],
+    buying_roles: list[str] | None = None,
+    reminder_after_days: int = 7,
+    alert_drop_points: int = 10,
+) -> Campaign:
+    if closes_on < timezone.localdate():
+        raise SurveyRefused(gettext("The close date is in the past."))
+    account_ids = list(accounts.values_list("pk", flat=True))
+    if not account_ids:
+        raise SurveyRefused(gettext("Choose at least one account you manage."))
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            template=template,
+            name=name,
+            closes_on=closes_on,
+            buying_roles=sorted(buying_roles or []),
+            reminder_after_days=reminder_after_days,
+            alert_drop_points=alert_drop_points,
+            created_by=by,
+        )
+        campaign.accounts.set(account_ids)
+    return campaign
+
+
+# --- sending -------------------------------------------------------------------------------------------------
+
+
+def new_token() -> tuple[str, str]:
+    """A random link token (256 bits) and the digest stored in its place."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def campaign_send(*, campaign: Campaign, by: User) -> Campaign:
+    """Open the campaign; the e-mails leave from a task after commit."""
+    from surveys.tasks import campaign_send_task
+
+    if campaign.status != CampaignStatus.DRAFT:
+        raise SurveyRefused(gettext("This campaign has already been sent."))
+    if campaign.closes_on < timezone.localdate():
+        raise SurveyRefused(gettext("The close date is in the past."))
+    updated = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAFT).update(
+        status=CampaignStatus.SENT, sent_at=timezone.now()
+    )
+    if updated:
+        transaction.on_commit(lambda: campaign_send_task.delay(campaign.pk))
+    campaign.refresh_from_db()
+    return campaign
+
+
+def _survey_email(*, invitation: Invitation, token: str, reminder: bool) -> mail.EmailMultiAlternatives:
+    url = settings.SITE_URL + reverse("surveys_public:answer", args=[token])
+    with translation.override(invitation.language):
+        context = {"contact": invitation.contact, "campaign": invitation.campaign, "url": url, "reminder": reminder}
+        subject = render_to_string("surveys/email_subject.txt", context).strip()
+        body = render_to_string("surveys/email_body.txt", context)
+    return mail.EmailMultiAlternatives(subject=subject, body=body, to=[invitation.contact.email])
+
+
+def invitations_send(*, campaign: Campaign) -> int:
+    """Invite every eligible contact not invited yet: one e-mail each, in their language; returns how many.
+
+    Invitations are created in bulk with their token digests; each token lives
+    only in memory until its e-mail is handed over, so it is shown exactly once.
+    """
+    if campaign.status != CampaignStatus.SENT:
+        return 0
+    account_ids = list(campaign.accounts.values_list("pk", flat=True))
+    already = Invitation.objects.filter(campaign=campaign).values("contact_id")
+    contacts = eligible_contacts(account_ids=account_ids, buying_roles=campaign.buying_roles).exclude(pk__in=already)
+    tokens: dict[int, str] = {}
+    invitations = []
+    for contact in contacts:
+        token, digest = new_token()
+        tokens[contact.pk] = token
+        invitations.append(
+            Invitation(
+                campaign=campaign,
+                account_id=contact.account_id,
+                contact=contact,
+                token_hash=digest,
+                language=contact.language or settings.LANGUAGE_CODE,
+                buying_role=contact.buying_role,
+            )
+        )
+    created = Invitation.objects.bulk_create(invitations, ignore_conflicts=True)
+    # ignore_conflicts leaves pks unset: re-read the rows this call wrote, by their digests.
+    mine = Invitation.objects.filter(campaign=campaign, token_hash__in=[i.token_hash for i in created], sent_at=None)
+    messages = [
+        _survey_email(invitation=invitation, token=tokens[invitation.contact_id], reminder=False)
+        for invitation in mine.select_related("contact", "campaign")
+    ]
+    if messages:
+        with mail.get_connection() as connection:
+            connection.send_messages(messages)
+        mine.update(sent_at=timezone.now())
+    return len(messages)
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Remind non-respondents of open campaigns once their campaign's delay has passed; returns how many.
+
+    Each row is claimed by an UPDATE that only matches while reminded_at and
+    responded_at are empty, before its e-mail goes: two workers running this at
+    once, or a redelivered task, never send one reminder twice.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = Invitation.objects.filter(
+        campaign__status=CampaignStatus.SENT,
+        campaign__closes_on__gte=today,
+        campaign__reminder_after_days__gt=0,
+        sent_at__isnull=False,
+        reminded_at=None,
+        responded_at=None,
+        contact__survey_opt_out__isnull=True,
+        contact__is_active=True,
+    ).select_related("contact", "campaign")
+    messages = []
+    for invitation in due:
+        if invitation.sent_at > now - timedelta(days=invitation.campaign.reminder_after_days):
+            continue
+        token, digest = new_token()
+        claimed = Invitation.objects.filter(pk=invitation.pk, reminded_at=None, responded_at=None).update(
+            reminded_at=now, reminder_token_hash=digest
+        )
+        if claimed:
+            messages.append(_survey_email(invitation=invitation, token=token, reminder=True))
+    if messages:
+        with mail.get_connection() as connection:
+            connection.send_messages(messages)
+    return len(messages)
+
+
+def campaigns_close(*, today: date | None = None) -> int:
+    """Close campaigns past their close date and raise their final alerts; returns how many closed."""
+    today = today or timezone.localdate()
+    closed = 0
+    for campaign in Campaign.objects.filter(status=CampaignStatus.SENT, closes_on__lt=today):
+        if Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENT).update(status=CampaignStatus.CLOSED):
+            closed += 1
+            campaign.status = CampaignStatus.CLOSED
+            campaign_alerts_send(campaign=campaign)
+    return closed
+
+
+# --- answering -------------------------------------------------------------------------------------------------
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link opens, or None when it is unknown, expired, used or opted out.
+
+    The lookup is by the token's digest through a unique index, so nothing is
+    compared character by character in Python and timing reveals nothing.
+    """
+    if not token or len(token) > 100:
+        return None
+    digest = token_hash(token)
+    invitation = (
+        Invitation.objects.filter(Q(token_hash=digest) | Q(reminder_token_hash=digest))
+        .select_related("campaign__template", "contact")
+        .first()
+    )
+    if invitation is None or invitation.responded_at is not None or not invitation.campaign.accepts_answers:
+        return None
+    if OptOut.objects.filter(contact_id=invitation.contact_id).exists() or not invitation.contact.is_active:
+        return None
+    return invitation
+
+
+def response_record(*, token: str, answers: dict[int, int | str | None]) -> Response:
+    """Record the one response a link accepts; `answers` maps question ids to a number or a text."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        raise SurveyRefused(gettext("This link is not valid."))
+    questions = {q.pk: q for q in invitation.campaign.template.questions.all()}
+    with transaction.atomic():
+        # Claim first: of two submissions of one link, only one gets past this line.
+        if not Invitation.objects.filter(pk=invitation.pk, responded_at=None).update(responded_at=timezone.now()):
+            raise SurveyRefused(gettext("This link is not valid."))
+        response = Response.objects.create(
+            invitation=invitation,
+            campaign=invitation.campaign,
+            account_id=invitation.account_id,
+            contact_id=invitation.contact_id,
+            buying_role=invitation.buying_role,
+        )
+        rows = []
+        for question_id, value in answers.items():
+            question = questions.get(question_id)
+            if question is None or value in (None, ""):
+                continue
+            if question.kind in (QuestionKind.NPS, QuestionKind.RATING):
+                rows.append(Answer(response=response, question=question, number=int(value)))
+            else:
+                rows.append(Answer(response=response, question=question, text=str(value)[:5000]))
+        Answer.objects.bulk_create(rows)
+        campaign = invitation.campaign
+        transaction.on_commit(lambda: campaign_alerts_send(campaign=campaign, account_ids=[response.account_id]))
+    return response
+
+
+def contact_opt_out(*, token: str) -> bool:
+    """The contact behind a valid link asks for no more surveys; their open invitations stop reminding."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return False
+    OptOut.objects.get_or_create(contact_id=invitation.contact_id)
+    return True
+
+
+# --- alerts -------------------------------------------------------------------------------------------------
+
+ALERT_KINDS = {
+    "drop": _("Satisfaction index dropped by %(value)s points"),
+    "dm_detractor": _("A decision maker is a detractor (NPS 0–6)"),
+    "no_dm": _("No decision maker answered"),
+}
+
+
+def alert_text(kind: str, value) -> str:
+    text = ALERT_KINDS[kind]
+    return str(text) % {"value": abs(value)} if "%(value)" in str(text) else str(text)
+
+
+def campaign_alerts_send(*, campaign: Campaign, account_ids: list[int] | None = None) -> int:
+    """Notify each account's owner and executive sponsor of its alerts; once per alert (dedupe keys)."""
+    from surveys.frames import survey_results
+
+    ids = account_ids or list(campaign.accounts.values_list("pk", flat=True))
+    found = survey_results(account_ids=ids).alerts
+    found = found[(found.campaign_id == campaign.pk) & found.account_id.isin(ids)]
+    if found.empty:
+        return 0
+    accounts = Account.objects.select_related("owner", "executive_sponsor").in_bulk(found.account_id.unique().tolist())
+    sent = 0
+    for row in found.itertuples():
+        account = accounts[row.account_id]
+        url = reverse("surveys:account_results", args=[campaign.pk, account.pk])
+
+        def message(user, kind=row.kind, value=row.value, name=account.name):
+            return gettext("%(account)s, survey “%(campaign)s”: %(alert)s.") % {
+                "account": name,
+                "campaign": campaign.name,
+                "alert": alert_text(kind, value),
+            }
+
+        sent += len(
+            notifications_send(
+                users=[account.owner, account.executive_sponsor],
+                kind="survey_alert",
+                message_for=message,
+                url=url,
+                dedupe_key=f"survey-{row.kind}-{campaign.pk}-{account.pk}",
+            )
+        )
+    return sent
+
+
+# --- closed loop -------------------------------------------------------------------------------------------------
+
+
+def improvement_action_create(
+    *,
+    by: User,
+    account: Account,
+    title: str,
+    owner: User,
+    department: str,
+    due_on: date,
+    answer: Answer | None = None,
+    response: Response | None = None,
+) -> ImprovementAction:
+    if answer is not None:
+        response = answer.response
+    if response is not None and response.account_id != account.pk:
+        raise SurveyRefused(gettext("This response belongs to another account."))
+    action = ImprovementAction.objects.create(
+        account=account,
+        response=response,
+        answer=answer,
+        title=title,
+        owner=owner,
+        department=department,
+        due_on=due_on,
+        created_by=by,
+    )
+    if owner != by:
+        notifications_send(
+            users=[owner],
+            kind="improvement_action",
+            message_for=lambda user: (
+                gettext("Improvement action for %(account)s assigned to you: %(title)s")
+                % {"account": account.name, "title": title}
+            ),
+            url=reverse("surveys:actions"),
+            dedupe_key=f"improvement-action-{action.pk}",
+        )
+    return action
+
+
+def improvement_action_update(*, action: ImprovementAction, status: str, outcome: str = "") -> ImprovementAction:
+    from surveys.models import ActionStatus
+
+    action.status = status
+    if outcome:
+        action.outcome = outcome
+    action.done_at = timezone.now() if status == ActionStatus.DONE else None
+    action.save(update_fields=["status", "outcome", "done_at"])
+    return action
+
+
+def questions_of(campaign: Campaign) -> list[Question]:
+    return list(campaign.template.questions.all())

@@ -1,0 +1,135 @@
+"""The closed loop: improvement actions from what customers said, the monthly list, the quarterly summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Account
+from accounts.views.access import get_account_for_user
+from surveys.forms import ActionStatusForm, ImprovementActionForm
+from surveys.frames import survey_results
+from surveys.models import OPEN_STATUSES, ActionStatus, ImprovementAction, Response
+from surveys.reports import result_row
+from surveys.services import SurveyRefused, improvement_action_create, improvement_action_update
+from surveys.views.access import can_act_on, get_editable_action, require_reader
+
+
+def _month(value: str | None) -> date:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def action_list(request: HttpRequest) -> HttpResponse:
+    """Open actions by account and department; those due by the end of the chosen month stand out."""
+    require_reader(request.user)
+    month = _month(request.GET.get("month"))
+    month_end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    actions = (
+        ImprovementAction.objects.visible_to(request.user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("account", "owner", "answer")
+        .order_by("account__name", "department", "due_on", "pk")
+    )
+    done = ImprovementAction.objects.visible_to(request.user).filter(
+        status=ActionStatus.DONE, done_at__date__gte=month, done_at__date__lt=month_end
+    )
+    context = {
+        "actions": actions,
+        "month": month,
+        "month_end": month_end,
+        "done_count": done.count(),
+        "today": timezone.localdate(),
+        "status_form": ActionStatusForm,
+        "statuses": ActionStatus.choices,
+    }
+    return render(request, "surveys/action_list.html", context)
+
+
+def action_new(request: HttpRequest, response_pk: int) -> HttpResponse:
+    visible_accounts = Account.objects.visible_to(request.user)
+    response = get_object_or_404(
+        Response.objects.filter(account__in=visible_accounts).select_related("account", "contact", "campaign"),
+        pk=response_pk,
+    )
+    if not can_act_on(request.user, response.account):
+        raise PermissionDenied
+    answer = None
+    if request.GET.get("answer") or request.POST.get("answer"):
+        answer = response.answers.filter(pk=request.GET.get("answer") or request.POST.get("answer")).first()
+        if answer is None:
+            raise Http404
+    form = ImprovementActionForm(request.POST or None, initial={"owner": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            improvement_action_create(by=request.user, account=response.account, answer=answer, response=response,
+                                      **form.cleaned_data)  # fmt: skip
+        except SurveyRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Improvement action created; it is tracked in the monthly list."))
+            return redirect("surveys:account_results", response.campaign_id, response.account_id)
+    return render(request, "surveys/action_form.html", {"form": form, "response": response, "answer": answer})
+
+
+@require_POST
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_editable_action(request, pk)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        improvement_action_update(action=action, **form.cleaned_data)
+        messages.success(request, _("Action updated."))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect(
+        request.POST.get("next") if request.POST.get("next", "").startswith("/surveys/") else "surveys:actions"
+    )
+
+
+def _quarter(value: str | None) -> tuple[int, int]:
+    try:
+        year, quarter = value.split("-Q")
+        if 1 <= int(quarter) <= 4:
+            return int(year), int(quarter)
+    except (AttributeError, ValueError):
+        pass
+    today = timezone.localdate()
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def quarterly_summary(request: HttpRequest, account_pk: int) -> HttpResponse:
+    """ "You said / we did" for one account and quarter, printable for the executive sponsor."""
+    account = get_account_for_user(request, account_pk)
+    year, quarter = _quarter(request.GET.get("quarter"))
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + quarter // 4, (3 * quarter) % 12 + 1, 1)
+    actions = (
+        ImprovementAction.objects.filter(account=account, created_at__date__lt=end)
+        .exclude(status=ActionStatus.DONE, done_at__date__lt=start)
+        .select_related("owner", "answer__question", "response__contact")
+        .order_by("status", "due_on")
+    )
+    results = survey_results(account_ids=[account.pk])
+    latest = results.latest() if not results.trended.empty else None
+    row = result_row(latest.loc[account.pk]) if latest is not None and account.pk in latest.index else None
+    context = {
+        "account": account,
+        "actions": actions,
+        "row": row,
+        "year": year,
+        "quarter": quarter,
+        "previous_quarter": f"{year - (quarter == 1)}-Q{(quarter - 2) % 4 + 1}",
+        "next_quarter": f"{year + (quarter == 4)}-Q{quarter % 4 + 1}",
+        "generated": timezone.now(),
+    }
+    return render(request, "surveys/quarterly_summary.html", context)
