@@ -87,3 +87,31 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class DigestKind(models.TextChoices):
+    DAILY = "daily", _("Daily digest")
+    SPONSOR_WEEKLY = "sponsor_weekly", _("Executive sponsor's weekly digest")
+
+
+class DigestSent(models.Model):
+    """A digest claimed for one user and one period: the row is written before sending, so never twice."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=DigestKind.choices)
+    # The day of a daily digest, the Monday of a weekly one (ISO date).
+    period = models.CharField(_("period"), max_length=20)
+    items = models.PositiveIntegerField(_("items"), default=0)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "period"], name="one_digest_per_user_and_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.period}"

@@ -8,6 +8,9 @@ from kam import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/pdf/", views.dashboard_pdf, name="dashboard_pdf"),
+    path("preferences/", views.preferences, name="preferences"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,4 +1,5 @@
 // Draws every chart whose figure the page ships as JSON (json_script), no inline script needed.
+// A chart with data-point-url opens the account behind a clicked point ("__id__" replaced by its customdata).
 "use strict";
 (function () {
   function draw(root) {
@@ -7,9 +8,25 @@
       if (!source || el.dataset.drawn) return;
       const figure = JSON.parse(source.textContent);
       el.dataset.drawn = "1";
-      window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false });
+      window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false }).then(() => {
+        el.dataset.rendered = "1";
+        if (!el.dataset.pointUrl) return;
+        el.on("plotly_click", (event) => {
+          const id = event.points && event.points[0] && event.points[0].customdata;
+          if (id === undefined || id === null) return;
+          window.location.href = el.dataset.pointUrl.replace("__id__", encodeURIComponent(id));
+        });
+      });
     });
   }
-  document.addEventListener("DOMContentLoaded", () => draw(document));
+  function bindPrint(root) {
+    root.querySelectorAll("[data-print]").forEach((button) => {
+      button.addEventListener("click", () => window.print());
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    draw(document);
+    bindPrint(document);
+  });
   document.body && document.body.addEventListener("htmx:afterSwap", (event) => draw(event.target));
 })();

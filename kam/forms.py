@@ -1,0 +1,39 @@
+"""A user's own preferences: how reminders reach them and in which language."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kam.models import User
+
+DELIVERY_CHOICES = [
+    ("email", _("In the app and by e-mail")),
+    ("app", _("In the app only")),
+]
+
+
+class PreferencesForm(forms.ModelForm):
+    delivery = forms.ChoiceField(
+        label=_("Reminders and notifications"),
+        choices=DELIVERY_CHOICES,
+        widget=forms.RadioSelect,
+        help_text=_("Digests and notifications always appear in the app; e-mails are optional."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        labels = {"language": _("Language of e-mails")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["delivery"].initial = "email" if self.instance.email_notifications else "app"
+        self.fields["language"].widget.attrs["class"] = "form-select"
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.email_notifications = self.cleaned_data["delivery"] == "email"
+        if commit:
+            user.save(update_fields=["language", "email_notifications"])
+        return user

@@ -1,0 +1,68 @@
+"""Project-wide services: the dashboard as the page and its PDF show it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from kam import charts, dashboard
+from kam.dashboard_frames import portfolio_read
+from kam.models import User
+
+MATRIX_LIMIT = 300
+
+
+@dataclass
+class Dashboard:
+    headline: dict
+    charts: list[charts.Chart]
+    run: object | None
+    key_changes: list[dict]
+
+
+def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | None = None) -> Dashboard:
+    """Every figure and chart of the executive dashboard for these (already filtered, visible) accounts."""
+    currency = settings.KAM_CURRENCY
+    portfolio = portfolio_read(accounts=accounts, today=today)
+    frame = portfolio.frame
+    figures = dashboard.headline(frame)
+    figures |= {f"key_{k}": v for k, v in dashboard.key_satisfaction(portfolio.answers, frame).items()}
+    figures["overdue_reviews"] = portfolio.overdue_reviews
+    figures = {
+        name: None if isinstance(value, float) and math.isnan(value) else value for name, value in figures.items()
+    }
+    run = portfolio.run
+    run_label = _("Run %(number)s of %(date)s") % {"number": run.pk, "date": run.finished_at.date()} if run else ""
+    scores = portfolio.scores
+    built = [
+        charts.value_potential_matrix(
+            dashboard.matrix_points(frame, limit=MATRIX_LIMIT), total=len(frame), currency=currency
+        ),
+        charts.pareto_chart(dashboard.pareto_curve(frame), dashboard.pareto_figures(frame)),
+        charts.headroom_chart(dashboard.headroom_table(frame), currency=currency),
+        charts.top_headroom_chart(dashboard.top_headroom(frame), currency=currency),
+        charts.migrations_chart(
+            dashboard.segment_migrations(scores), dashboard.key_migrations(scores), run_label=run_label
+        ),
+        charts.satisfaction_chart(dashboard.satisfaction_by_segment(portfolio.answers, frame)),
+        charts.plan_progress_chart(dashboard.progress_by_segment(portfolio.objectives, frame)),
+        charts.map_quality_chart(dashboard.coverage_by_segment(frame)),
+    ]
+    return Dashboard(headline=figures, charts=built, run=run, key_changes=_key_changes(scores, frame))
+
+
+def _key_changes(scores, frame) -> list[dict]:
+    """Accounts that entered or left key status in the last run, for a list with links."""
+    compared = scores.dropna(subset=["was_key"])
+    changed = compared[compared.was_key.astype(bool) != compared.is_key.astype(bool)]
+    names = frame.name.reindex(changed.index)
+    return sorted(
+        ({"pk": int(pk), "name": names[pk], "entered": bool(changed.at[pk, "is_key"])} for pk in changed.index),
+        key=lambda row: row["name"],
+    )[:50]
