@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -121,7 +121,9 @@ def sponsor_digest_for(*, user: User, today: date) -> SponsorDigest:
     """The week of a sponsor's accounts: changes, alerts and what is overdue."""
     sponsored = Account.objects.visible_to(user).filter(executive_sponsor=user)
     week_ago = today - timedelta(days=7)
-    actions = Action.objects.filter(plan__account__in=sponsored, status__in=OPEN_ACTIONS, due_on__lt=today)
+    actions = Action.objects.filter(
+        Q(plan__account__in=sponsored) | Q(review__account__in=sponsored), status__in=OPEN_ACTIONS, due_on__lt=today
+    )
     checkpoints = Checkpoint.objects.filter(
         objective__plan__account__in=sponsored, objective__plan__status__in=IN_FORCE, actual=None, due_on__lt=today
     )
@@ -134,7 +136,9 @@ def sponsor_digest_for(*, user: User, today: date) -> SponsorDigest:
             for due in reviews_due_for(sponsored.select_related("owner"), today=today, within_days=0)
             if due.days_overdue > 0
         ],
-        overdue_actions=list(actions.select_related("plan__account", "owner").order_by("due_on", "pk")[:CAP]),
+        overdue_actions=list(
+            actions.select_related("plan__account", "review__account", "owner").order_by("due_on", "pk")[:CAP]
+        ),
         overdue_checkpoints=list(checkpoints.select_related("objective__plan__account").order_by("due_on", "pk")[:CAP]),
         plans_to_approve=list(
             AccountPlan.objects.filter(account__in=sponsored, status=PlanStatus.SUBMITTED).select_related("account")[

@@ -71,7 +71,8 @@ def reviews_due_for(accounts: QuerySet[Account], *, today: date, within_days: in
 
 def open_actions(user: User, *, until: date) -> list[Action]:
     actions = Action.objects.filter(owner=user, status__in=OPEN_ACTIONS, due_on__lte=until)
-    actions = actions.exclude(plan__status=PlanStatus.CLOSED).select_related("plan__account")
+    # Actions decided at a review may have no plan; those of a closed plan are over.
+    actions = actions.exclude(plan__status=PlanStatus.CLOSED).select_related("plan__account", "review__account")
     return list(actions.order_by("due_on", "pk")[:CAP])
 
 

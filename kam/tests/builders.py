@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Account, YearlyFinancial
-from plans.models import AccountPlan, Action, Checkpoint, Objective, PlanStatus
+from plans.models import AccountPlan, Action, Checkpoint, Objective, PlanStatus, ReviewCadence
 from scoring.models import AccountScore, RunStatus, SegmentationRun
 
 XSS_NAME = "<b>x</b><img src=x onerror=alert(1)>"
@@ -79,4 +79,8 @@ def portfolio_build(*, manager, sponsor, other_manager=None, today: date | None 
         ends_on=today + timedelta(days=365),
         status=PlanStatus.SUBMITTED,
     )
+    # Alpha has been a key account for over a year under the default cadences: every review type is overdue.
+    long_ago = timezone.now() - timedelta(days=400)
+    Account.objects.filter(pk=alpha.pk).update(created_at=long_ago)
+    ReviewCadence.objects.update(updated_at=long_ago)
     return {"accounts": accounts, "run": run, "plan": plan, "action": action, "submitted": submitted}
