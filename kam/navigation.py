@@ -34,6 +34,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Segmentation"), "scoring:runs", ALL_ROLES),
     NavItem(_("Plans"), "plans:list", ALL_ROLES),
     NavItem(_("Reviews"), "plans:reviews", ALL_ROLES),
+    NavItem(_("Surveys"), "surveys:list", ALL_ROLES),
     NavItem(_("Scoring model"), "scoring:criteria", frozenset({Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

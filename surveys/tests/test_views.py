@@ -1,0 +1,236 @@
+"""Survey pages: who reads, who creates and sends, the public page, improvement actions; bounded queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.models import BuyingRole
+from accounts.tests.factories import AccountFactory, ContactFactory
+from surveys.models import Campaign, CampaignStatus, ImprovementAction, Invitation, OptOut, Response
+from surveys.tests.factories import answer, links_by_email, sent_campaign, survey_defaults
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(manager, sponsor):
+    account = AccountFactory(
+        name="Acme Bikes", owner=manager, executive_sponsor=sponsor, is_key=True, segment="loyal_core"
+    )
+    ContactFactory(account=account, name="Dora Decider", email="dora@acme.test", buying_role=BuyingRole.DECISION_MAKER)
+    ContactFactory(
+        account=account, name="Ugo Usager", email="ugo@acme.test", buying_role=BuyingRole.USER, language="fr"
+    )
+    return account
+
+
+@pytest.fixture
+def answered(manager, account):
+    campaign = sent_campaign(by=manager, accounts=[account], name="Spring survey")
+    answer(links_by_email()["dora@acme.test"], nps=4, rating={"product": 9, "relationship": 3, "service": 5,
+           "delivery": 6, "value": 5}, text="Great machines, but nobody calls us back")  # fmt: skip
+    return campaign
+
+
+@pytest.mark.parametrize("role", ["manager", "sponsor", "contributor", "admin_user"])
+def test_every_role_reads_the_results(client, request, answered, account, role):
+    client.force_login(request.getfixturevalue(role))
+    assert "Spring survey" in client.get("/surveys/").content.decode()
+    page = client.get(f"/surveys/{answered.pk}/").content.decode()
+    assert "Satisfied with the product, not with the relationship" in page
+    detail = client.get(f"/surveys/{answered.pk}/accounts/{account.pk}/").content.decode()
+    assert "nobody calls us back" in detail and "Dora Decider" in detail
+    assert "A decision maker is a detractor" in detail
+    assert client.get("/surveys/portfolio/").status_code == 200
+    assert client.get("/surveys/actions/").status_code == 200
+    assert client.get(f"/surveys/accounts/{account.pk}/summary/").status_code == 200
+    assert "Survey results" in client.get(f"/accounts/{account.pk}/").content.decode()
+
+
+def test_outsider_gets_404_on_survey_pages(client, outsider, answered, account):
+    client.force_login(outsider)
+    assert "Spring survey" not in client.get("/surveys/").content.decode()
+    response = Response.objects.get()
+    for url in (
+        f"/surveys/{answered.pk}/",
+        f"/surveys/{answered.pk}/accounts/{account.pk}/",
+        "/surveys/portfolio/",
+        "/surveys/actions/",
+        f"/surveys/accounts/{account.pk}/summary/",
+        f"/surveys/responses/{response.pk}/action/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/surveys/{answered.pk}/send/").status_code == 404
+
+
+def test_manager_drafts_a_campaign_for_their_accounts_and_sees_who_will_be_asked(
+    client, manager, other_manager, account
+):
+    survey_defaults()
+    theirs = AccountFactory(name="Not Mine", owner=other_manager, is_key=True)
+    no_dm = AccountFactory(name="Beta Brakes", owner=manager, is_key=True)
+    ContactFactory(account=no_dm, email="bob@beta.test", buying_role=BuyingRole.USER)
+    client.force_login(manager)
+    data = {"name": "Autumn", "closes_on": str(timezone.localdate() + timedelta(days=20)), "reminder_after_days": "5",
+            "template": survey_defaults().pk, "key_only": "on"}  # fmt: skip
+    response = client.post("/surveys/new/", data)
+    campaign = Campaign.objects.get(name="Autumn")
+    assert response.status_code == 302 and response["Location"] == f"/surveys/{campaign.pk}/"
+    assert set(campaign.accounts.values_list("name", flat=True)) == {"Acme Bikes", "Beta Brakes"}
+    page = client.get(f"/surveys/{campaign.pk}/").content.decode()
+    assert "No decision maker among them" in page and "Decision maker asked" in page
+    assert "Economic decision maker / final signer × 1" in page
+    # Another manager's account cannot be picked by hand.
+    refused = client.post("/surveys/new/", data | {"key_only": "", "accounts": [theirs.pk], "name": "Sneaky"})
+    assert refused.status_code == 200 and not Campaign.objects.filter(name="Sneaky").exists()
+
+
+def test_a_past_close_date_is_refused_with_the_reason(client, manager, account):
+    client.force_login(manager)
+    data = {"name": "Late", "closes_on": str(timezone.localdate() - timedelta(days=1)), "reminder_after_days": "5",
+            "template": survey_defaults().pk, "accounts": [account.pk]}  # fmt: skip
+    assert "The close date is in the past." in client.post("/surveys/new/", data).content.decode()
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["sponsor", "contributor"])
+def test_sponsors_and_contributors_cannot_create_campaigns(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get("/surveys/new/").status_code == 403
+
+
+def test_only_the_campaigns_manager_sends_it(
+    client, manager, other_manager, account, django_capture_on_commit_callbacks
+):
+    survey_defaults()
+    from surveys.services import campaign_create
+
+    campaign = campaign_create(by=manager, template=survey_defaults(), name="Q3", accounts=account.__class__.objects.filter(pk=account.pk),
+                               closes_on=timezone.localdate() + timedelta(days=9))  # fmt: skip
+    client.force_login(other_manager)
+    assert client.post(f"/surveys/{campaign.pk}/send/").status_code == 403
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/surveys/{campaign.pk}/send/").status_code == 302
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.SENT
+    assert sorted(m.to[0] for m in mail.outbox) == ["dora@acme.test", "ugo@acme.test"]
+
+
+def test_the_public_page_speaks_the_contacts_language_and_records_one_answer(
+    client, manager, account, django_capture_on_commit_callbacks
+):
+    campaign = sent_campaign(by=manager, accounts=[account])
+    token = links_by_email()["ugo@acme.test"]
+    page = client.get(f"/s/{token}/")
+    assert page.status_code == 200 and 'lang="fr"' in page.content.decode()
+    assert "Quel est votre niveau de satisfaction à l&#x27;égard de nos produits" in page.content.decode()
+    questions = {q.kind + q.dimension: q.pk for q in campaign.template.questions.all()}
+    incomplete = client.post(f"/s/{token}/", {f"q{questions['nps']}": "8"})
+    assert incomplete.status_code == 400 and not Response.objects.exists()
+    data = {f"q{pk}": "8" for key, pk in questions.items() if key not in ("text", "choice")}
+    data[f"q{questions['text']}"] = "Livraisons en retard"
+    data[f"q{questions['choice']}"] = "1"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/s/{token}/", data).status_code == 200
+    response = Response.objects.get()
+    assert response.answers.filter(text="Price").exists()  # choices kept in English, comparable across languages
+    assert response.answers.filter(text="Livraisons en retard").exists()
+    assert client.get(f"/s/{token}/").status_code == 404
+
+
+def test_invalid_expired_used_and_opted_out_links_get_the_same_page(client, manager, account):
+    campaign = sent_campaign(by=manager, accounts=[account])
+    links = links_by_email()
+    answer(links["dora@acme.test"], nps=9, rating=9)
+    OptOut.objects.create(contact=account.contacts.get(email="ugo@acme.test"))
+    used, opted_out = client.get(f"/s/{links['dora@acme.test']}/"), client.get(f"/s/{links['ugo@acme.test']}/")
+    guessed = client.get("/s/" + "x" * 43 + "/")
+    OptOut.objects.all().delete()
+    Campaign.objects.filter(pk=campaign.pk).update(closes_on=timezone.localdate() - timedelta(days=1))
+    expired = client.get(f"/s/{links['ugo@acme.test']}/")
+    pages = [used, opted_out, guessed, expired]
+    assert {page.status_code for page in pages} == {404}
+    assert len({page.content for page in pages}) == 1
+    assert "Acme" not in used.content.decode() and campaign.name not in used.content.decode()
+
+
+def test_a_contact_opts_out_from_the_page(client, manager, account):
+    sent_campaign(by=manager, accounts=[account])
+    token = links_by_email()["ugo@acme.test"]
+    assert client.post(f"/s/{token}/opt-out/").status_code == 200
+    assert OptOut.objects.filter(contact__email="ugo@acme.test").exists()
+    assert client.get(f"/s/{token}/").status_code == 404
+
+
+def test_manager_turns_a_verbatim_into_an_action_that_reaches_the_summary(
+    client, manager, answered, account, contributor
+):
+    response = Response.objects.get()
+    verbatim = response.answers.exclude(text="").get()
+    client.force_login(manager)
+    url = f"/surveys/responses/{response.pk}/action/?answer={verbatim.pk}"
+    assert "nobody calls us back" in client.get(url).content.decode()
+    data = {"title": "Call back within 24 h", "owner": manager.pk, "department": "Sales",
+            "due_on": str(timezone.localdate() + timedelta(days=30)), "answer": verbatim.pk}  # fmt: skip
+    created = client.post(f"/surveys/responses/{response.pk}/action/", data)
+    assert created.status_code == 302
+    action = ImprovementAction.objects.get()
+    assert action.answer == verbatim and action.account == account
+    assert "Call back within 24 h" in client.get("/surveys/actions/").content.decode()
+    client.post(f"/surveys/actions/{action.pk}/status/", {"status": "done", "outcome": "Hotline set up"})
+    summary = client.get(f"/surveys/accounts/{account.pk}/summary/").content.decode()
+    assert "nobody calls us back" in summary and "Hotline set up" in summary
+    client.force_login(contributor)
+    assert client.post(f"/surveys/responses/{response.pk}/action/", data).status_code == 403
+    assert client.post(f"/surveys/actions/{action.pk}/status/", {"status": "open"}).status_code == 403
+    assert ImprovementAction.objects.count() == 1
+
+
+def _many_answered(manager, accounts: int) -> Campaign:
+    survey_defaults()
+    rows = []
+    for index in range(accounts):
+        account = AccountFactory(owner=manager, is_key=True, segment="loyal_core", tier="gold")
+        rows.append(account)
+        ContactFactory(account=account, buying_role=BuyingRole.DECISION_MAKER)
+        ContactFactory(account=account, buying_role=BuyingRole.USER)
+    campaign = sent_campaign(by=manager, accounts=rows)
+    for index, token in enumerate(links_by_email().values()):
+        answer(token, nps=index % 11, rating=1 + index % 10, text=f"Verbatim {index}")
+    return campaign
+
+
+@pytest.mark.parametrize("accounts", [2, 12])
+def test_result_pages_run_a_bounded_number_of_queries(client, manager, django_assert_max_num_queries, accounts):
+    campaign = _many_answered(manager, accounts)
+    for response in Response.objects.all()[:accounts]:
+        ImprovementAction.objects.create(account_id=response.account_id, response=response, title="Fix", owner=manager,
+                                         department="Sales", due_on=timezone.localdate())  # fmt: skip
+    Campaign.objects.bulk_create(
+        Campaign(template=campaign.template, name=f"Old {i}", closes_on=timezone.localdate(), created_by=manager)
+        for i in range(accounts)
+    )
+    account = campaign.accounts.first()
+    client.force_login(manager)
+    for url in (
+        "/surveys/",
+        f"/surveys/{campaign.pk}/",
+        f"/surveys/{campaign.pk}/accounts/{account.pk}/",
+        "/surveys/portfolio/",
+        "/surveys/actions/",
+        f"/surveys/accounts/{account.pk}/summary/",
+    ):
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200, url
+
+
+def test_invitations_are_created_in_one_statement(manager, account, django_assert_max_num_queries):
+    for index in range(30):
+        ContactFactory(account=account, buying_role=BuyingRole.USER)
+    with django_assert_max_num_queries(25):  # 32 contacts: nothing per contact
+        sent_campaign(by=manager, accounts=[account])
+    assert Invitation.objects.count() == 32
