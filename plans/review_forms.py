@@ -10,7 +10,7 @@ from accounts.models import Account, Segment
 from kam.models import User
 from kam.roles import Role
 from plans.forms import DATE, plan_people
-from plans.models import SCHEDULED_TYPES, AccountPlan, Review, ReviewCadence, ReviewType
+from plans.models import SCHEDULED_TYPES, AccountPlan, Review, ReviewCadence, ReviewType, UnbilledService
 
 
 class ReviewForm(forms.ModelForm):
@@ -46,7 +46,7 @@ class ReviewForm(forms.ModelForm):
         self.fields["their_attendees"].label_from_instance = lambda c: (
             f"{c.name}, {c.job_title}" if c.job_title else c.name
         )
-        services = plan.unbilled_services.all() if plan else self.instance.highlighted_services.none()
+        services = plan.unbilled_services.all() if plan else UnbilledService.objects.none()
         if self.instance.pk:
             services = services | self.instance.highlighted_services.all()
         self.fields["highlighted_services"].queryset = services.distinct()
