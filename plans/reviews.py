@@ -37,6 +37,19 @@ CADENCE_RULE_TEXT = _(
     "cadence began to apply."
 )
 
+# segment, review type, every N months, for the segment's key accounts (as migration 0003 seeds them).
+DEFAULT_CADENCES = [
+    ("loyal_core", ReviewType.FOLLOW_UP, 1),
+    ("loyal_core", ReviewType.BUSINESS, 3),
+    ("loyal_core", ReviewType.STRATEGIC, 12),
+    ("high_potential", ReviewType.FOLLOW_UP, 1),
+    ("high_potential", ReviewType.BUSINESS, 3),
+    ("high_potential", ReviewType.STRATEGIC, 12),
+    ("large_flat", ReviewType.BUSINESS, 6),
+    ("large_flat", ReviewType.STRATEGIC, 12),
+    ("small", ReviewType.STRATEGIC, 12),
+]
+
 FROM_SEGMENT = "segment"
 FROM_ACCOUNT = "account"
 
@@ -179,3 +192,14 @@ def reviews_due(*, accounts: QuerySet[Account], within_days: int = 7, today: dat
     ]
     found.sort(key=lambda d: (d.due_on, d.account.name, SCHEDULED_TYPES.index(d.review_type)))
     return found
+
+
+def review_cadences_ensure() -> int:
+    """Put the default cadences back when there are none at all (a new or flushed database); returns how many."""
+    if ReviewCadence.objects.exists():
+        return 0
+    made = ReviewCadence.objects.bulk_create(
+        ReviewCadence(segment=segment, review_type=review_type, every_months=every, key_only=True)
+        for segment, review_type, every in DEFAULT_CADENCES
+    )
+    return len(made)

@@ -16,6 +16,7 @@ DEMO_STEPS = [
     "scoring.demo:seed_scoring",
     "accounts.demo_maps:seed_maps",
     "plans.demo:seed_plans",
+    "plans.demo_reviews:seed_reviews",
 ]
 
 
