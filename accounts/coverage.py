@@ -14,6 +14,7 @@ from typing import Protocol
 import pandas as pd
 from django.conf import settings
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,7 +104,7 @@ def coverage_assess(
     silence: int | None = None,
 ) -> Coverage:
     """Every coverage finding of one account, from its contacts (with `last_interaction` when known)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     silence = silence_days() if silence is None else silence
     active = [c for c in contacts if c.is_active]
     left = [c for c in contacts if not c.is_active]
@@ -233,7 +234,7 @@ def coverage_portfolio(*, today: date | None = None) -> pd.DataFrame:
     )
     contacts["covered"] = contacts.covered_by.notna()
     contacts["last_interaction"] = pd.to_datetime(contacts.contact_id.map(last))
-    return coverage_flags(contacts, accounts, today=today or date.today(), silence=silence_days())
+    return coverage_flags(contacts, accounts, today=today or timezone.localdate(), silence=silence_days())
 
 
 def relationship_coverage_source(frame: pd.DataFrame) -> pd.Series:

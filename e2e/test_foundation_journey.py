@@ -24,7 +24,7 @@ def test_role_signs_in_sees_worklist_switches_to_french_accessibly(page, sign_in
     # Each app adds its section to the menu (kam.navigation); what differs by role is the administration.
     expected = [str(item.label) for item in NAV_ITEMS if item.visible_to(user)]
     expect(links).to_have_text(expected)
-    assert expected[:2] == ["Worklist", "Accounts"]
+    assert expected[0] == "Worklist" and "Accounts" in expected
     assert all(label in expected for label in ADMIN_ONLY) == (role == Role.ADMINISTRATOR)
     assert serious_violations(axe, page) == []
 

@@ -67,7 +67,7 @@ def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, ax
 
     page.context.clear_cookies()
     sign_in(sponsor)
-    expect(page.get_by_role("link", name="Notifications")).to_contain_text("1")
+    expect(page.locator("header").get_by_role("link", name="Notifications")).to_contain_text("1")
     page.get_by_role("link", name="Plans").click()
     page.get_by_role("link", name="Velo Lyon account plan 2027–2028").click()
     assert serious_violations(axe, page) == []

@@ -55,16 +55,22 @@ def notifications_email(*, notification_ids: list[int]) -> int:
     """Send the e-mail of each notification not yet e-mailed; safe to call twice."""
     sent = 0
     for notification in Notification.objects.filter(pk__in=notification_ids, emailed_at=None).select_related("user"):
-        # Claim the row first, so two callers never both send it.
+        # Claim the row first, so two callers never both send it; release it if sending fails.
         if not Notification.objects.filter(pk=notification.pk, emailed_at=None).update(emailed_at=timezone.now()):
             continue
         link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
-        send_mail(
-            subject=f"KAM: {notification.message[:70]}",
-            message=f"{notification.message}\n\n{link}\n",
-            from_email=None,
-            recipient_list=[notification.user.email],
-        )
+        # A header cannot hold a line break, and user text (a comment, a title) may have some.
+        subject = " ".join(f"KAM: {notification.message}".split())[:78]
+        try:
+            send_mail(
+                subject=subject,
+                message=f"{notification.message}\n\n{link}\n",
+                from_email=None,
+                recipient_list=[notification.user.email],
+            )
+        except Exception:
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            raise
         sent += 1
     return sent
 

@@ -67,7 +67,8 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a contact, at the top of the map or under someone (?under=<contact id>)."""
     account = get_editable_account(request, pk)
     under_id = request.GET.get("under", "")
-    under = account.contacts.filter(pk=int(under_id)).first() if under_id.isdigit() else None
+    # isascii: "²".isdigit() is true but int("²") fails.
+    under = account.contacts.filter(pk=int(under_id)).first() if under_id.isascii() and under_id.isdigit() else None
     form = ContactForm(request.POST or None, account=account, initial={"reports_to": under})
     if request.method == "POST" and form.is_valid():
         contact = form.save()

@@ -61,3 +61,13 @@ def test_user_reads_and_marks_only_their_own_notifications(client, manager, spon
     theirs.refresh_from_db()
     assert mine.is_read
     assert not theirs.is_read
+
+
+def test_a_message_with_line_breaks_still_gets_its_email(manager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_send(
+            users=[manager], kind="test", message_for=lambda user: "Sent back:\nredo the SWOT", dedupe_key="nl"
+        )
+    assert mail.outbox[0].subject == "KAM: Sent back: redo the SWOT"
+    assert "redo the SWOT" in mail.outbox[0].body
+    assert Notification.objects.get().emailed_at is not None
