@@ -272,3 +272,37 @@ def test_an_action_owner_from_another_department_updates_their_action_only(clien
     mine.refresh_from_db()
     other.refresh_from_db()
     assert (mine.status, other.status) == ("done", "todo")
+
+
+def test_a_bad_checkpoint_keeps_what_was_typed(client, manager, plan):
+    objective = ObjectiveFactory(plan=plan)
+    client.force_login(manager)
+    prefix = f"cp{objective.pk}"
+    data = {f"{prefix}-label": "Q3 keep-me", f"{prefix}-due_on": "not a date", f"{prefix}-target": "12345"}
+    response = client.post(f"/plans/{plan.pk}/objectives/{objective.pk}/checkpoints/", data)
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert 'value="Q3 keep-me"' in body and 'value="12345"' in body
+
+
+def test_an_unreadable_actual_or_status_is_refused_with_a_message(client, manager, plan):
+    checkpoint = CheckpointFactory(objective=ObjectiveFactory(plan=plan))
+    action = ActionFactory(plan=plan)
+    client.force_login(manager)
+    response = client.post(f"/plans/{plan.pk}/checkpoints/{checkpoint.pk}/actual/", {"actual": "12,5,0"}, follow=True)
+    assert "Not recorded" in response.content.decode()
+    response = client.post(f"/plans/{plan.pk}/actions/{action.pk}/status/", {"status": "bogus"}, follow=True)
+    assert "Status not changed" in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == "todo"
+
+
+def test_repeated_clicks_on_a_large_plans_pdf_queue_one_document(client, manager, plan, monkeypatch):
+    monkeypatch.setattr("plans.views.pdf.SYNC_ROW_LIMIT", 5)
+    monkeypatch.setattr("plans.views.pdf.plan_pdf_task.delay", lambda pk: None)  # stays pending
+    big_plan(plan, objectives=3, checkpoints=2, actions=3)
+    client.force_login(manager)
+    first = client.get(f"/plans/{plan.pk}/pdf/")
+    second = client.get(f"/plans/{plan.pk}/pdf/")
+    assert first["Location"] == second["Location"]
+    assert PlanPdf.objects.count() == 1

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans.forms import (
@@ -70,6 +72,8 @@ def checkpoint_actual(request: HttpRequest, pk: int, checkpoint_pk: int) -> Http
     form = ActualForm(request.POST)
     if form.is_valid():
         checkpoint_record(checkpoint=checkpoint, actual=form.cleaned_data["actual"], by=request.user)
+    else:
+        messages.error(request, _("Not recorded: %(errors)s") % {"errors": " ".join(form.errors.get("actual", []))})
     return _respond(request, plan, f"objective-{checkpoint.objective_id}")
 
 
@@ -94,6 +98,8 @@ def action_status(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     form = ActionStatusForm(request.POST, instance=action)
     if form.is_valid():
         form.save()
+    else:
+        messages.error(request, _("Status not changed: choose one of the listed statuses."))
     return _respond(request, plan, "actions")
 
 

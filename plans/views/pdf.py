@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
@@ -13,6 +16,8 @@ from plans.models import AccountPlan, PdfStatus, PlanPdf
 from plans.pdf import SYNC_ROW_LIMIT, plan_pdf_render, plan_row_count
 from plans.tasks import plan_pdf_task
 from plans.views.access import get_plan_for_user
+
+REUSE_PDF_FOR = timedelta(minutes=10)
 
 
 def _pdf_response(plan: AccountPlan, data: bytes) -> HttpResponse:
@@ -27,8 +32,18 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     language = get_language()
     if plan_row_count(plan) <= SYNC_ROW_LIMIT:
         return _pdf_response(plan, plan_pdf_render(plan=plan, language=language))
-    pdf = PlanPdf.objects.create(plan=plan, requested_by=request.user, language=language)
-    transaction.on_commit(lambda: plan_pdf_task.delay(pdf.pk))
+    # Repeated clicks wait for the document being prepared instead of queueing more work.
+    recent = PlanPdf.objects.filter(
+        plan=plan,
+        requested_by=request.user,
+        language=language,
+        status=PdfStatus.PENDING,
+        created_at__gte=timezone.now() - REUSE_PDF_FOR,
+    ).defer("data")
+    pdf = recent.order_by("-created_at").first()
+    if pdf is None:
+        pdf = PlanPdf.objects.create(plan=plan, requested_by=request.user, language=language)
+        transaction.on_commit(lambda: plan_pdf_task.delay(pdf.pk))
     return redirect("plans:pdf_status", pk=plan.pk, pdf_pk=pdf.pk)
 
 
