@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Max, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,7 +126,9 @@ def account_cadences(*, accounts: QuerySet[Account], include_off: bool = False) 
     all_segments = {r.segment for r in rules if not r.key_only}
     reached = Q(is_key=True, segment__in=key_segments) | Q(segment__in=all_segments)
     reached |= Q(pk__in={account_id for account_id, _type in overrides})
-    rows = list(accounts.filter(reached).order_by().values_list("pk", "segment", "is_key", "created_at"))
+    # The database turns creation times into local dates: converting 10,000 in Python costs ~100 ms.
+    reached_accounts = accounts.filter(reached).order_by().annotate(created_on=TruncDate("created_at"))
+    rows = list(reached_accounts.values_list("pk", "segment", "is_key", "created_on"))
     if not rows:
         return []
     last_held = {
@@ -137,8 +140,7 @@ def account_cadences(*, accounts: QuerySet[Account], include_off: bool = False) 
     }
     by_segment = {(r.segment, r.review_type): r for r in rules}
     cadences = []
-    for account_id, segment, is_key, created_at in rows:
-        created_on = _local_date(created_at)
+    for account_id, segment, is_key, created_on in rows:
         for review_type in SCHEDULED_TYPES:
             own = overrides.get((account_id, review_type))
             if own is not None:
