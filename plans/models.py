@@ -282,6 +282,12 @@ class Action(models.Model):
             return f"{reverse('plans:detail', args=[self.plan_id])}#actions"
         return reverse("plans:review_detail", args=[self.review_id])
 
+    @property
+    def account(self) -> Account:
+        """The account, whether the action sits on a plan or only on a review (select `plan__account`,
+        `review__account` to read it without queries)."""
+        return self.plan.account if self.plan_id else self.review.account
+
     def is_overdue(self, today: date | None = None) -> bool:
         if self.status in (ActionStatus.DONE, ActionStatus.CANCELLED):
             return False
