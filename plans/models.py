@@ -24,7 +24,8 @@ class PlanStatus(models.TextChoices):
 
 
 # A plan in preparation and a plan in force may coexist (next year's plan is drafted
-# while this year's runs), but never two of either kind on one account.
+# while this year's runs), but never two of either kind on one account, except that an
+# approved plan waiting for its start date coexists with the active one it will replace.
 IN_PREPARATION = (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
 IN_FORCE = (PlanStatus.APPROVED, PlanStatus.ACTIVE)
 
@@ -108,8 +109,12 @@ class AccountPlan(models.Model):
             models.UniqueConstraint(
                 fields=["account"], condition=Q(status__in=IN_PREPARATION), name="one_plan_in_preparation_per_account"
             ),
+            # Next year's plan, once approved, waits for its start while this year's stays active.
             models.UniqueConstraint(
-                fields=["account"], condition=Q(status__in=IN_FORCE), name="one_plan_in_force_per_account"
+                fields=["account"], condition=Q(status="active"), name="one_active_plan_per_account"
+            ),
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(status="approved"), name="one_approved_plan_per_account"
             ),
         ]
         indexes = [models.Index(fields=["status"])]

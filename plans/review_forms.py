@@ -101,6 +101,8 @@ class AccountCadenceForm(forms.Form):
 
     def __init__(self, *args, segment_rules: dict[str, ReviewCadence], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Outside the f-string below: makemessages cannot see strings inside f-strings.
+        LEAVE_EMPTY_HINT = _("Leave empty to follow it; 0 means no review of this type.")
         for review_type in SCHEDULED_TYPES:
             rule = segment_rules.get(review_type)
             if rule is None:
@@ -115,7 +117,7 @@ class AccountCadenceForm(forms.Form):
                 min_value=0,
                 max_value=36,
                 required=False,
-                help_text=f"{hint} {_('Leave empty to follow it; 0 means no review of this type.')}",
+                help_text=f"{hint} {LEAVE_EMPTY_HINT}",
             )
 
 

@@ -41,7 +41,10 @@ class FollowUp:
 def review_current_plan(*, account: Account) -> AccountPlan | None:
     """The plan a review works with: the one in force, else the one in preparation."""
     plans = list(account.plans.filter(status__in=(*IN_FORCE, *IN_PREPARATION)))
-    return next((p for p in plans if p.status in IN_FORCE), None) or next(iter(plans), None)
+    by_status = {plan.status: plan for plan in plans}
+    return next(
+        (by_status[s] for s in (PlanStatus.ACTIVE, PlanStatus.APPROVED, *IN_PREPARATION) if s in by_status), None
+    )
 
 
 def review_save(
@@ -155,6 +158,10 @@ def reviews_escalate(*, today: date | None = None) -> int:
 def plans_activate(*, today: date | None = None) -> int:
     """Approved plans whose start date has come become active; running it again changes nothing."""
     today = today or timezone.localdate()
-    return AccountPlan.objects.filter(status=PlanStatus.APPROVED, starts_on__lte=today).update(
-        status=PlanStatus.ACTIVE, updated_at=timezone.now()
-    )
+    starting = AccountPlan.objects.filter(status=PlanStatus.APPROVED, starts_on__lte=today)
+    with transaction.atomic():
+        # The plan each one replaces closes first: one active plan per account.
+        AccountPlan.objects.filter(status=PlanStatus.ACTIVE, account__in=starting.values("account")).update(
+            status=PlanStatus.CLOSED, updated_at=timezone.now()
+        )
+        return starting.update(status=PlanStatus.ACTIVE, updated_at=timezone.now())

@@ -145,9 +145,13 @@ def plan_approve(*, plan: AccountPlan, by: User, comment: str = "", today: date 
         raise PlanRefused(gettext("Only a submitted plan can be approved."))
     today = today or timezone.localdate()
     with transaction.atomic():
-        # The plan this one replaces leaves force first: one plan in force per account.
-        plan.account.plans.filter(status__in=IN_FORCE).exclude(pk=plan.pk).update(status=PlanStatus.CLOSED)
-        plan.status = PlanStatus.ACTIVE if plan.starts_on <= today else PlanStatus.APPROVED
+        starts_now = plan.starts_on <= today
+        others = plan.account.plans.exclude(pk=plan.pk)
+        # A plan starting later waits, approved, while the running one goes on collecting its last
+        # actuals; plans_activate closes it on the new plan's start date.
+        replaced = others.filter(status__in=IN_FORCE) if starts_now else others.filter(status=PlanStatus.APPROVED)
+        replaced.update(status=PlanStatus.CLOSED)
+        plan.status = PlanStatus.ACTIVE if starts_now else PlanStatus.APPROVED
         plan.approved_at = timezone.now()
         plan.approved_by = by
         plan.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])

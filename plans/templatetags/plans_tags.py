@@ -15,7 +15,8 @@ def account_plan_card(context, account) -> dict:
     plans = list(open_plans.only("pk", "title", "status", "starts_on", "ends_on", "account_id"))
     return {
         "account": account,
-        "in_force": next((p for p in plans if p.status in IN_FORCE), None),
+        # The running plan first; an approved one waiting for its start shows when none runs.
+        "in_force": min((p for p in plans if p.status in IN_FORCE), key=lambda p: p.status != "active", default=None),
         "in_preparation": next((p for p in plans if p.status in IN_PREPARATION), None),
         "can_edit": context.get("can_edit", False),
     }

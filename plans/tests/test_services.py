@@ -106,6 +106,26 @@ def test_approval_of_a_started_plan_makes_it_active_and_closes_the_previous(acco
     assert (old.status, new.status) == (PlanStatus.CLOSED, PlanStatus.ACTIVE)
 
 
+def test_next_years_plan_approved_early_waits_while_this_years_keeps_collecting_actuals(account, manager, sponsor):
+    from plans.review_services import plans_activate
+
+    current = _draft(account, manager, starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    checkpoint = CheckpointFactory(objective=ObjectiveFactory(plan=current), due_on=date(2026, 12, 31))
+    plan_submit(plan=current, by=manager)
+    plan_approve(plan=current, by=sponsor, today=date(2026, 1, 5))
+    following = plan_start_next(plan=current, by=manager)
+    plan_submit(plan=following, by=manager)
+    plan_approve(plan=following, by=sponsor, today=date(2026, 11, 20))
+    current.refresh_from_db()
+    assert (current.status, following.status) == (PlanStatus.ACTIVE, PlanStatus.APPROVED)
+    checkpoint_record(checkpoint=checkpoint, actual=Decimal("120"), by=manager)  # Q4 still recorded
+    assert plans_activate(today=date(2026, 12, 31)) == 0
+    assert plans_activate(today=date(2027, 1, 1)) == 1
+    current.refresh_from_db()
+    following.refresh_from_db()
+    assert (current.status, following.status) == (PlanStatus.CLOSED, PlanStatus.ACTIVE)
+
+
 def test_send_back_needs_a_comment_returns_to_draft_and_keeps_it(account, manager, sponsor):
     plan = _draft(account, manager)
     ObjectiveFactory(plan=plan)
