@@ -15,8 +15,13 @@ def healthcheck_task() -> dict[str, str]:
     return {"worker": "ok", "database": connection.vendor}
 
 
-@shared_task
-def daily_digests_task(day: str | None = None) -> int:
+def _same_queue(task) -> str | None:
+    """The queue the fan-out job came from, so per-user tasks go where the job's workers listen."""
+    return (task.request.delivery_info or {}).get("routing_key") or None
+
+
+@shared_task(bind=True)
+def daily_digests_task(self, day: str | None = None) -> int:
     """Beat's daily job: one digest task per user, all for the same day (so a retry keeps its period)."""
     from django.utils import timezone
 
@@ -26,7 +31,7 @@ def daily_digests_task(day: str | None = None) -> int:
     day = day or timezone.localdate().isoformat()
     user_ids = list(digest_recipients(kind=DigestKind.DAILY).values_list("pk", flat=True))
     for user_id in user_ids:
-        digest_daily_task.delay(user_id, day)
+        digest_daily_task.apply_async((user_id, day), queue=_same_queue(self))
     return len(user_ids)
 
 
@@ -46,8 +51,8 @@ def digest_daily_task(self, user_id: int, day: str) -> bool:
         raise self.retry(exc=error) from error
 
 
-@shared_task
-def sponsor_digests_task(day: str | None = None) -> int:
+@shared_task(bind=True)
+def sponsor_digests_task(self, day: str | None = None) -> int:
     """Beat's weekly job: one digest task per executive sponsor."""
     from django.utils import timezone
 
@@ -57,7 +62,7 @@ def sponsor_digests_task(day: str | None = None) -> int:
     day = day or timezone.localdate().isoformat()
     user_ids = list(digest_recipients(kind=DigestKind.SPONSOR_WEEKLY).values_list("pk", flat=True))
     for user_id in user_ids:
-        sponsor_digest_task.delay(user_id, day)
+        sponsor_digest_task.apply_async((user_id, day), queue=_same_queue(self))
     return len(user_ids)
 
 
