@@ -317,7 +317,7 @@ def migrations_chart(table: pd.DataFrame, keys: dict[str, int], *, run_label: st
                 "z": values,
                 "text": values,
                 "texttemplate": "%{text}",
-                "colorscale": "Blues",
+                "colorscale": [[0, "#f4f7fb"], [1, "#0a3a7a"]],
                 "showscale": False,
                 "hovertemplate": "%{y} → %{x}: %{z}<extra></extra>",
             }
@@ -354,7 +354,9 @@ def _stacked(table: pd.DataFrame, labels: dict, colours: dict, title: str, y: st
             }
             for column in table.columns
         ],
-        "layout": _layout(title, _("Segment"), y, barmode="stack"),
+        "layout": _layout(
+            title, _("Segment"), y, barmode="stack", yaxis={"title": {"text": escape(y)}, "tickformat": ",d"}
+        ),
     }
 
 

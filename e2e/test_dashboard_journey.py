@@ -1,0 +1,97 @@
+"""An executive sponsor and a key account manager read the dashboard (charts drawn in Chromium) and their worklist."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from e2e.conftest import serious_violations
+from kam.roles import Role
+from kam.tests.builders import XSS_NAME, portfolio_build
+from kam.tests.factories import UserFactory
+
+CHARTS = ["matrix", "pareto", "headroom", "top-headroom", "migrations", "progress", "coverage"]
+
+
+def _charts_drawn(page: Page) -> None:
+    for key in CHARTS:
+        chart = page.locator(f'[data-chart-source="chart-{key}"]')
+        expect(chart).to_have_attribute("data-rendered", "1")
+        expect(chart.locator("svg.main-svg").first).to_be_attached()
+    # Plotly drew the escaped name as text, and no injected element exists.
+    assert page.locator("img[src='x']").count() == 0
+    expect(page.locator('[data-chart-source="chart-top-headroom"] .ytick text').first).to_be_attached()
+    assert XSS_NAME in page.locator('[data-chart-source="chart-top-headroom"]').inner_text()
+
+
+def _screenshot(page: Page, name: str) -> Path:
+    path = Path(tempfile.gettempdir()) / f"kam-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 20_000  # a drawn page, not a blank one
+    return path
+
+
+def test_sponsor_reads_the_dashboard_of_their_accounts_and_their_worklist(page, sign_in, axe, transactional_db):
+    manager = UserFactory(username="e2e-manager", role=Role.KEY_ACCOUNT_MANAGER)
+    sponsor = UserFactory(username="e2e-sponsor", role=Role.EXECUTIVE_SPONSOR)
+    portfolio_build(manager=manager, sponsor=sponsor)
+    sign_in(sponsor)
+
+    # The worklist: the plan waiting for their approval and what the last run changed.
+    decisions = page.locator("#worklist-decisions")
+    expect(decisions).to_contain_text("Gamma plan to approve")
+    expect(page.locator("#worklist-changes")).to_contain_text("Alpha Industries")
+    expect(page.locator("#worklist-changes")).to_contain_text("became a key account")
+    assert serious_violations(axe, page) == []
+
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portfolio dashboard")
+    _charts_drawn(page)
+    expect(page.locator('[data-figure="key_accounts"]')).to_contain_text("2")
+    assert serious_violations(axe, page) == []
+    _screenshot(page, "dashboard-sponsor")
+
+    page.get_by_label("Only the accounts I sponsor").check()
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"sponsored=true"))
+    expect(page.locator('[data-summary="matrix"]')).to_contain_text("2 of 2 accounts")
+    expect(page.locator('[data-chart-source="chart-matrix"]')).to_have_attribute("data-rendered", "1")
+
+    # The table fallback lists the same accounts, with links; clicking a matrix point opens its account.
+    page.locator("#chart-matrix-section summary").click()
+    expect(page.locator("#chart-matrix-section table")).to_contain_text("Gamma Foods")
+    point = page.locator('[data-chart-source="chart-matrix"] .scatterlayer .point').first
+    point.click(force=True)
+    page.wait_for_url("**/accounts/*/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_manager_sees_what_is_due_and_the_portfolio(page, sign_in, axe, transactional_db):
+    manager = UserFactory(username="e2e-kam", role=Role.KEY_ACCOUNT_MANAGER)
+    sponsor = UserFactory(username="e2e-sponsor-2", role=Role.EXECUTIVE_SPONSOR)
+    portfolio_build(manager=manager, sponsor=sponsor)
+    sign_in(manager)
+
+    actions = page.locator("#worklist-actions")
+    expect(actions).to_contain_text("Invite the CFO to the plant")
+    expect(actions).to_contain_text("overdue since")
+    expect(page.locator("#worklist-checkpoints")).to_contain_text("Grow revenue")
+    expect(page.locator("#worklist-reviews")).to_contain_text("Annual strategic review")
+    assert serious_violations(axe, page) == []
+    _screenshot(page, "worklist-manager")
+
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    _charts_drawn(page)
+    expect(page.get_by_label("Only the accounts I sponsor")).to_have_count(0)
+    page.get_by_label("Segment", exact=True).select_option("loyal_core")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator('[data-figure="key_with_plan_share"]')).to_have_text("100.0 %")
+    assert serious_violations(axe, page) == []
+    _screenshot(page, "dashboard-manager")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export to PDF").click()
+    assert download.value.suggested_filename.startswith("kam-dashboard-")
