@@ -340,7 +340,7 @@ def alert_text(kind: str, value) -> str:
     return str(text) % {"value": abs(value)} if "%(value)" in str(text) else str(text)
 
 
-def campaign_alerts_send(*, campaign: Campaign, account_ids: list[int] | None = None) -> int:
+def campaign_alerts_send(*, campaign: Campaign, account_ids: list[int] | None = None, email: bool = True) -> int:
     """Notify each account's owner and executive sponsor of its alerts; once per alert (dedupe keys)."""
     from surveys.frames import survey_results
 
@@ -369,6 +369,7 @@ def campaign_alerts_send(*, campaign: Campaign, account_ids: list[int] | None = 
                 message_for=message,
                 url=url,
                 dedupe_key=f"survey-{row.kind}-{campaign.pk}-{account.pk}",
+                email=email,
             )
         )
     return sent

@@ -109,7 +109,8 @@ def test_only_the_campaigns_manager_sends_it(
     survey_defaults()
     from surveys.services import campaign_create
 
-    campaign = campaign_create(by=manager, template=survey_defaults(), name="Q3", accounts=account.__class__.objects.filter(pk=account.pk),
+    accounts = account.__class__.objects.filter(pk=account.pk)
+    campaign = campaign_create(by=manager, template=survey_defaults(), name="Q3", accounts=accounts,
                                closes_on=timezone.localdate() + timedelta(days=9))  # fmt: skip
     client.force_login(other_manager)
     assert client.post(f"/surveys/{campaign.pk}/send/").status_code == 403
@@ -193,7 +194,7 @@ def test_manager_turns_a_verbatim_into_an_action_that_reaches_the_summary(
 def _many_answered(manager, accounts: int) -> Campaign:
     survey_defaults()
     rows = []
-    for index in range(accounts):
+    for _index in range(accounts):
         account = AccountFactory(owner=manager, is_key=True, segment="loyal_core", tier="gold")
         rows.append(account)
         ContactFactory(account=account, buying_role=BuyingRole.DECISION_MAKER)
@@ -229,7 +230,7 @@ def test_result_pages_run_a_bounded_number_of_queries(client, manager, django_as
 
 
 def test_invitations_are_created_in_one_statement(manager, account, django_assert_max_num_queries):
-    for index in range(30):
+    for _index in range(30):
         ContactFactory(account=account, buying_role=BuyingRole.USER)
     with django_assert_max_num_queries(25):  # 32 contacts: nothing per contact
         sent_campaign(by=manager, accounts=[account])

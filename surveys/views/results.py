@@ -40,7 +40,7 @@ def account_results(request: HttpRequest, pk: int, account_pk: int) -> HttpRespo
         "account": account,
         "row": row,
         "previous": previous,
-        "chart": dimension_chart(row, previous_row=_previous_row(results, row)) if row else None,
+        "chart": dimension_chart(row, previous_row=_previous_row(results, row, account.pk)) if row else None,
         "alerts": alert_rows(alerts, {account.pk: account.name}),
         "respondents": _respondents(campaign, account.pk),
         "can_act": can_act_on(request.user, account),
@@ -49,11 +49,11 @@ def account_results(request: HttpRequest, pk: int, account_pk: int) -> HttpRespo
     return render(request, "surveys/account_results.html", context)
 
 
-def _previous_row(results, row: dict) -> dict | None:
+def _previous_row(results, row: dict, account_id: int) -> dict | None:
     if not row or not row.get("previous_campaign_id"):
         return None
     frame = results.for_campaign(int(row["previous_campaign_id"]))
-    return result_row(frame.loc[row["account_id"]]) if row["account_id"] in frame.index else None
+    return result_row(frame.loc[account_id]) if account_id in frame.index else None
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:

@@ -17,6 +17,7 @@ DEMO_STEPS = [
     "accounts.demo_maps:seed_maps",
     "plans.demo:seed_plans",
     "plans.demo_reviews:seed_reviews",
+    "surveys.demo:seed_surveys",
 ]
 
 
