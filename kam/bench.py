@@ -154,9 +154,12 @@ def main() -> None:
         from accounts.models import Account
 
         key_account = Account.objects.filter(is_key=True).first()
+        from kam.bench_dashboard import bench_dashboard
         from plans.bench import bench_plan_pdf
 
-        rows = bench_pages(client, key_account.pk) + bench_imports(manager) + bench_segmentation()
+        # The dashboard first, while the portfolio is the 10,000 seeded accounts.
+        rows = bench_pages(client, key_account.pk) + bench_dashboard(client=client, manager=manager)
+        rows += bench_imports(manager) + bench_segmentation()
         rows += bench_plan_pdf(client=client, manager=manager, account=key_account)
         print(f"\n{'measure':<62} {'median ms':>10} {'queries':>8}  target")
         for label, ms, queries, target in rows:

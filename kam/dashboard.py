@@ -96,7 +96,7 @@ def segment_migrations(scores: pd.DataFrame) -> pd.DataFrame:
     order = [s for s in SEGMENT_ORDER if s != "unscored"]
     if moved.empty:
         return pd.DataFrame(0, index=order, columns=order)
-    table = pd.crosstab(moved.previous_segment, moved.segment.replace("", "unscored"))
+    table = _counts(moved.previous_segment, moved.segment.replace("", "unscored"))
     table = table.reindex(index=order, columns=order + ["unscored"], fill_value=0)
     return table if table["unscored"].sum() else table.drop(columns="unscored")
 
@@ -113,7 +113,7 @@ def coverage_by_segment(frame: pd.DataFrame) -> pd.DataFrame:
     key = frame[frame.is_key.astype(bool)].dropna(subset=["coverage"])
     if key.empty:
         return pd.DataFrame(columns=QUALITY_ORDER, dtype=int)
-    table = pd.crosstab(segment_of(key), key.coverage)
+    table = _counts(segment_of(key), key.coverage)
     return table.reindex(columns=QUALITY_ORDER, fill_value=0).reindex([s for s in SEGMENT_ORDER if s in table.index])
 
 
@@ -124,7 +124,7 @@ def progress_by_segment(objectives: pd.DataFrame, frame: pd.DataFrame) -> pd.Dat
     joined = objectives.join(segment_of(frame).rename("segment"), on="account_id", how="inner")
     if joined.empty:
         return pd.DataFrame(columns=PROGRESS_ORDER, dtype=int)
-    table = pd.crosstab(joined.segment, joined.status)
+    table = _counts(joined.segment, joined.status)
     return table.reindex(columns=PROGRESS_ORDER, fill_value=0).reindex([s for s in SEGMENT_ORDER if s in table.index])
 
 
@@ -169,6 +169,13 @@ def key_satisfaction(answers: pd.DataFrame, frame: pd.DataFrame) -> dict[str, fl
         "satisfaction": round(float(((ratings - 1) / 9 * 100).mean()), 1) if len(ratings) else math.nan,
         "nps": round(float(100 * ((nps >= 9).mean() - (nps <= 6).mean())), 0) if len(nps) else math.nan,
     }
+
+
+def _counts(rows: pd.Series, columns: pd.Series) -> pd.DataFrame:
+    """A count table like pd.crosstab, several times faster on 10,000 rows."""
+    return (
+        pd.DataFrame({"r": rows.to_numpy(), "c": columns.to_numpy()}).groupby(["r", "c"]).size().unstack(fill_value=0)
+    )
 
 
 def _segment_rank(segment: str) -> int:

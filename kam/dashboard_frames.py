@@ -8,15 +8,19 @@ from importlib.util import find_spec
 
 import numpy as np
 import pandas as pd
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import FilteredRelation, FloatField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.coverage import coverage_portfolio
-from accounts.models import Account, YearlyFinancial
+from accounts.models import Account
 from plans.models import IN_FORCE, AccountPlan, Checkpoint, Objective
 from plans.progress import objective_progress
-from scoring.models import AccountScore, RunStatus, SegmentationRun
+from scoring.models import RunStatus, SegmentationRun
 
+COVERAGE_CACHE_SECONDS = 60
 ACCOUNT_COLUMNS = ["account_id", "name", "segment", "is_key", "revenue", "potential", "revenue_growth"]
 
 
@@ -37,35 +41,64 @@ def latest_run() -> SegmentationRun | None:
     return SegmentationRun.objects.filter(status=RunStatus.DONE).order_by("-finished_at", "-pk").first()
 
 
-def _accounts_frame(accounts: QuerySet[Account]) -> pd.DataFrame:
-    rows = accounts.order_by().values_list(
-        "pk", "name", "segment", "is_key", "last_year_revenue", "potential", "revenue_growth"
-    )
-    frame = pd.DataFrame.from_records(list(rows), columns=ACCOUNT_COLUMNS).set_index("account_id")
-    for column in ("revenue", "potential", "revenue_growth"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+def _fetch(queryset: QuerySet) -> list[tuple]:
+    """Rows straight from the cursor: Django's per-value converters cost ~40 ms on 10,000 accounts."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _float(field: str) -> Cast:
+    return Cast(field, FloatField())
+
+
+SCORE_COLUMNS = ["value_score", "potential_score", "score_segment", "previous_segment", "score_is_key", "was_key"]
+
+
+def _accounts_frame(accounts: QuerySet[Account], *, run: SegmentationRun | None, today: date) -> pd.DataFrame:
+    """Accounts with last year's and the year before's revenue and their result in the run: one query, two joins."""
+    previous = FilteredRelation("financials", condition=Q(financials__year=today.year - 2))
+    rows = accounts.order_by().annotate(previous=previous)
+    columns = ["pk", "name", "segment", "is_key", _float("last_year_revenue"), _float("potential")]
+    columns += [_float("revenue_growth"), _float("previous__revenue")]
+    names = ACCOUNT_COLUMNS + ["previous_revenue"]
+    if run is not None:
+        rows = rows.annotate(result=FilteredRelation("scores", condition=Q(scores__run=run)))
+        columns += ["result__value_score", "result__potential_score", "result__segment"]
+        columns += ["result__previous_segment", "result__is_key", "result__was_key"]
+        names += SCORE_COLUMNS
+    frame = pd.DataFrame.from_records(_fetch(rows.values_list(*columns)), columns=names).set_index("account_id")
+    for column in ("revenue", "potential", "revenue_growth", "previous_revenue"):
+        frame[column] = frame[column].astype(float)
     frame["is_key"] = frame.is_key.astype(bool)
+    if run is None:
+        frame = frame.assign(**{column: np.nan for column in SCORE_COLUMNS})
     return frame
 
 
-def _previous_revenue(frame: pd.DataFrame, accounts: QuerySet[Account], today: date) -> pd.Series:
-    previous_year = today.year - 2
-    rows = (
-        YearlyFinancial.objects.filter(account__in=accounts.order_by().values("pk"), year=previous_year)
-        .order_by()
-        .values_list("account_id", "revenue")
+def _scores_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The accounts' results in the run, as the migration figures read them."""
+    scored = frame[frame.score_segment.notna()] if "score_segment" in frame else frame.iloc[0:0]
+    return pd.DataFrame(
+        {
+            "value_score": scored.value_score,
+            "potential_score": scored.potential_score,
+            "segment": scored.score_segment,
+            "previous_segment": scored.previous_segment,
+            "is_key": scored.score_is_key.astype(bool),
+            "was_key": scored.was_key,
+        }
     )
-    previous = pd.Series(dict(rows), dtype=object)
-    return pd.to_numeric(previous.reindex(frame.index), errors="coerce").astype(float)
 
 
-def _scores_frame(run: SegmentationRun | None, ids: pd.Index) -> pd.DataFrame:
-    columns = ["account_id", "value_score", "potential_score", "segment", "previous_segment", "is_key", "was_key"]
-    if run is None:
-        return pd.DataFrame(columns=columns).set_index("account_id")
-    rows = AccountScore.objects.filter(run=run).order_by().values_list(*columns)
-    scores = pd.DataFrame.from_records(list(rows), columns=columns).set_index("account_id")
-    return scores[scores.index.isin(ids)]
+def _coverage_quality(today: date) -> pd.Series:
+    """Map quality of every account; the whole portfolio's contacts are read, so it is kept for a minute."""
+    return cache.get_or_set(
+        f"kam:dashboard:coverage:{today.isoformat()}",
+        lambda: coverage_portfolio(today=today)["quality"],
+        COVERAGE_CACHE_SECONDS,
+    )
 
 
 def _plans_in_force(accounts: QuerySet[Account]) -> tuple[set[int], list[int]]:
@@ -127,14 +160,12 @@ def overdue_reviews_count(accounts: QuerySet[Account], today: date) -> int | Non
 
 def portfolio_read(*, accounts: QuerySet[Account], today: date | None = None) -> Portfolio:
     today = today or timezone.localdate()
-    frame = _accounts_frame(accounts)
-    frame["previous_revenue"] = _previous_revenue(frame, accounts, today)
     run = latest_run()
-    scores = _scores_frame(run, frame.index)
-    frame = frame.join(scores[["value_score", "potential_score"]])
+    frame = _accounts_frame(accounts, run=run, today=today)
+    scores = _scores_of(frame)
     with_plan, plan_ids = _plans_in_force(accounts)
     frame["has_plan"] = frame.index.isin(list(with_plan))
-    coverage = coverage_portfolio(today=today)["quality"]
+    coverage = _coverage_quality(today)
     frame["coverage"] = coverage.reindex(frame.index).replace({np.nan: None})
     return Portfolio(
         frame=frame,

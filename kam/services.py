@@ -61,8 +61,8 @@ def _key_changes(scores, frame) -> list[dict]:
     """Accounts that entered or left key status in the last run, for a list with links."""
     compared = scores.dropna(subset=["was_key"])
     changed = compared[compared.was_key.astype(bool) != compared.is_key.astype(bool)]
-    names = frame.name.reindex(changed.index)
-    return sorted(
-        ({"pk": int(pk), "name": names[pk], "entered": bool(changed.at[pk, "is_key"])} for pk in changed.index),
-        key=lambda row: row["name"],
-    )[:50]
+    rows = changed.assign(name=frame.name.reindex(changed.index)).sort_values("name").head(50)
+    return [
+        {"pk": int(pk), "name": name, "entered": bool(is_key)}
+        for pk, name, is_key in zip(rows.index, rows.name, rows.is_key, strict=True)
+    ]
