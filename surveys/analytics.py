@@ -42,44 +42,53 @@ def _weighted(answers: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
 
 
 def response_rates(invitations: pd.DataFrame) -> pd.DataFrame:
-    frame = invitations.assign(
-        responded=invitations.responded.astype(bool),
-        is_dm=invitations.buying_role == DECISION_MAKER,
+    responded = invitations.responded.astype(bool)
+    is_dm = invitations.buying_role == DECISION_MAKER
+    # One plain sum over integer columns: several times faster than named aggregations.
+    counts = pd.DataFrame(
+        {
+            "campaign_id": invitations.campaign_id,
+            "account_id": invitations.account_id,
+            "invited": 1,
+            "responded": responded.astype(int),
+            "dm_invited": is_dm.astype(int),
+            "dm_responded": (is_dm & responded).astype(int),
+        }
     )
-    frame["dm_responded"] = frame.is_dm & frame.responded
-    grouped = frame.groupby(KEYS).agg(
-        invited=("responded", "size"),
-        responded=("responded", "sum"),
-        dm_invited=("is_dm", "sum"),
-        dm_responded=("dm_responded", "sum"),
-    )
+    grouped = counts.groupby(KEYS).sum()
     grouped["response_rate"] = (grouped.responded / grouped.invited * 100).round(1)
     return grouped
 
 
 def nps_by_account(answers: pd.DataFrame) -> pd.DataFrame:
     """Net promoter score per campaign and account: % promoters (9–10) − % detractors (0–6), from −100 to 100."""
-    nps = answers[answers.kind == "nps"].dropna(subset=["number"])
-    frame = nps.assign(
-        promoter=nps.number >= 9,
-        detractor=nps.number <= 6,
-        dm_detractor=(nps.number <= 6) & (nps.buying_role == DECISION_MAKER),
+    nps = answers[(answers.kind == "nps") & answers.number.notna()]
+    detractor = nps.number <= 6
+    counts = pd.DataFrame(
+        {
+            "campaign_id": nps.campaign_id,
+            "account_id": nps.account_id,
+            "nps_answers": 1,
+            "promoters": (nps.number >= 9).astype(int),
+            "detractors": detractor.astype(int),
+            "dm_detractors": (detractor & (nps.buying_role == DECISION_MAKER)).astype(int),
+        }
     )
-    grouped = frame.groupby(KEYS).agg(
-        nps_answers=("number", "size"),
-        promoters=("promoter", "sum"),
-        detractors=("detractor", "sum"),
-        dm_detractors=("dm_detractor", "sum"),
-    )
+    grouped = counts.groupby(KEYS).sum()
     grouped["nps"] = ((grouped.promoters - grouped.detractors) / grouped.nps_answers * 100).round(0)
     return grouped[["nps", "nps_answers", "dm_detractors"]]
 
 
+def _ratings(answers: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    ratings = answers[(answers.kind == "rating") & answers.number.notna()]
+    index = rating_index(ratings.number)
+    weight = _weighted(ratings, weights)
+    return ratings.assign(index=index, weight=weight, weighted=index * weight)
+
+
 def dimension_indices(answers: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
     """Role-weighted 0–100 index per campaign, account and dimension, one column per dimension."""
-    ratings = answers[answers.kind == "rating"].dropna(subset=["number"])
-    frame = ratings.assign(index=rating_index(ratings.number), weight=_weighted(ratings, weights))
-    frame["weighted"] = frame["index"] * frame.weight
+    frame = _ratings(answers, weights)
     sums = frame.groupby([*KEYS, "dimension"])[["weighted", "weight"]].sum()
     indices = (sums.weighted / sums.weight).round(1).unstack("dimension")
     return indices.reindex(columns=DIMENSIONS)
@@ -87,14 +96,11 @@ def dimension_indices(answers: pd.DataFrame, weights: dict[str, float]) -> pd.Da
 
 def overall_index(answers: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     """Each respondent's mean rating index, then their role-weighted mean per campaign and account."""
-    ratings = answers[answers.kind == "rating"].dropna(subset=["number"])
-    frame = ratings.assign(index=rating_index(ratings.number))
-    per_response = frame.groupby([*KEYS, "response_id"]).agg(
-        index=("index", "mean"), buying_role=("buying_role", "first")
-    )
-    per_response["weight"] = _weighted(per_response, weights)
+    frame = _ratings(answers, weights)
+    # A response has one role, hence one weight: its mean index times that weight.
+    per_response = frame.groupby([*KEYS, "response_id"])[["index", "weight"]].mean()
     per_response["weighted"] = per_response["index"] * per_response.weight
-    sums = per_response.groupby(KEYS)[["weighted", "weight"]].sum()
+    sums = per_response.groupby(level=KEYS)[["weighted", "weight"]].sum()
     return (sums.weighted / sums.weight).round(1).rename("overall")
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, Q, Sum
 
 from accounts.models import Account
 from surveys import analytics
@@ -63,9 +66,39 @@ def invitations_frame(*, account_ids: Iterable[int] | None = None) -> pd.DataFra
     return frame.drop(columns="responded_at")
 
 
+RESULTS_CACHE_SECONDS = 300
+
+
 def survey_results(*, account_ids: Iterable[int] | None = None) -> Results:
-    """Results of every sent campaign for these accounts (all accounts when None): four queries."""
-    ids = None if account_ids is None else list(account_ids)
+    """Results of every sent campaign for these accounts (all accounts when None).
+
+    The pandas work costs tens of milliseconds whatever the size, so the result
+    is cached under a stamp of what it depends on (invitations, answers,
+    campaigns, weights), read in three small queries: a new answer, a closed
+    campaign or a changed weight gives a new stamp, hence fresh figures.
+    """
+    ids = None if account_ids is None else sorted(set(account_ids))
+    weights = role_weights()
+    invitations = Invitation.objects.exclude(campaign__status=CampaignStatus.DRAFT)
+    campaigns = Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+    if ids is not None:
+        invitations = invitations.filter(account_id__in=ids)
+        campaigns = campaigns.filter(accounts__in=ids)
+    stamp = (
+        tuple(invitations.order_by().aggregate(n=Count("pk"), last=Max("pk"), answered=Count("responded_at")).values()),
+        tuple(
+            campaigns.order_by()
+            .aggregate(n=Count("pk", distinct=True), closed=Count("pk", distinct=True, filter=Q(status="closed")),
+                       first=Min("closes_on"), last=Max("closes_on"), drops=Sum("alert_drop_points"))
+            .values()
+        ),
+        tuple(sorted(weights.items())),
+    )  # fmt: skip
+    key = "surveys:results:" + hashlib.sha256(repr((ids, stamp)).encode()).hexdigest()
+    return cache.get_or_set(key, lambda: _compute_results(ids, weights), RESULTS_CACHE_SECONDS)
+
+
+def _compute_results(ids: list[int] | None, weights: dict[str, float]) -> Results:
     campaigns = Campaign.objects.exclude(status=CampaignStatus.DRAFT)
     if ids is not None:
         campaigns = campaigns.filter(accounts__in=ids).distinct()
@@ -77,7 +110,7 @@ def survey_results(*, account_ids: Iterable[int] | None = None) -> Results:
     if invitations.empty:
         empty = pd.DataFrame(columns=[*analytics.KEYS, *analytics.RESULT_COLUMNS, "split"]).set_index(analytics.KEYS)
         return Results(empty, meta.closes_on, pd.DataFrame(columns=[*analytics.KEYS, "kind", "value"]))
-    results = analytics.account_results(answers_frame(account_ids=ids), invitations, role_weights())
+    results = analytics.account_results(answers_frame(account_ids=ids), invitations, weights)
     order = pd.to_datetime(meta.closes_on)
     trended = analytics.with_trend(results, order)
     closed = set(meta.index[meta.status == CampaignStatus.CLOSED])

@@ -230,6 +230,7 @@ def test_result_pages_run_a_bounded_number_of_queries(client, manager, django_as
 
 
 def test_invitations_are_created_in_one_statement(manager, account, django_assert_max_num_queries):
+    survey_defaults()
     for _index in range(30):
         ContactFactory(account=account, buying_role=BuyingRole.USER)
     with django_assert_max_num_queries(25):  # 32 contacts: nothing per contact
