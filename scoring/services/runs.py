@@ -132,26 +132,13 @@ def _config(criteria: list[Criterion], thresholds: Thresholds) -> dict:
     }
 
 
-def _packed_details(keys: list[str], raw: pd.DataFrame, result: pd.DataFrame) -> np.ndarray:
-    """Each account's criterion values as packed float64 triples (see AccountScore.criterion_values), vectorised."""
+def _criterion_matrix(keys: list[str], raw: pd.DataFrame, result: pd.DataFrame) -> bytes:
+    """The run's criterion matrix (see SegmentationRun.criterion_matrix), one row per account in `result` order."""
     columns = []
     for key in keys:
         columns += [raw[key], result[f"norm_{key}"], result[f"points_{key}"]]
     matrix = np.round(np.column_stack([column.to_numpy(dtype="float64") for column in columns]), 2)
-    packed = np.ascontiguousarray(matrix, dtype="<f8")
-    return packed.view(f"V{packed.shape[1] * 8}").ravel()
-
-
-# "00".."ff" for each byte value: hex-encodes a whole byte matrix in one indexing step.
-_HEX = np.array([f"{value:02x}".encode() for value in range(256)], dtype="S2")
-
-
-def _bytea_hex(packed: np.ndarray) -> np.ndarray:
-    """PostgreSQL's bytea input text (\\x + hex) for each packed row, built without a Python loop."""
-    width = packed.dtype.itemsize
-    as_bytes = packed.view(np.uint8).reshape(len(packed), width)
-    hexed = np.ascontiguousarray(_HEX[as_bytes]).view(f"S{width * 2}").ravel()
-    return np.char.add("\\x", hexed.astype(f"U{width * 2}"))
+    return np.ascontiguousarray(matrix, dtype="<f8").tobytes()
 
 
 def segmentation_execute(*, run: SegmentationRun) -> SegmentationRun:
@@ -222,9 +209,10 @@ def _execute(run: SegmentationRun) -> None:
     rows["previous_segment"] = before.previous_segment.fillna("").to_numpy()
     rows["previous_tier"] = before.previous_tier.fillna("").to_numpy()
     rows["was_key"] = before.was_key.astype("boolean").to_numpy()
-    packed = _packed_details(keys, raw, result)
+    rows["position"] = np.arange(len(rows))
     overridden = _apply_overrides(rows)
-    _write_scores(rows, packed)
+    _write_scores(rows)
+    SegmentationRun.objects.filter(pk=run.pk).update(criterion_matrix=_criterion_matrix(keys, raw, result))
     segmentation_make_current(run=run)
     entered = int((rows.is_key & (rows.was_key == False)).sum())  # noqa: E712 - NA-aware comparison
     left = int((~rows.is_key & (rows.was_key == True)).sum())  # noqa: E712
@@ -340,20 +328,18 @@ SCORE_COLUMNS = [
     "previous_segment",
     "previous_tier",
     "was_key",
-    "criterion_values",
+    "position",
     "override_id",
 ]
 
 
-def _write_scores(rows: pd.DataFrame, packed: np.ndarray) -> None:
+def _write_scores(rows: pd.DataFrame) -> None:
     """Store the run's rows: COPY of a vectorised CSV on PostgreSQL (bulk_create costs ~10x more)."""
     if connection.vendor != "postgresql":
         AccountScore.objects.bulk_create(
             [
-                AccountScore(
-                    **{k: (None if pd.isna(v) else v) for k, v in row.items()}, criterion_values=values.tobytes()
-                )
-                for row, values in zip(rows.to_dict("records"), packed, strict=True)
+                AccountScore(**{k: (None if pd.isna(v) else v) for k, v in row.items()})
+                for row in rows.to_dict("records")
             ],
             batch_size=WRITE_BATCH,
         )
@@ -362,7 +348,6 @@ def _write_scores(rows: pd.DataFrame, packed: np.ndarray) -> None:
     frame = rows.assign(
         is_key=rows.is_key.map({True: "t", False: "f"}),
         was_key=rows.was_key.map({True: "t", False: "f"}).astype(object),
-        criterion_values=_bytea_hex(packed),
     )
     buffer = io.StringIO()
     frame[SCORE_COLUMNS].to_csv(buffer, header=False, index=False, na_rep=null)
