@@ -293,8 +293,10 @@ def top_headroom_chart(top: pd.DataFrame, *, currency: str) -> Chart:
                 "orientation": "h",
                 "name": _("Headroom"),
                 "x": ordered.headroom.round(0).tolist(),
-                "y": [escape(name) for name in ordered.name],
+                # One category per account id: two accounts may share a name; the axis shows the names.
+                "y": [f"#{int(pk)}" for pk in ordered.index],
                 "customdata": [int(pk) for pk in ordered.index],
+                "hovertext": [escape(name) for name in ordered.name],
                 "marker": {"color": "#0a3a7a"},
             }
         ],
@@ -304,6 +306,11 @@ def top_headroom_chart(top: pd.DataFrame, *, currency: str) -> Chart:
             _("Account"),
             margin={"l": 180, "r": 20, "t": 50, "b": 60},
         ),
+    }
+    figure["layout"]["yaxis"] |= {
+        "tickmode": "array",
+        "tickvals": [f"#{int(pk)}" for pk in ordered.index],
+        "ticktext": [escape(name) for name in ordered.name],
     }
     summary = (
         _("%(name)s has the most untapped potential: %(amount)s %(currency)s.")

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.analytics import headroom_by_segment, pareto
+from surveys.analytics import rating_index
 
 SEGMENT_ORDER = ["loyal_core", "high_potential", "large_flat", "small", "unscored"]
 QUALITY_ORDER = ["red", "amber", "green"]
@@ -128,45 +129,57 @@ def progress_by_segment(objectives: pd.DataFrame, frame: pd.DataFrame) -> pd.Dat
     return table.reindex(columns=PROGRESS_ORDER, fill_value=0).reindex([s for s in SEGMENT_ORDER if s in table.index])
 
 
-def satisfaction_by_segment(answers: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    """Average satisfaction (0–100) and NPS per segment and period.
+def _respondent_satisfaction(ratings: pd.DataFrame, weights: dict[str, float], keys: list[str]) -> pd.Series:
+    """As the survey pages count it: each respondent's mean 0–100 index, then their buying-role-weighted mean."""
+    per_response = (
+        ratings.assign(index=rating_index(ratings.number))
+        .groupby([*keys, "response_id"])
+        .agg(index=("index", "mean"), role=("buying_role", "first"))
+    )
+    weight = per_response.role.map(weights).fillna(1.0).astype(float)
+    weighted = (per_response["index"] * weight).groupby(level=keys).sum()
+    return weighted / weight.groupby(level=keys).sum()
 
-    answers: account_id, period (sortable label, e.g. "2026-Q1"), kind ("rating" 1–10 or "nps" 0–10), number.
-    Out: segment, period, satisfaction, nps, answers.
+
+def satisfaction_by_segment(answers: pd.DataFrame, frame: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """Satisfaction (0–100, weighted by buying role as on the survey pages) and NPS per segment and period.
+
+    answers: account_id, response_id, buying_role, period (sortable label, e.g. "2026-Q1"), kind ("rating" 1–10
+    or "nps" 0–10), number. Out: segment, period, satisfaction, nps, answers.
     """
     columns = ["segment", "period", "satisfaction", "nps", "answers"]
     if answers.empty:
         return pd.DataFrame(columns=columns)
     data = answers.dropna(subset=["number"]).join(segment_of(frame).rename("segment"), on="account_id", how="inner")
-    ratings = data[data.kind == "rating"].assign(index=lambda f: (f.number.astype(float) - 1) / 9 * 100)
     nps = data[data.kind == "nps"].assign(
         score=lambda f: np.where(f.number >= 9, 100.0, np.where(f.number <= 6, -100.0, 0.0))
     )
     keys = ["segment", "period"]
     result = pd.concat(
         [
-            ratings.groupby(keys).index.mean().rename("satisfaction"),
+            _respondent_satisfaction(data[data.kind == "rating"], weights, keys).rename("satisfaction"),
             nps.groupby(keys).score.mean().rename("nps"),
             data.groupby(keys).size().rename("answers"),
         ],
         axis=1,
     ).reset_index()
-    result["satisfaction"] = result.satisfaction.round(1)
-    result["nps"] = result.nps.round(0)
+    result["satisfaction"] = result.satisfaction.astype(float).round(1)
+    result["nps"] = result.nps.astype(float).round(0)
     return result[columns].sort_values(keys, key=lambda s: s.map(_segment_rank) if s.name == "segment" else s)
 
 
-def key_satisfaction(answers: pd.DataFrame, frame: pd.DataFrame) -> dict[str, float]:
-    """Average satisfaction (0–100) and NPS of the key accounts over the latest period with answers."""
+def key_satisfaction(answers: pd.DataFrame, frame: pd.DataFrame, weights: dict[str, float]) -> dict[str, float]:
+    """Satisfaction (0–100, role-weighted per respondent) and NPS of the key accounts in the latest period."""
     key_ids = frame.index[frame.is_key.astype(bool)]
     data = answers[answers.account_id.isin(key_ids)].dropna(subset=["number"]) if not answers.empty else answers
     if data.empty:
         return {"satisfaction": math.nan, "nps": math.nan}
-    data = data[data.period == data.period.max()]
-    ratings = data[data.kind == "rating"].number.astype(float)
+    data = data[data.period == data.period.max()].assign(all="all")
+    ratings = data[data.kind == "rating"]
     nps = data[data.kind == "nps"].number.astype(float)
+    satisfaction = _respondent_satisfaction(ratings, weights, ["all"]) if len(ratings) else pd.Series(dtype=float)
     return {
-        "satisfaction": round(float(((ratings - 1) / 9 * 100).mean()), 1) if len(ratings) else math.nan,
+        "satisfaction": round(float(satisfaction.iloc[0]), 1) if len(satisfaction) else math.nan,
         "nps": round(float(100 * ((nps >= 9).mean() - (nps <= 6).mean())), 0) if len(nps) else math.nan,
     }
 

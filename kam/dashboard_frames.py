@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from importlib.util import find_spec
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,9 @@ from accounts.coverage import coverage_portfolio
 from accounts.models import Account
 from plans.models import IN_FORCE, AccountPlan, Checkpoint, Objective
 from plans.progress import objective_progress
+from plans.reviews import reviews_due
 from scoring.models import RunStatus, SegmentationRun
+from surveys.models import Answer
 
 COVERAGE_CACHE_SECONDS = 60
 ACCOUNT_COLUMNS = ["account_id", "name", "segment", "is_key", "revenue", "potential", "revenue_growth"]
@@ -126,35 +127,31 @@ def _objectives_frame(plan_ids: list[int]) -> pd.DataFrame:
 
 
 def _answers_frame(accounts: QuerySet[Account]) -> pd.DataFrame:
-    """Survey answers (account_id, period, kind, number) once the surveys app records responses."""
-    columns = ["account_id", "period", "kind", "number"]
-    if find_spec("surveys.frames") is None:
-        return pd.DataFrame(columns=columns)
-    try:
-        from surveys.models import Answer
-    except ImportError:
-        return pd.DataFrame(columns=columns)
+    """Survey answers to numeric questions: account_id, response_id, buying_role, period, kind, number."""
+    columns = ["account_id", "response_id", "buying_role", "period", "kind", "number"]
     rows = (
         Answer.objects.filter(
             response__account__in=accounts.order_by().values("pk"), question__kind__in=["rating", "nps"]
         )
         .order_by()
-        .values_list("response__account_id", "response__submitted_at", "question__kind", "number")
+        .values_list(
+            "response__account_id", "response_id", "response__buying_role", "response__submitted_at",
+            "question__kind", "number",
+        )
+    )  # fmt: skip
+    answers = pd.DataFrame.from_records(
+        list(rows), columns=["account_id", "response_id", "buying_role", "at", "kind", "number"]
     )
-    answers = pd.DataFrame.from_records(list(rows), columns=["account_id", "at", "kind", "number"])
     if answers.empty:
         return pd.DataFrame(columns=columns)
     at = pd.to_datetime(answers.pop("at"), utc=True)
     answers["period"] = at.dt.year.astype(str) + "-Q" + at.dt.quarter.astype(str)
+    answers["number"] = pd.to_numeric(answers.number, errors="coerce").astype(float)
     return answers[columns]
 
 
 def overdue_reviews_count(accounts: QuerySet[Account], today: date) -> int | None:
-    """Overdue reviews of these accounts, once the review routine exists (plans.reviews)."""
-    if find_spec("plans.reviews") is None:
-        return None
-    from plans.reviews import reviews_due
-
+    """Overdue reviews of these accounts (plans.reviews)."""
     return sum(1 for due in reviews_due(accounts=accounts, within_days=0, today=today) if due.days_overdue > 0)
 
 

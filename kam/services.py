@@ -14,6 +14,7 @@ from accounts.models import Account
 from kam import charts, dashboard
 from kam.dashboard_frames import portfolio_read
 from kam.models import User
+from surveys.frames import role_weights
 
 MATRIX_LIMIT = 300
 
@@ -32,7 +33,7 @@ def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | No
     portfolio = portfolio_read(accounts=accounts, today=today)
     frame = portfolio.frame
     figures = dashboard.headline(frame)
-    figures |= {f"key_{k}": v for k, v in dashboard.key_satisfaction(portfolio.answers, frame).items()}
+    figures |= {f"key_{k}": v for k, v in dashboard.key_satisfaction(portfolio.answers, frame, role_weights()).items()}
     figures["overdue_reviews"] = portfolio.overdue_reviews
     figures = {
         name: None if isinstance(value, float) and math.isnan(value) else value for name, value in figures.items()
@@ -50,7 +51,7 @@ def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | No
         charts.migrations_chart(
             dashboard.segment_migrations(scores), dashboard.key_migrations(scores), run_label=run_label
         ),
-        charts.satisfaction_chart(dashboard.satisfaction_by_segment(portfolio.answers, frame)),
+        charts.satisfaction_chart(dashboard.satisfaction_by_segment(portfolio.answers, frame, role_weights())),
         charts.plan_progress_chart(dashboard.progress_by_segment(portfolio.objectives, frame)),
         charts.map_quality_chart(dashboard.coverage_by_segment(frame)),
     ]

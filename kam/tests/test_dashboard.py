@@ -107,15 +107,35 @@ def test_satisfaction_and_nps_by_segment_and_quarter():
     answers = pd.DataFrame(
         {
             "account_id": [1, 1, 1, 1, 2, 2],
+            "response_id": [1, 1, 2, 3, 4, 4],
+            "buying_role": ["user"] * 6,
             "period": ["2026-Q1", "2026-Q1", "2026-Q1", "2026-Q2", "2026-Q2", "2026-Q2"],
             "kind": ["rating", "nps", "nps", "rating", "nps", "rating"],
             "number": [10, 10, 5, 1, 9, 4],
         }
     )
-    trend = dashboard.satisfaction_by_segment(answers, PORTFOLIO)
+    trend = dashboard.satisfaction_by_segment(answers, PORTFOLIO, {})
     first = trend[(trend.segment == "loyal_core") & (trend.period == "2026-Q1")].iloc[0]
     assert first.satisfaction == 100.0 and first.nps == 0.0  # one promoter, one detractor
     assert trend[(trend.segment == "loyal_core") & (trend.period == "2026-Q2")].iloc[0].satisfaction == 0.0
-    key = dashboard.key_satisfaction(answers, PORTFOLIO)
+    key = dashboard.key_satisfaction(answers, PORTFOLIO, {})
     # Latest quarter: ratings 1 and 4 -> 0 and 33.3 ; NPS one promoter -> 100.
     assert key == {"satisfaction": 16.7, "nps": 100.0}
+
+
+def test_satisfaction_weighs_each_respondent_by_buying_role_as_the_survey_pages_do():
+    # A decision maker (weight 3) rates 2 twice, a user (weight 1) rates 10: per respondent 11.1 and 100.
+    answers = pd.DataFrame(
+        {
+            "account_id": [1, 1, 1],
+            "response_id": [1, 1, 2],
+            "buying_role": ["decision_maker", "decision_maker", "user"],
+            "period": ["2026-Q1"] * 3,
+            "kind": ["rating"] * 3,
+            "number": [2, 2, 10],
+        }
+    )
+    weights = {"decision_maker": 3.0, "user": 1.0}
+    assert dashboard.key_satisfaction(answers, PORTFOLIO, weights)["satisfaction"] == round((3 * 100 / 9 + 100) / 4, 1)
+    trend = dashboard.satisfaction_by_segment(answers, PORTFOLIO, weights)
+    assert trend.iloc[0].satisfaction == round((3 * 100 / 9 + 100) / 4, 1)
