@@ -34,6 +34,13 @@ class Worklist:
     survey_alerts: list = field(default_factory=list)
     key_changes: list = field(default_factory=list)
     notifications: list = field(default_factory=list)
+    # Accounts whose reviews the user may record (their editors); others get a read link only.
+    editable_account_ids: set[int] = field(default_factory=set)
+
+    @property
+    def action_count(self) -> int:
+        """The plan and review actions plus the survey improvement actions listed under "Your actions"."""
+        return len(self.actions) + len(self.improvement_actions)
 
     @property
     def due_count(self) -> int:
@@ -138,4 +145,5 @@ def worklist_for(*, user: User, today: date | None = None, within_days: int = WI
         survey_alerts=list(Notification.objects.filter(user=user, kind="survey_alert", read_at=None)[:10]),
         key_changes=key_changes(concerned),
         notifications=list(Notification.objects.filter(user=user, read_at=None).exclude(kind="survey_alert")[:10]),
+        editable_account_ids=set(Account.objects.editable_by(user).filter(pk__in=mine).values_list("pk", flat=True)),
     )

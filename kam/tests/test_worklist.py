@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import Account
 from kam.models import Notification
 from kam.tests.builders import portfolio_build
 from kam.worklist import worklist_for
@@ -83,3 +84,37 @@ def test_worklist_queries_do_not_grow_with_its_items(client, manager, sponsor, d
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get("/").content.decode()
     assert "Call 29" in body and "News 9" in body
+
+
+def test_contributor_serving_an_account_gets_a_read_link_instead_of_record_review(
+    client, manager, contributor, sponsor
+):
+    built = portfolio_build(manager=manager, sponsor=sponsor)
+    alpha = built["accounts"][0]
+    Account.objects.filter(pk=alpha.pk).update(service_manager=contributor)
+    client.force_login(contributor)
+    body = client.get("/").content.decode()
+    assert "Reviews due" in body
+    assert f"/plans/reviews/new/{alpha.pk}/" not in body and "Record the review" not in body
+    assert "See the account" in body
+    assert client.get(f"/plans/reviews/new/{alpha.pk}/").status_code in (403, 404)
+
+
+def test_manager_gets_a_record_link_for_the_reviews_of_their_accounts(client, manager, sponsor):
+    built = portfolio_build(manager=manager, sponsor=sponsor)
+    alpha = built["accounts"][0]
+    client.force_login(manager)
+    body = client.get("/").content.decode()
+    assert f"/plans/reviews/new/{alpha.pk}/" in body
+    assert client.get(f"/plans/reviews/new/{alpha.pk}/").status_code == 200
+
+
+def test_your_actions_badge_counts_plan_review_and_improvement_actions(client, manager, sponsor):
+    built = portfolio_build(manager=manager, sponsor=sponsor)
+    for i in range(7):
+        Action.objects.create(plan=built["plan"], title=f"Extra {i}", owner=manager, due_on=timezone.localdate())
+    worklist = worklist_for(user=manager)
+    assert worklist.action_count == len(worklist.actions) + len(worklist.improvement_actions) == 8
+    client.force_login(manager)
+    body = client.get("/").content.decode()
+    assert 'Your actions <span class="badge text-bg-secondary">8</span>' in body
