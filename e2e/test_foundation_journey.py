@@ -10,7 +10,7 @@ from kam.navigation import NAV_ITEMS
 from kam.roles import Role
 from kam.tests.factories import UserFactory
 
-ADMIN_ONLY = ["Scoring model", "Administration"]
+ADMIN_ONLY = ["Scoring model"]
 
 
 @pytest.mark.parametrize("role", list(Role))

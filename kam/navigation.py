@@ -36,7 +36,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Reviews"), "plans:reviews", ALL_ROLES),
     NavItem(_("Surveys"), "surveys:list", ALL_ROLES),
     NavItem(_("Scoring model"), "scoring:criteria", frozenset({Role.ADMINISTRATOR})),
-    NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 
 

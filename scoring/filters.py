@@ -25,7 +25,7 @@ class RunScoreFilter(django_filters.FilterSet):
     key = django_filters.ChoiceFilter(
         choices=[("yes", _("Key accounts")), ("no", _("Other accounts"))], method="by_key", label=_("Key status")
     )
-    change = django_filters.ChoiceFilter(choices=CHANGE_CHOICES, method="by_change", label=_("Change"))
+    change = django_filters.ChoiceFilter(choices=CHANGE_CHOICES, method="by_change", label=_("Movement in this run"))
     owner = django_filters.ModelChoiceFilter(
         field_name="account__owner",
         queryset=User.objects.filter(groups__name=Role.KEY_ACCOUNT_MANAGER.value, is_active=True).order_by(

@@ -67,6 +67,12 @@ class SegmentationSettingsForm(forms.ModelForm):
             "manager_capacity",
         ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+
     def clean(self) -> dict:
         cleaned = super().clean()
         limit = 1 if cleaned.get("mode") == "quantile" else 100

@@ -256,3 +256,12 @@ def test_rating_grid_queries_do_not_grow_with_accounts(client, manager, django_a
     AccountFactory.create_batch(40, owner=manager)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/scoring/ratings/")
+
+
+def test_run_page_lists_every_account_when_opened_without_filters(client, contributor, scored):
+    run, accounts = scored
+    client.force_login(contributor)
+    body = client.get(f"/scoring/runs/{run.pk}/").content.decode()
+    results = body.split('id="run-results"')[1]
+    assert all(account.name in results for account in accounts)
+    assert "4 accounts" in body

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,8 +28,9 @@ def rating_grid(request: HttpRequest) -> HttpResponse:
     if request.GET.get("q"):
         accounts = accounts.filter(name__icontains=request.GET["q"])
     page = Paginator(accounts, ROWS_PER_PAGE).get_page(request.POST.get("page") or request.GET.get("page"))
+    full_name = Trim(Concat(F("rated_by__first_name"), Value(" "), F("rated_by__last_name")))
     ratings = Rating.objects.filter(account__in=[a.pk for a in page], criterion__in=criteria).annotate(
-        rated_by_name=F("rated_by__username")
+        rated_by_name=Coalesce(NullIf(full_name, Value("")), F("rated_by__username"))
     )
     existing = {(r.account_id, r.criterion_id): r for r in ratings}
     grid = RatingGrid(accounts=page, criteria=criteria, existing=existing, data=request.POST or None)

@@ -78,7 +78,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scores = AccountScore.objects.filter(run=run).select_related("account").order_by(F("rank").asc(nulls_last=True))
     moved = scores.exclude(was_key__isnull=True).exclude(was_key=F("is_key"))
     segment_moves = scores.exclude(previous_segment="").exclude(previous_segment=F("segment"))
-    filtered = RunScoreFilter(request.GET or None, queryset=scores)
+    filtered = RunScoreFilter(request.GET, queryset=scores)
     page = Paginator(filtered.qs if filtered.is_valid() else scores.none(), 50).get_page(request.GET.get("page"))
     summary = run.summary or {}
     context = {
