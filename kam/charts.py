@@ -456,11 +456,16 @@ def satisfaction_chart(trend: pd.DataFrame) -> Chart:
             _("Quarter"),
             _("Satisfaction index (0–100)"),
             height=380,
+            # Room on the right for the NPS ticks and title: with the base 20 px margin they were clipped.
+            margin={**BASE_LAYOUT["margin"], "r": 80},
+            yaxis={"title": {"text": escape(_("Satisfaction index (0–100)"))}, "automargin": True},
             yaxis2={
-                "title": {"text": escape(_("NPS (−100 to 100)"))},
+                "title": {"text": escape(_("NPS (−100 to 100)")), "standoff": 12},
                 "overlaying": "y",
                 "side": "right",
                 "range": [-100, 100],
+                "dtick": 50,
+                "automargin": True,
             },
             xaxis={"title": {"text": escape(_("Quarter"))}, "type": "category"},
         ),
