@@ -15,11 +15,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from accounts.models import Account
 from kam.filters import DashboardFilter
 from kam.forms import PreferencesForm
-from kam.models import Notification
+from kam.models import Notification, User
 from kam.roles import Role
 from kam.services import dashboard_build
 from kam.worklist import worklist_for
@@ -89,6 +90,17 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
         unread = unread.filter(pk=request.POST["id"]) if request.POST["id"].isdigit() else unread.none()
     unread.update(read_at=timezone.now())
     return redirect("notifications")
+
+
+@login_not_required
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, remembered on the user too, so e-mails and notifications follow the choice."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 def _broker_state() -> str:

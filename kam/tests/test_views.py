@@ -114,3 +114,15 @@ def test_healthz_answers_without_login_and_reports_services(client):
     payload = response.json()
     assert payload["database"] == "ok"
     assert "broker" in payload
+
+
+def test_switching_language_also_sets_the_language_of_the_users_emails(client, manager):
+    client.force_login(manager)
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert response.status_code == 302
+    manager.refresh_from_db()
+    assert manager.language == "fr"
+
+
+def test_anonymous_visitor_can_still_switch_language(client):
+    assert client.post("/i18n/setlang/", {"language": "fr", "next": "/login/"}).status_code == 302
