@@ -31,6 +31,14 @@ def test_every_role_sees_the_dashboard_with_headline_and_charts(client, request,
     assert "Value × potential matrix" in body and "Show the figures as a table" in body
 
 
+def test_growth_headline_shows_key_accounts_first_and_labels_the_portfolio(client, manager, sponsor):
+    portfolio_build(manager=manager, sponsor=sponsor)
+    client.force_login(manager)
+    body = client.get("/dashboard/").content.decode()
+    # Key accounts 800 / 750 - 1 = +6.7 %; the whole portfolio 1000 / 940 - 1 = +6.4 %.
+    assert re.search(r'data-figure="key_revenue_growth">\+6\.7 % <span[^>]*>portfolio: \+6\.4 %</span>', body)
+
+
 def test_outsider_gets_403(client, outsider, manager, sponsor):
     portfolio_build(manager=manager, sponsor=sponsor)
     client.force_login(outsider)
