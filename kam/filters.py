@@ -14,10 +14,12 @@ from kam.roles import Role
 
 
 class DashboardFilter(django_filters.FilterSet):
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label=_("Key account manager"))
-    sector = django_filters.ChoiceFilter(choices=[], label=_("Sector"))
-    country = django_filters.ChoiceFilter(choices=[], label=_("Country"))
-    segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("Segment"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label=_("Key account manager"), empty_label=_("All managers")
+    )
+    sector = django_filters.ChoiceFilter(choices=[], label=_("Sector"), empty_label=_("All sectors"))
+    country = django_filters.ChoiceFilter(choices=[], label=_("Country"), empty_label=_("All countries"))
+    segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("Segment"), empty_label=_("All segments"))
     sponsored = django_filters.BooleanFilter(
         method="filter_sponsored",
         label=_("Only the accounts I sponsor"),

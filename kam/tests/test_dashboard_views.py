@@ -39,6 +39,15 @@ def test_growth_headline_shows_key_accounts_first_and_labels_the_portfolio(clien
     assert re.search(r'data-figure="key_revenue_growth">\+6\.7 % <span[^>]*>portfolio: \+6\.4 %</span>', body)
 
 
+def test_dashboard_filters_offer_all_rather_than_dashes(client, manager, sponsor):
+    portfolio_build(manager=manager, sponsor=sponsor)
+    client.force_login(manager)
+    body = client.get("/dashboard/").content.decode()
+    assert "---------" not in body
+    for label in ("All managers", "All sectors", "All countries", "All segments"):
+        assert f'<option value="" selected>{label}</option>' in body
+
+
 def test_outsider_gets_403(client, outsider, manager, sponsor):
     portfolio_build(manager=manager, sponsor=sponsor)
     client.force_login(outsider)
