@@ -60,7 +60,9 @@ class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     template = forms.ModelChoiceField(label=_("Template"), queryset=SurveyTemplate.objects.all(), empty_label=None)
     closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
-    reminder_after_days = forms.IntegerField(label=_("Remind non-respondents after (days)"), min_value=0, initial=7)
+    reminder_after_days = forms.IntegerField(
+        label=_("Remind non-respondents after (days)"), min_value=0, max_value=365, initial=7
+    )
     segment = forms.ChoiceField(label=_("Segment"), choices=[("", _("Any"))] + Segment.choices, required=False)
     tier = forms.ChoiceField(label=_("Tier"), choices=[("", _("Any"))] + Tier.choices, required=False)
     key_only = forms.BooleanField(label=_("Key accounts only"), required=False)

@@ -160,7 +160,8 @@ def campaign_send(*, campaign: Campaign, by: User) -> Campaign:
         status=CampaignStatus.SENT, sent_at=timezone.now()
     )
     if updated:
-        transaction.on_commit(lambda: campaign_send_task.delay(campaign.pk))
+        # robust: when tasks run eagerly (development), a mail failure is logged, the manager still sees the page.
+        transaction.on_commit(lambda: campaign_send_task.delay(campaign.pk), robust=True)
     campaign.refresh_from_db()
     return campaign
 
@@ -175,43 +176,60 @@ def _survey_email(*, invitation: Invitation, token: str, reminder: bool) -> mail
 
 
 def invitations_send(*, campaign: Campaign) -> int:
-    """Invite every eligible contact not invited yet: one e-mail each, in their language; returns how many.
+    """Invite every eligible contact not invited yet, and retry those whose e-mail never left; returns how many.
 
-    Invitations are created in bulk with their token digests; each token lives
-    only in memory until its e-mail is handed over, so it is shown exactly once.
+    Rows are written first, then each unsent one gets a fresh token (the digest
+    replaces the old one) just before its e-mail, since a token lives only in
+    memory. A row is marked sent only once its e-mail is handed over: when the
+    mail server fails, the rows already mailed are marked and the error goes up,
+    so a retry mails the others and nobody twice.
     """
     if campaign.status != CampaignStatus.SENT:
         return 0
     account_ids = list(campaign.accounts.values_list("pk", flat=True))
     already = Invitation.objects.filter(campaign=campaign).values("contact_id")
     contacts = eligible_contacts(account_ids=account_ids, buying_roles=campaign.buying_roles).exclude(pk__in=already)
-    tokens: dict[int, str] = {}
-    invitations = []
-    for contact in contacts:
-        token, digest = new_token()
-        tokens[contact.pk] = token
-        invitations.append(
+    Invitation.objects.bulk_create(
+        [
             Invitation(
                 campaign=campaign,
                 account_id=contact.account_id,
                 contact=contact,
-                token_hash=digest,
+                token_hash=new_token()[1],  # a placeholder: replaced just before the e-mail
                 language=contact.language or settings.LANGUAGE_CODE,
                 buying_role=contact.buying_role,
             )
+            for contact in contacts
+        ],
+        ignore_conflicts=True,
+    )
+    pending = list(
+        Invitation.objects.filter(
+            campaign=campaign,
+            sent_at=None,
+            responded_at=None,
+            contact__is_active=True,
+            contact__survey_opt_out__isnull=True,
         )
-    created = Invitation.objects.bulk_create(invitations, ignore_conflicts=True)
-    # ignore_conflicts leaves pks unset: re-read the rows this call wrote, by their digests.
-    mine = Invitation.objects.filter(campaign=campaign, token_hash__in=[i.token_hash for i in created], sent_at=None)
-    messages = [
-        _survey_email(invitation=invitation, token=tokens[invitation.contact_id], reminder=False)
-        for invitation in mine.select_related("contact", "campaign")
-    ]
-    if messages:
+        .exclude(contact__email="")
+        .select_related("contact", "campaign")
+    )
+    tokens: dict[int, str] = {}
+    for invitation in pending:
+        tokens[invitation.pk], invitation.token_hash = new_token()
+    if not pending:
+        return 0
+    Invitation.objects.bulk_update(pending, ["token_hash"])
+    mailed: list[int] = []
+    try:
         with mail.get_connection() as connection:
-            connection.send_messages(messages)
-        mine.update(sent_at=timezone.now())
-    return len(messages)
+            for invitation in pending:
+                message = _survey_email(invitation=invitation, token=tokens[invitation.pk], reminder=False)
+                connection.send_messages([message])
+                mailed.append(invitation.pk)
+    finally:
+        Invitation.objects.filter(pk__in=mailed, sent_at=None).update(sent_at=timezone.now())
+    return len(mailed)
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
@@ -219,7 +237,8 @@ def reminders_send(*, now: datetime | None = None) -> int:
 
     Each row is claimed by an UPDATE that only matches while reminded_at and
     responded_at are empty, before its e-mail goes: two workers running this at
-    once, or a redelivered task, never send one reminder twice.
+    once, or a redelivered task, never send one reminder twice. When an e-mail
+    fails its claim is released and the error goes up, so the next run sends it.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -233,20 +252,26 @@ def reminders_send(*, now: datetime | None = None) -> int:
         contact__survey_opt_out__isnull=True,
         contact__is_active=True,
     ).select_related("contact", "campaign")
-    messages = []
-    for invitation in due:
-        if invitation.sent_at > now - timedelta(days=invitation.campaign.reminder_after_days):
-            continue
-        token, digest = new_token()
-        claimed = Invitation.objects.filter(pk=invitation.pk, reminded_at=None, responded_at=None).update(
-            reminded_at=now, reminder_token_hash=digest
-        )
-        if claimed:
-            messages.append(_survey_email(invitation=invitation, token=token, reminder=True))
-    if messages:
-        with mail.get_connection() as connection:
-            connection.send_messages(messages)
-    return len(messages)
+    sent = 0
+    with mail.get_connection() as connection:
+        for invitation in due:
+            if invitation.sent_at > now - timedelta(days=invitation.campaign.reminder_after_days):
+                continue
+            token, digest = new_token()
+            claimed = Invitation.objects.filter(pk=invitation.pk, reminded_at=None, responded_at=None).update(
+                reminded_at=now, reminder_token_hash=digest
+            )
+            if not claimed:
+                continue
+            try:
+                connection.send_messages([_survey_email(invitation=invitation, token=token, reminder=True)])
+            except Exception:
+                Invitation.objects.filter(pk=invitation.pk, reminder_token_hash=digest).update(
+                    reminded_at=None, reminder_token_hash=None
+                )
+                raise
+            sent += 1
+    return sent
 
 
 def campaigns_close(*, today: date | None = None) -> int:
@@ -287,6 +312,8 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 def response_record(*, token: str, answers: dict[int, int | str | None]) -> Response:
     """Record the one response a link accepts; `answers` maps question ids to a number or a text."""
+    from surveys.tasks import campaign_alerts_task
+
     invitation = invitation_for_token(token)
     if invitation is None:
         raise SurveyRefused(gettext("This link is not valid."))
@@ -312,8 +339,10 @@ def response_record(*, token: str, answers: dict[int, int | str | None]) -> Resp
             else:
                 rows.append(Answer(response=response, question=question, text=str(value)[:5000]))
         Answer.objects.bulk_create(rows)
-        campaign = invitation.campaign
-        transaction.on_commit(lambda: campaign_alerts_send(campaign=campaign, account_ids=[response.account_id]))
+        # The alerts (and their e-mails) leave from a task: a failing mail server never fails the respondent.
+        transaction.on_commit(
+            lambda: campaign_alerts_task.delay(invitation.campaign_id, [response.account_id]), robust=True
+        )
     return response
 
 

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from smtplib import SMTPException
 
 import pandas as pd
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import BuyingRole
+from accounts.models import Account, BuyingRole
 from accounts.tests.factories import AccountFactory, ContactFactory
 from kam.models import Notification
 from surveys.frames import satisfaction_index_source
 from surveys.models import Campaign, CampaignStatus, ImprovementAction, Invitation, OptOut, Response
 from surveys.services import (
     SurveyRefused,
+    campaign_create,
     campaigns_close,
     improvement_action_create,
     invitation_for_token,
+    invitations_send,
     reminders_send,
     response_record,
 )
-from surveys.tests.factories import answer, answers_for, links_by_email, sent_campaign
+from surveys.tests.factories import answer, answers_for, links_by_email, sent_campaign, survey_defaults
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +240,86 @@ def test_an_improvement_action_stays_on_its_own_account(manager, account):
 def test_answers_for_covers_each_question_kind(manager, account):
     campaign = sent_campaign(by=manager, accounts=[account])
     assert len(answers_for(campaign.template, nps=1, rating=2, text="t")) == 7
+
+
+@pytest.fixture
+def failing_mail(monkeypatch):
+    """The mail server refuses every message after the first `allowed` ones; set `allowed` to let some through."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    state = {"allowed": 0}
+    deliver = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        if state["allowed"] <= 0:
+            raise SMTPException("mail server down")
+        state["allowed"] -= len(messages)
+        return deliver(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return state
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the alert task runs after the answer's
+def test_a_failing_mail_server_still_records_the_answer_and_its_alert(manager, sponsor, account, monkeypatch):
+    sent_campaign(by=manager, accounts=[account])
+    token = links_by_email()["dora@acme.test"]
+    monkeypatch.setattr("kam.notifications.send_mail", _refuse)
+    answer(token, nps=3, rating=5)
+    assert Response.objects.filter(contact__email="dora@acme.test").exists()
+    alerts = Notification.objects.filter(kind="survey_alert")
+    assert alerts.count() == 2 and not alerts.filter(emailed_at__isnull=False).exists()
+
+
+def _refuse(**kwargs):
+    raise SMTPException("mail server down")
+
+
+def test_invitations_whose_mail_failed_are_sent_by_the_retry_with_working_links(manager, account, failing_mail):
+    from surveys.tasks import campaign_send_task
+
+    failing_mail["allowed"] = 1
+    template = survey_defaults()
+    campaign = campaign_create(by=manager, template=template, name="Autumn", accounts=Account.objects.all(),
+                               closes_on=timezone.localdate() + timedelta(days=30))  # fmt: skip
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.SENT)
+    campaign.refresh_from_db()
+    with pytest.raises(SMTPException):
+        invitations_send(campaign=campaign)
+    assert len(mail.outbox) == 1
+    assert Invitation.objects.filter(sent_at__isnull=False).count() == 1
+    failing_mail["allowed"] = 10
+    assert campaign_send_task(campaign.pk) == 1
+    assert campaign_send_task(campaign.pk) == 0  # nobody twice
+    links = links_by_email()
+    assert sorted(links) == ["dora@acme.test", "uma@acme.test"]
+    assert all(invitation_for_token(token) is not None for token in links.values())
+    assert Invitation.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_the_send_task_retries_when_the_mail_server_fails(manager, account, failing_mail):
+    from surveys.tasks import campaign_send_task
+
+    template = survey_defaults()
+    campaign = campaign_create(by=manager, template=template, name="Autumn", accounts=Account.objects.all(),
+                               closes_on=timezone.localdate() + timedelta(days=30))  # fmt: skip
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.SENT)
+    with pytest.raises(Retry):
+        campaign_send_task.apply(args=[campaign.pk])
+    assert Invitation.objects.filter(sent_at__isnull=True).count() == 2
+
+
+def test_a_reminder_whose_mail_fails_is_sent_by_the_next_run(manager, account, failing_mail):
+    failing_mail["allowed"] = 10
+    sent_campaign(by=manager, accounts=[account], reminder_after_days=1)
+    Invitation.objects.update(sent_at=timezone.now() - timedelta(days=2))
+    mail.outbox.clear()
+    failing_mail["allowed"] = 0
+    with pytest.raises(SMTPException):
+        reminders_send()
+    assert not Invitation.objects.filter(reminded_at__isnull=False).exists()
+    failing_mail["allowed"] = 10
+    assert reminders_send() == 2
+    assert reminders_send() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == ["dora@acme.test", "uma@acme.test"]
+    assert all(invitation_for_token(token) is not None for token in links_by_email().values())

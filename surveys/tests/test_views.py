@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from smtplib import SMTPException
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import BuyingRole
 from accounts.tests.factories import AccountFactory, ContactFactory
-from surveys.models import Campaign, CampaignStatus, ImprovementAction, Invitation, OptOut, Response
+from surveys.models import Campaign, CampaignStatus, ImprovementAction, Invitation, OptOut, QuestionKind, Response
 from surveys.tests.factories import answer, links_by_email, sent_campaign, survey_defaults
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +239,83 @@ def test_invitations_are_created_in_one_statement(manager, account, django_asser
     with django_assert_max_num_queries(25):  # 32 contacts: nothing per contact
         sent_campaign(by=manager, accounts=[account])
     assert Invitation.objects.count() == 32
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the alert task runs after the answer's
+def test_the_respondent_gets_the_thanks_page_when_the_mail_server_fails(client, manager, account, monkeypatch):
+    campaign = sent_campaign(by=manager, accounts=[account])
+    token = links_by_email()["dora@acme.test"]
+
+    def refuse(**kwargs):
+        raise SMTPException("mail server down")
+
+    monkeypatch.setattr("kam.notifications.send_mail", refuse)
+    data = {f"q{q.pk}": "3" for q in campaign.template.questions.exclude(kind=QuestionKind.TEXT)}
+    page = client.post(f"/s/{token}/", data)
+    assert page.status_code == 200 and "Thank you" in page.content.decode()
+    assert Response.objects.filter(contact__email="dora@acme.test").exists()
+
+
+@pytest.mark.parametrize("month", ["9999-12", "9999-01", "0-01", "-5-03", "99999-01", "2024-13", "abc"])
+def test_an_impossible_month_shows_the_current_one_with_a_message(client, manager, month):
+    client.force_login(manager)
+    page = client.get("/surveys/actions/", {"month": month})
+    assert page.status_code == 200
+    assert page.context["month"] == timezone.localdate().replace(day=1)
+    assert [str(m) for m in page.context["messages"]] == ["This month is not valid; showing the current month."]
+
+
+def test_a_valid_month_is_shown_without_a_message(client, manager):
+    client.force_login(manager)
+    page = client.get("/surveys/actions/", {"month": "9998-12"})
+    assert page.status_code == 200 and str(page.context["month_end"]) == "9999-01-01"
+    assert not list(page.context["messages"])
+
+
+@pytest.mark.parametrize("quarter", ["9999-Q4", "99999-Q1", "0-Q1", "-5-Q1", "2024-Q5", "2024"])
+def test_an_impossible_quarter_shows_the_current_one_with_a_message(client, manager, account, quarter):
+    client.force_login(manager)
+    page = client.get(f"/surveys/accounts/{account.pk}/summary/", {"quarter": quarter})
+    assert page.status_code == 200
+    today = timezone.localdate()
+    assert (page.context["year"], page.context["quarter"]) == (today.year, (today.month - 1) // 3 + 1)
+    assert [str(m) for m in page.context["messages"]] == ["This quarter is not valid; showing the current quarter."]
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-1", "١"])
+def test_a_non_numeric_answer_in_the_action_link_is_404(client, manager, answered, value):
+    client.force_login(manager)
+    response = Response.objects.get()
+    assert client.get(f"/surveys/responses/{response.pk}/action/", {"answer": value}).status_code == 404
+
+
+def test_a_reminder_delay_beyond_a_year_is_refused_next_to_the_field(client, manager, account):
+    survey_defaults()
+    client.force_login(manager)
+    data = {"name": "Long wait", "template": Campaign._meta.get_field("template").related_model.objects.get().pk,
+            "closes_on": str(timezone.localdate() + timedelta(days=30)), "reminder_after_days": "40000",
+            "accounts": [account.pk]}  # fmt: skip
+    page = client.post("/surveys/new/", data)
+    assert page.status_code == 200
+    assert page.context["form"].errors["reminder_after_days"]
+    assert 'value="40000"' in page.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def test_the_campaign_list_counts_accounts_contacts_and_answers_without_multiplying_them(
+    client, manager, account, django_assert_max_num_queries
+):
+    second = AccountFactory(name="Beta Bikes", owner=manager)
+    ContactFactory(account=second, email="bea@beta.test", buying_role=BuyingRole.USER)
+    campaign = sent_campaign(by=manager, accounts=[account, second])
+    answer(links_by_email()["dora@acme.test"], nps=9, rating=8)
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/surveys/")
+    row = next(c for c in page.context["page"].object_list if c.pk == campaign.pk)
+    assert (row.account_count, row.invited, row.answered) == (2, 3, 1)
+    listing = [q["sql"] for q in queries.captured_queries if "surveys_invitation" in q["sql"]]
+    # One row per campaign is read: no join of its accounts with its invitations to count them.
+    assert listing and not any("GROUP BY" in sql and "JOIN" in sql for sql in listing)
+    with django_assert_max_num_queries(16):
+        client.get("/surveys/")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,18 +22,25 @@ from surveys.services import SurveyRefused, improvement_action_create, improveme
 from surveys.views.access import can_act_on, get_editable_action, require_reader
 
 
-def _month(value: str | None) -> date:
+def _month(value: str) -> date | None:
+    """The first day of a `YYYY-MM` month whose end is a date too, or None."""
     try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
+        year, month = (int(part) for part in value.split("-"))
+        if MINYEAR <= year < MAXYEAR:
+            return date(year, month, 1)
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        pass
+    return None
 
 
 def action_list(request: HttpRequest) -> HttpResponse:
     """Open actions by account and department; those due by the end of the chosen month stand out."""
     require_reader(request.user)
-    month = _month(request.GET.get("month"))
+    month = _month(request.GET.get("month", ""))
+    if month is None:
+        if request.GET.get("month"):
+            messages.warning(request, _("This month is not valid; showing the current month."))
+        month = timezone.localdate().replace(day=1)
     month_end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     actions = (
         ImprovementAction.objects.visible_to(request.user)
@@ -65,8 +72,9 @@ def action_new(request: HttpRequest, response_pk: int) -> HttpResponse:
     if not can_act_on(request.user, response.account):
         raise PermissionDenied
     answer = None
-    if request.GET.get("answer") or request.POST.get("answer"):
-        answer = response.answers.filter(pk=request.GET.get("answer") or request.POST.get("answer")).first()
+    answer_pk = request.GET.get("answer") or request.POST.get("answer")
+    if answer_pk:
+        answer = response.answers.filter(pk=answer_pk).first() if answer_pk.isascii() and answer_pk.isdigit() else None
         if answer is None:
             raise Http404
     form = ImprovementActionForm(request.POST or None, initial={"owner": request.user})
@@ -96,21 +104,27 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _quarter(value: str | None) -> tuple[int, int]:
+def _quarter(value: str) -> tuple[int, int] | None:
+    """The year and quarter of a `YYYY-Qn` value whose end is a date too, or None."""
     try:
-        year, quarter = value.split("-Q")
-        if 1 <= int(quarter) <= 4:
-            return int(year), int(quarter)
-    except (AttributeError, ValueError):
+        year, quarter = (int(part) for part in value.split("-Q"))
+        if MINYEAR <= year < MAXYEAR and 1 <= quarter <= 4:
+            return year, quarter
+    except ValueError:
         pass
-    today = timezone.localdate()
-    return today.year, (today.month - 1) // 3 + 1
+    return None
 
 
 def quarterly_summary(request: HttpRequest, account_pk: int) -> HttpResponse:
     """ "You said / we did" for one account and quarter, printable for the executive sponsor."""
     account = get_account_for_user(request, account_pk)
-    year, quarter = _quarter(request.GET.get("quarter"))
+    chosen = _quarter(request.GET.get("quarter", ""))
+    if chosen is None:
+        if request.GET.get("quarter"):
+            messages.warning(request, _("This quarter is not valid; showing the current quarter."))
+        today = timezone.localdate()
+        chosen = today.year, (today.month - 1) // 3 + 1
+    year, quarter = chosen
     start = date(year, 3 * quarter - 2, 1)
     end = date(year + quarter // 4, (3 * quarter) % 12 + 1, 1)
     actions = (
