@@ -306,3 +306,21 @@ def test_repeated_clicks_on_a_large_plans_pdf_queue_one_document(client, manager
     second = client.get(f"/plans/{plan.pk}/pdf/")
     assert first["Location"] == second["Location"]
     assert PlanPdf.objects.count() == 1
+
+
+def test_pdf_keeps_the_map_heading_on_the_page_of_the_first_contacts(client, manager, plan):
+    chief = ContactFactory(account=plan.account, name="Chief Decider")
+    for i in range(40):
+        ContactFactory(account=plan.account, name=f"Report {i:02d}", reports_to=chief)
+    client.force_login(manager)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(client.get(f"/plans/{plan.pk}/pdf/").content)).pages]
+    heading_page = next(text for text in pages if "Decision-maker map" in text)
+    assert "Chief Decider" in heading_page and "Report 00" in heading_page
+
+
+def test_pdf_file_name_turns_dashes_into_hyphens(client, manager, plan):
+    plan.title = "Acme plan 2027–2028 — growth"
+    plan.save(update_fields=["title"])
+    client.force_login(manager)
+    response = client.get(f"/plans/{plan.pk}/pdf/")
+    assert response["Content-Disposition"] == 'attachment; filename="acme-plan-2027-2028-growth.pdf"'

@@ -18,11 +18,13 @@ from plans.tasks import plan_pdf_task
 from plans.views.access import get_plan_for_user
 
 REUSE_PDF_FOR = timedelta(minutes=10)
+# slugify drops en and em dashes (and the minus sign): "2027–2028" would become "20272028".
+DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
 
 def _pdf_response(plan: AccountPlan, data: bytes) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
-    name = slugify(plan.title) or f"plan-{plan.pk}"
+    name = slugify(plan.title.translate(DASHES)) or f"plan-{plan.pk}"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
