@@ -132,15 +132,21 @@ def coverage_assess(
         )
     key_people = deciders + [c for c in champions if c not in deciders]
     if key_people:
-        dates = [d for d in (getattr(c, "last_interaction", None) for c in key_people) if d is not None]
-        last = max(dates) if dates else None
-        if last is None or last < today - timedelta(days=silence):
-            reason = (
-                _("No interaction with a decision maker or champion for %(days)s days (last one on %(date)s).")
-                % {"days": silence, "date": last.isoformat()}
-                if last
-                else _("No interaction ever logged with a decision maker or champion.")
-            )
+        # Each decision maker and champion must have been heard from within N days; never counts as silent.
+        cutoff = today - timedelta(days=silence)
+        silent = [c for c in key_people if (getattr(c, "last_interaction", None) or date.min) < cutoff]
+        if silent:
+            dates = [d for d in (getattr(c, "last_interaction", None) for c in key_people) if d is not None]
+            if len(silent) < len(key_people):
+                reason = _(
+                    "No interaction for %(days)s days, or ever, with these decision makers or champions: %(names)s."
+                ) % {"days": silence, "names": _names(silent)}
+            elif dates:
+                reason = _(
+                    "No interaction with a decision maker or champion for %(days)s days (last one on %(date)s)."
+                ) % {"days": silence, "date": max(dates).isoformat()}
+            else:
+                reason = _("No interaction ever logged with a decision maker or champion.")
             findings.append(Finding("silence", reason))
     gaps = [c for c in left if c.buying_role == BuyingRole.DECISION_MAKER and not deciders]
     gaps += [c for c in left if is_champion(c) and not champions and c not in gaps]
@@ -193,9 +199,9 @@ def coverage_flags(contacts: pd.DataFrame, accounts: pd.DataFrame, *, today: dat
     flags["no_decision_maker"] = ~has_decider
     flags["uncovered_decision_maker"] = having(deciders[~deciders.covered.astype(bool)])
     key_people = active[(is_decider | is_champ).loc[active.index]]
-    last = pd.to_datetime(key_people.last_interaction).groupby(key_people.account_id).max().reindex(index)
+    last = pd.to_datetime(key_people.last_interaction)
     cutoff = pd.Timestamp(today - timedelta(days=silence))
-    flags["silence"] = having(key_people) & (last.isna() | (last < cutoff))
+    flags["silence"] = having(key_people[last.isna() | (last < cutoff)])  # never met counts as silent
     left_deciders = having(left[is_decider.loc[left.index]]) & ~has_decider
     left_champions = having(left[is_champ.loc[left.index]]) & ~has_champion
     flags["key_person_left"] = left_deciders | left_champions

@@ -34,7 +34,7 @@ def assess(contacts, *, is_key=False, sponsor=True, silence=90):
 RECENT = TODAY - timedelta(days=10)
 WELL_MAPPED = [
     person("Dora Decider", BuyingRole.DECISION_MAKER, Attitude.SUPPORTER, last=RECENT),
-    person("Carl Champion", BuyingRole.CHAMPION, Attitude.CHAMPION),
+    person("Carl Champion", BuyingRole.CHAMPION, Attitude.CHAMPION, last=RECENT),
     person("Uma User", BuyingRole.USER),
 ]
 
@@ -64,7 +64,7 @@ def test_no_active_decision_maker_is_a_finding():
 
 
 def test_a_decision_maker_nobody_covers_is_named():
-    contacts = [*WELL_MAPPED, person("Ned Nobody", BuyingRole.DECISION_MAKER, covered=False)]
+    contacts = [*WELL_MAPPED, person("Ned Nobody", BuyingRole.DECISION_MAKER, covered=False, last=RECENT)]
     coverage = assess(contacts)
     assert coverage.codes == {"uncovered_decision_maker"}
     assert "Ned Nobody" in coverage.findings[0].reason
@@ -73,7 +73,7 @@ def test_a_decision_maker_nobody_covers_is_named():
 
 def test_silence_with_decision_makers_and_champions_beyond_n_days_is_flagged_with_the_last_date():
     old = TODAY - timedelta(days=91)
-    contacts = [person("D", BuyingRole.DECISION_MAKER, last=old), person("C", attitude=Attitude.CHAMPION)]
+    contacts = [person("D", BuyingRole.DECISION_MAKER, last=old), person("C", attitude=Attitude.CHAMPION, last=old)]
     coverage = assess(contacts, silence=90)
     assert coverage.codes == {"silence"}
     assert old.isoformat() in coverage.findings[0].reason
@@ -85,13 +85,25 @@ def test_never_meeting_a_decision_maker_is_silence_but_meeting_a_user_does_not_c
     assert assess(contacts).codes == {"silence"}
 
 
+def test_a_decision_maker_never_met_is_silence_even_when_a_champion_was_met_recently():
+    contacts = [
+        person("Nina Never", BuyingRole.DECISION_MAKER),
+        person("Carl Champion", BuyingRole.CHAMPION, Attitude.CHAMPION, last=RECENT),
+    ]
+    coverage = assess(contacts)
+    assert coverage.codes == {"silence"}
+    assert "Nina Never" in coverage.findings[0].reason and "Carl Champion" not in coverage.findings[0].reason
+    contacts, accounts = _frames([(contacts, False, True)])
+    assert bool(coverage_flags(contacts, accounts, today=TODAY, silence=90).loc[1, "silence"])
+
+
 def test_a_champion_who_left_is_a_gap_until_another_champion_appears():
     gone = person("Chloe Gone", BuyingRole.CHAMPION, Attitude.CHAMPION, active=False)
     contacts = [WELL_MAPPED[0], WELL_MAPPED[2], gone]
     coverage = assess(contacts)
     assert coverage.codes == {"key_person_left"}
     assert "Chloe Gone" in coverage.findings[0].reason
-    assert assess([*contacts, person("New", attitude=Attitude.CHAMPION)]).codes == set()
+    assert assess([*contacts, person("New", attitude=Attitude.CHAMPION, last=RECENT)]).codes == set()
 
 
 def test_a_decision_maker_who_left_without_replacement_is_a_gap():
