@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
@@ -22,10 +22,12 @@ from plans.models import (
 )
 from plans.services import _add_years, plan_approve, plan_create, plan_submit
 
+# title, metric, baseline and target (revenue ones as multiples of last year's revenue), rounding unit of targets.
 OBJECTIVES = [
-    ("Grow revenue with the account", Metric.REVENUE, Decimal("1.10"), Decimal("1.35")),
-    ("Raise our share of wallet", Metric.SHARE_OF_WALLET, Decimal("30"), Decimal("45")),
-    ("Lift satisfaction of key contacts", Metric.SATISFACTION, Decimal("7.0"), Decimal("8.5")),
+    ("Grow revenue with the account", Metric.REVENUE, Decimal("1.10"), Decimal("1.35"), Decimal("1000")),
+    ("Raise our share of wallet", Metric.SHARE_OF_WALLET, Decimal("30"), Decimal("45"), Decimal("1")),
+    # The 0–100 satisfaction index the surveys compute.
+    ("Lift satisfaction of key contacts", Metric.SATISFACTION, Decimal("70"), Decimal("82"), Decimal("1")),
 ]
 ACTIONS = [
     "Quarterly business review with the purchasing director",
@@ -36,11 +38,34 @@ ACTIONS = [
 ]
 
 
+def _round(value: Decimal, unit: Decimal) -> Decimal:
+    """Round to a whole number of units (1 000 for revenue), no cents."""
+    return ((value / unit).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * unit).quantize(Decimal("1"))
+
+
+def quarter_ends(starts_on: date, until: date) -> list[date]:
+    """The calendar quarter ends after `starts_on` up to `until`, ending on `until` itself."""
+    ends, year, quarter = [], starts_on.year, (starts_on.month - 1) // 3 + 1
+    while True:
+        month = quarter * 3
+        end = date(year, month, 31 if month in (3, 12) else 30)
+        if end >= until:
+            break
+        if end > starts_on:
+            ends.append(end)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return [*ends, until]
+
+
+def quarter_label(day: date) -> str:
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
 def _fill(plan: AccountPlan, users: dict[str, User], *, revenue: Decimal, record_until: date | None) -> None:
     owners = [users["manager"], users["contributor"], users["sponsor"], users["claire"]]
-    for position, (title, metric, base, goal) in enumerate(OBJECTIVES):
+    for position, (title, metric, base, goal, unit) in enumerate(OBJECTIVES):
         scale = revenue if metric == Metric.REVENUE else Decimal(1)
-        baseline, target = (base * scale).quantize(Decimal("1.00")), (goal * scale).quantize(Decimal("1.00"))
+        baseline, target = _round(base * scale, unit), _round(goal * scale, unit)
         objective = Objective.objects.create(
             plan=plan,
             title=title,
@@ -50,24 +75,19 @@ def _fill(plan: AccountPlan, users: dict[str, User], *, revenue: Decimal, record
             due_on=plan.ends_on,
             position=position,
         )
-        quarters = []
-        for quarter in range(4):
-            due = plan.starts_on + timedelta(days=91 * (quarter + 1) - 1)
-            step = baseline + (target - baseline) * Decimal(quarter + 1) / 4
+        # One checkpoint per calendar quarter across the plan, the last on the objective's due date.
+        dues = quarter_ends(plan.starts_on, objective.due_on)
+        checkpoints = []
+        for number, due in enumerate(dues, start=1):
+            step = _round(baseline + (target - baseline) * Decimal(number) / len(dues), unit)
             actual = None
             if record_until and due <= record_until:
                 # Most objectives keep pace; the third lags, so the demo shows every status.
-                actual = (step * (Decimal("0.97") if position == 2 else Decimal("1.01"))).quantize(Decimal("1.00"))
-            quarters.append(
-                Checkpoint(
-                    objective=objective,
-                    label=f"Q{quarter + 1} {due.year}",
-                    due_on=due,
-                    target=step.quantize(Decimal("1.00")),
-                    actual=actual,
-                )
+                actual = _round(step * (Decimal("0.97") if position == 2 else Decimal("1.01")), Decimal("1"))
+            checkpoints.append(
+                Checkpoint(objective=objective, label=quarter_label(due), due_on=due, target=step, actual=actual)
             )
-        Checkpoint.objects.bulk_create(quarters)
+        Checkpoint.objects.bulk_create(checkpoints)
         for index, action in enumerate(ACTIONS[position : position + 2]):
             due = plan.starts_on + timedelta(days=60 + 120 * index + 30 * position)
             status = (
