@@ -136,4 +136,28 @@ def seed_plans(*, users: dict[str, User]) -> int:
             if index == 2:
                 plan_approve(plan=plan, by=sponsor, comment="Agreed: go ahead.")
             created += 1
+        created += _running_plans(users, exclude=[account.pk for account in accounts], today=today)
     return created
+
+
+RUNNING_PLANS = 12
+
+
+def _running_plans(users: dict[str, User], *, exclude: list[int], today: date) -> int:
+    """Most other large key accounts run an approved plan too, as in a team that has adopted the routine."""
+    others = (
+        Account.objects.filter(is_key=True)
+        .exclude(pk__in=exclude)
+        .select_related("owner", "executive_sponsor")
+        .order_by("-last_year_revenue")[:RUNNING_PLANS]
+    )
+    starts_on = date(today.year - 1, 4, 1)
+    for account in others:
+        kam = account.owner or users["manager"]
+        plan = plan_create(
+            account=account, by=kam, starts_on=starts_on, ends_on=_add_years(starts_on, 2) - timedelta(days=1)
+        )
+        _fill(plan, users, revenue=account.last_year_revenue or Decimal("100000"), record_until=today)
+        plan_submit(plan=plan, by=kam)
+        plan_approve(plan=plan, by=account.executive_sponsor or users["sponsor"], comment="Agreed.")
+    return len(others)
