@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -42,9 +44,13 @@ def source_choices() -> list[tuple[str, str | Promise]]:
 
 def portfolio_frame() -> pd.DataFrame:
     """The accounts to score (all but former customers) with the register's numeric columns, one query."""
-    rows = Account.objects.exclude(lifecycle=Lifecycle.FORMER).order_by().values_list("pk", *BASE_COLUMNS)
-    frame = pd.DataFrame(list(rows), columns=["account_id", *BASE_COLUMNS]).set_index("account_id")
-    return frame.apply(pd.to_numeric, errors="coerce").astype(float)
+    # Cast in SQL: 400,000 Decimal objects cost a second to build and convert in Python.
+    as_float = {f"{name}_f": Cast(name, FloatField()) for name in BASE_COLUMNS}
+    rows = (
+        Account.objects.exclude(lifecycle=Lifecycle.FORMER).order_by().annotate(**as_float).values_list("pk", *as_float)
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=["account_id", *BASE_COLUMNS]).set_index("account_id")
+    return frame.astype(float)
 
 
 def _column(name: str) -> Loader:
