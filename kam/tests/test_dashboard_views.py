@@ -143,3 +143,15 @@ def test_pdf_holds_headline_and_tables(client, manager, sponsor):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Portfolio dashboard" in text and "Alpha Industries" in text
     assert "Gamma Foods" in text and "Delta Small" not in text
+
+
+def test_pdf_tables_stop_at_25_rows_and_say_how_many_more():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    rows = [[SimpleNamespace(text=f"Account {n:02d}", numeric=False)] for n in range(30)]
+    chart = SimpleNamespace(title="Matrix", summary="", headers=["Account"], rows=rows)
+    html = render_to_string("kam/dashboard_pdf.html", {"board": SimpleNamespace(charts=[chart], headline={})})
+    assert "Account 24" in html and "Account 25" not in html
+    assert "And 5 more rows, on the dashboard." in html
