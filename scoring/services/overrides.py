@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from kam.models import User
+from kam.models import Notification, User
 from kam.notifications import notifications_send
 from kam.roles import Role
 from scoring.models import KeyOverride, OverrideDecision, OverrideStatus
@@ -86,6 +86,10 @@ def override_decide(
         override.decided_at = timezone.now()
         override.decision_comment = comment.strip()
         override.save()
+    # The request for a decision is dealt with, for every decider, whoever decided.
+    Notification.objects.filter(dedupe_key=f"override-{override.pk}-proposed", read_at=None).update(
+        read_at=timezone.now()
+    )
     account = override.account
     notifications_send(
         users=[override.proposed_by, account.owner],

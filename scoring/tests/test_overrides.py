@@ -104,6 +104,7 @@ def test_sponsor_is_told_of_a_proposal_and_the_manager_of_the_decision(
     assert Notification.objects.filter(user=sponsor, kind="override_proposed").exists()
     with django_capture_on_commit_callbacks(execute=True):
         override_decide(override=override, approve=False, by=sponsor, comment="Not this year")
+    assert Notification.objects.get(user=sponsor, kind="override_proposed").is_read  # dealt with
     decided = Notification.objects.get(user=manager, kind="override_decided")
     assert "Not this year" in decided.message
     assert [m.to for m in mail.outbox] == [[sponsor.email], [manager.email]]
