@@ -10,6 +10,12 @@ def _sync_roles_after_migrate(sender, **kwargs) -> None:
     roles_sync()
 
 
+def _default_schedules_after_migrate(sender, **kwargs) -> None:
+    from kam.schedules import schedules_ensure
+
+    schedules_ensure()
+
+
 class KamConfig(AppConfig):
     default = True
     name = "kam"
@@ -18,6 +24,8 @@ class KamConfig(AppConfig):
     def ready(self) -> None:
         # Setup, not domain flow: groups must exist on every fresh database.
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="kam_roles_sync")
+        # Setup too: the periodic jobs every app needs (kam.schedules), on every fresh or flushed database.
+        post_migrate.connect(_default_schedules_after_migrate, sender=self, dispatch_uid="kam_default_schedules")
 
 
 class KamAdminConfig(admin_apps.AdminConfig):

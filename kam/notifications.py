@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,7 +16,7 @@ def notifications_send(
     *,
     users: Iterable[User | None],
     kind: str,
-    message_for: callable,
+    message_for: Callable[[User], str],
     url: str = "",
     dedupe_key: str,
     email: bool = True,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from importlib.util import find_spec
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -15,7 +14,9 @@ from django.utils import timezone
 from accounts.models import Account
 from kam.models import Notification, User
 from plans.models import IN_FORCE, AccountPlan, Action, ActionStatus, Checkpoint, PlanStatus
+from plans.reviews import reviews_due
 from scoring.models import AccountScore, KeyOverride, OverrideStatus, RunStatus, SegmentationRun
+from surveys.models import OPEN_STATUSES, ImprovementAction
 
 WITHIN_DAYS = 7
 CAP = 50
@@ -68,11 +69,7 @@ def looked_after(user: User) -> QuerySet[Account]:
 
 
 def reviews_due_for(accounts: QuerySet[Account], *, today: date, within_days: int = WITHIN_DAYS) -> list:
-    """Reviews due or overdue for these accounts, once the review routine (plans.reviews) exists."""
-    if find_spec("plans.reviews") is None:
-        return []
-    from plans.reviews import reviews_due
-
+    """Reviews due or overdue for these accounts."""
     return reviews_due(accounts=accounts, within_days=within_days, today=today)[:CAP]
 
 
@@ -92,13 +89,7 @@ def checkpoints_due(accounts: QuerySet[Account], *, until: date) -> list[Checkpo
 
 
 def improvement_actions_due(user: User, *, until: date) -> list:
-    """Survey improvement actions the user owns, once the surveys app has them."""
-    if find_spec("surveys.models") is None:
-        return []
-    try:
-        from surveys.models import OPEN_STATUSES, ImprovementAction
-    except ImportError:
-        return []
+    """Survey improvement actions the user owns."""
     actions = ImprovementAction.objects.filter(owner=user, status__in=OPEN_STATUSES, due_on__lte=until)
     return list(actions.select_related("account").order_by("due_on", "pk")[:CAP])
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from importlib.util import find_spec
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from accounts.maps import map_roots
 from plans.charts import kpi_chart_svg
 from plans.models import AccountPlan
 from plans.services import objective_rows, plan_with_content
@@ -76,15 +76,8 @@ def plan_row_count(plan: AccountPlan) -> int:
 
 
 def _map_context(plan: AccountPlan) -> dict:
-    """The decision-maker map when the maps module exists, else the list of contacts."""
-    contacts = list(plan.account.contacts.filter(is_active=True).select_related("covered_by").order_by("name"))
-    if not contacts:
-        return {"map_roots": None, "contacts": []}
-    if find_spec("accounts.maps") is not None:
-        from accounts.maps import map_roots
-
-        return {"map_roots": map_roots(account=plan.account), "contacts": contacts}
-    return {"map_roots": None, "contacts": contacts}
+    """The account's decision-maker map, as on /accounts/<pk>/map/ (people who left included, marked)."""
+    return {"map_roots": map_roots(account=plan.account)}
 
 
 def plan_pdf_html(*, plan: AccountPlan, language: str) -> str:

@@ -1,7 +1,6 @@
-"""Seed the default review cadences per segment and the daily review escalation and plan activation schedules.
+"""Seed the default review cadences per segment (administrators change them under Plans › Review cadences).
 
-Administrators change both afterwards: cadences under Plans › Review cadences, schedules
-under Periodic tasks in /admin/.
+The daily escalation and plan-activation schedules come from kam.schedules after every migrate.
 """
 
 from django.db import migrations
@@ -23,11 +22,6 @@ CADENCES = [
     ("small", "strategic", 12),
 ]
 
-SCHEDULES = [
-    # name, task, crontab (minute, hour)
-    ("Daily escalation of overdue reviews", "plans.tasks.review_escalation_task", ("15", "7")),
-    ("Daily activation of approved plans", "plans.tasks.plan_activation_task", ("5", "0")),
-]
 
 
 def create_defaults(apps, schema_editor):
@@ -36,20 +30,10 @@ def create_defaults(apps, schema_editor):
         ReviewCadence.objects.get_or_create(
             segment=segment, review_type=review_type, defaults={"every_months": every, "key_only": True}
         )
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, (minute, hour) in SCHEDULES:
-        if PeriodicTask.objects.filter(task=task).exists():
-            continue
-        schedule, _ = CrontabSchedule.objects.get_or_create(
-            minute=minute, hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/Paris"
-        )
-        PeriodicTask.objects.create(name=name, task=task, crontab=schedule, enabled=True)
 
 
 def remove_defaults(apps, schema_editor):
-    tasks = [task for _name, task, _cron in SCHEDULES]
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task__in=tasks).delete()
+    apps.get_model("plans", "ReviewCadence").objects.all().delete()
 
 
 class Migration(migrations.Migration):

@@ -1,12 +1,13 @@
-"""Seed the default survey template, the buying-role weights and the daily reminders job (all editable in /admin/)."""
+"""Seed the default survey template and the buying-role weights (editable in /admin/).
+
+The daily reminders job comes from kam.schedules after every migrate.
+"""
 
 from decimal import Decimal
 
 from django.db import migrations
 
 from surveys.defaults import QUESTIONS, WEIGHTS  # constants only: safe to import from a migration
-
-TASK = "surveys.tasks.surveys_daily_task"
 
 
 def seed(apps, schema_editor):
@@ -26,17 +27,9 @@ def seed(apps, schema_editor):
     for role, weight in WEIGHTS.items():
         RoleWeight.objects.get_or_create(buying_role=role, defaults={"weight": Decimal(weight)})
 
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    if not PeriodicTask.objects.filter(task=TASK).exists():
-        schedule, _ = CrontabSchedule.objects.get_or_create(
-            minute="0", hour="8", day_of_month="*", month_of_year="*", day_of_week="*", timezone="Europe/Paris"
-        )
-        PeriodicTask.objects.create(name="Daily survey reminders and closing", task=TASK, crontab=schedule)
-
 
 def unseed(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task=TASK).delete()
+    apps.get_model("surveys", "SurveyTemplate").objects.filter(is_default=True).delete()
 
 
 class Migration(migrations.Migration):
