@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from faker import Faker
@@ -26,7 +25,7 @@ from accounts.models import Account, Contact, Interaction, InteractionKind, Life
 from accounts.services import financials_refresh
 from kam.models import User
 
-NORTHWIND_DIR = Path(settings.BASE_DIR).parent / "shared" / "data" / "northwind"
+NORTHWIND_DIR = Path(__file__).resolve().parent / "demo_data" / "northwind"
 PORTFOLIO_SIZE = 320
 AMOUNT_SCALE = 25
 KEY_ACCOUNT_COUNT = 30

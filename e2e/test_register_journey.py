@@ -17,7 +17,7 @@ from e2e.conftest import serious_violations
 from kam.roles import Role
 from kam.tests.factories import UserFactory
 
-NORTHWIND_CUSTOMERS = Path(settings.BASE_DIR).parent / "shared" / "data" / "northwind" / "customers.csv"
+NORTHWIND_CUSTOMERS = Path(settings.BASE_DIR) / "accounts" / "demo_data" / "northwind" / "customers.csv"
 
 
 def _portfolio(owner) -> Account:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from accounts.models import Account, ImportBatch
 
 pytestmark = pytest.mark.django_db
 
-NORTHWIND = Path(settings.BASE_DIR).parent / "shared" / "data" / "northwind"
+NORTHWIND = Path(__file__).resolve().parents[1] / "demo_data" / "northwind"
 
 
 def _upload(client, name: str, content: bytes, kind: str = "accounts"):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
@@ -28,9 +27,9 @@ from accounts.tests.factories import AccountFactory, YearlyFinancialFactory
 from kam.roles import Role
 from kam.tests.factories import UserFactory
 
-DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
-NORTHWIND = DATA / "northwind"
-RETAIL_DAY = DATA / "online_retail_by_day_2010_12" / "2010-12-01.csv"
+NORTHWIND = Path(__file__).resolve().parents[1] / "demo_data" / "northwind"
+
+RETAIL_DAY = Path(__file__).resolve().parent / "data" / "online_retail" / "2010-12-01.csv"
 
 pytestmark = pytest.mark.django_db
 
