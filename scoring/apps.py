@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Scoring and segmentation")
+
+    def ready(self) -> None:
+        from kam.schedules import register_schedule
+
+        register_schedule(
+            "Monthly re-segmentation",
+            "scoring.tasks.scheduled_segmentation_task",
+            minute="0",
+            hour="3",
+            day_of_month="1",
+        )

@@ -7,7 +7,11 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
+        from kam.schedules import register_schedule
         from scoring.sources import register_source
         from surveys.frames import satisfaction_index_source
 
         register_source("satisfaction_index", _("Satisfaction index (surveys)"), satisfaction_index_source)
+        register_schedule(
+            "Daily survey reminders and closing", "surveys.tasks.surveys_daily_task", minute="0", hour="8"
+        )

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from kam import charts, dashboard
-from kam.dashboard_frames import portfolio_read
 from kam.models import User
+from portfolio import charts, dashboard
+from portfolio.frames import portfolio_read
 from surveys.frames import role_weights
 
 MATRIX_LIMIT = 300

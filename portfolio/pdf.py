@@ -12,7 +12,7 @@ def dashboard_pdf_render(*, context: dict, language: str) -> bytes:
     weasyprint, _fetcher, _response = _weasyprint()
     with translation.override(language):
         html = render_to_string(
-            "kam/dashboard_pdf.html", {**context, "generated_at": timezone.localtime(), "language": language}
+            "portfolio/dashboard_pdf.html", {**context, "generated_at": timezone.localtime(), "language": language}
         )
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=local_url_fetcher_class()())
     return document.write_pdf()
