@@ -276,6 +276,17 @@ class RelationshipStrength(models.IntegerChoices):
     STRONG = 3, _("Strong")
 
 
+# How much a contact weighs on the decision (Contact.influence), for the form and the map alike.
+INFLUENCE_CHOICES = [
+    ("", _("Unknown")),
+    (5, _("5 — decisive")),
+    (4, _("4 — strong")),
+    (3, _("3 — moderate")),
+    (2, _("2 — some")),
+    (1, _("1 — little")),
+]
+
+
 class Contact(models.Model):
     """A person at the customer: their place in the decision chain and who covers them on our side."""
 

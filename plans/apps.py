@@ -14,7 +14,12 @@ class PlansConfig(AppConfig):
     verbose_name = _("Account plans")
 
     def ready(self) -> None:
+        from accounts.cards import register_card
         from kam.schedules import register_schedule
+        from plans.cards import plan_card, reviews_card
+
+        register_card("plan", order=20, template="plans/_account_card.html", build=plan_card)
+        register_card("reviews", order=30, template="plans/_account_reviews.html", build=reviews_card)
 
         register_schedule(
             "Daily escalation of overdue reviews", "plans.tasks.review_escalation_task", minute="15", hour="7"

@@ -7,7 +7,11 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring and segmentation")
 
     def ready(self) -> None:
+        from accounts.cards import register_card
         from kam.schedules import register_schedule
+        from scoring.cards import score_card
+
+        register_card("score", order=10, template="scoring/_account_card.html", build=score_card)
 
         register_schedule(
             "Monthly re-segmentation",

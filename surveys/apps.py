@@ -7,7 +7,11 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
+        from accounts.cards import register_card
         from kam.schedules import register_schedule
+        from surveys.cards import satisfaction_card
+
+        register_card("satisfaction", order=40, template="surveys/_account_card.html", build=satisfaction_card)
         from scoring.sources import register_source
         from surveys.frames import satisfaction_index_source
 
