@@ -62,7 +62,7 @@ messages: $(VENV)/.dev
 
 # Measure the speed targets (pages, segmentation, PDFs, dashboard).
 bench: $(VENV)/.dev compilemessages
-	DJANGO_SETTINGS_MODULE=kam.settings_test $(BIN)/python -m kam.bench
+	DJANGO_SETTINGS_MODULE=kam.settings_test $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
