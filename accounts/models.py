@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from kam.roles import Role
-
 
 class Lifecycle(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")
@@ -51,7 +49,7 @@ class AccountQuerySet(models.QuerySet):
         """Every role reads the whole register; a user with no role reads nothing."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if any(user.has_role(role) for role in Role):
+        if user.has_any_role():
             return self.all()
         return self.none()
 

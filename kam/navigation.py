@@ -22,7 +22,7 @@ class NavItem:
     roles: frozenset[Role]
 
     def visible_to(self, user) -> bool:
-        return any(user.has_role(role) for role in self.roles)
+        return user.has_any_role(*self.roles)
 
 
 ALL_ROLES = frozenset(Role)

@@ -57,7 +57,7 @@ def horizon_check(*, starts_on: date, ends_on: date) -> None:
         )
 
 
-def _add_years(day: date, years: int) -> date:
+def add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -68,7 +68,7 @@ def plan_default_dates(*, today: date | None = None) -> tuple[date, date]:
     """Next calendar year by default: plans are usually prepared in the autumn."""
     today = today or timezone.localdate()
     start = date(today.year + 1, 1, 1) if today.month >= 10 else date(today.year, 1, 1)
-    return start, _add_years(start, 1) - timedelta(days=1)
+    return start, add_years(start, 1) - timedelta(days=1)
 
 
 def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, title: str = "") -> AccountPlan:
@@ -212,7 +212,7 @@ def plan_start_next(*, plan: AccountPlan, by: User) -> AccountPlan:
     if plan.account.plans.filter(status__in=IN_PREPARATION).exists():
         raise PlanRefused(gettext("This account already has a plan in preparation."))
     source = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
-    starts_on, ends_on = _add_years(source.starts_on, 1), _add_years(source.ends_on, 1)
+    starts_on, ends_on = add_years(source.starts_on, 1), add_years(source.ends_on, 1)
     with transaction.atomic():
         new = AccountPlan.objects.create(
             account=source.account,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.models import Account
-from kam.roles import Role
+from portfolio.access import require_reader
 from portfolio.filters import DashboardFilter
 from portfolio.services import dashboard_build
 from portfolio.worklist import worklist_for
@@ -29,13 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolio/home.html", context)
 
 
-def _require_role(request: HttpRequest) -> None:
-    if not any(request.user.has_role(role) for role in Role):
-        raise PermissionDenied
-
-
 def _dashboard_context(request: HttpRequest) -> dict:
-    _require_role(request)
+    require_reader(request)
     accounts = Account.objects.visible_to(request.user)
     filtered = DashboardFilter(request.GET or None, queryset=accounts, user=request.user)
     if filtered.is_valid():

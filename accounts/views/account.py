@@ -12,13 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import (
+    can_create_accounts,
+    can_edit_account,
+    can_log_interactions,
+    get_account_for_user,
+    get_editable_account,
+)
 from accounts.cards import account_cards
 from accounts.charts import financial_history
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.history import account_changes
 from accounts.models import Account
 from accounts.services import financials_refresh
-from accounts.views.access import can_create_accounts, can_log_interactions, get_account_for_user, get_editable_account
 
 
 def _growth_rows(financials) -> list[dict]:
@@ -35,7 +41,7 @@ def _growth_rows(financials) -> list[dict]:
 
 def _detail_context(request: HttpRequest, account: Account, interaction_form: InteractionForm | None = None) -> dict:
     financials = list(account.financials.order_by("year"))
-    can_edit = Account.objects.editable_by(request.user).filter(pk=account.pk).exists()
+    can_edit = can_edit_account(request.user, account)
     return {
         "account": account,
         "subsidiaries": account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"),

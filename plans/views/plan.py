@@ -12,7 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.views.access import get_editable_account
+from accounts.access import get_editable_account
+from plans.access import (
+    can_approve_plan,
+    can_edit_plan,
+    get_approvable_plan,
+    get_editable_plan,
+    get_plan_for_user,
+)
 from plans.content import objective_rows, plan_sections, plan_with_content
 from plans.forms import (
     ActionForm,
@@ -38,13 +45,6 @@ from plans.services import (
     plan_send_back,
     plan_start_next,
     plan_submit,
-)
-from plans.views.access import (
-    can_approve_plan,
-    can_edit_plan,
-    get_approvable_plan,
-    get_editable_plan,
-    get_plan_for_user,
 )
 
 
