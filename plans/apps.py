@@ -15,11 +15,17 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.cards import register_card
+        from kam.demo import register_demo_step
+        from kam.navigation import register_nav_item
         from kam.schedules import register_schedule
         from plans.cards import plan_card, reviews_card
 
         register_card("plan", order=20, template="plans/_account_card.html", build=plan_card)
         register_card("reviews", order=30, template="plans/_account_reviews.html", build=reviews_card)
+        register_nav_item(_("Plans"), "plans:list", order=50)
+        register_nav_item(_("Reviews"), "plans:reviews", order=60)
+        register_demo_step("plans.demo:seed_plans", order=40)
+        register_demo_step("plans.demo_reviews:seed_reviews", order=50)
 
         register_schedule(
             "Daily escalation of overdue reviews", "plans.tasks.review_escalation_task", minute="15", hour="7"

@@ -10,7 +10,11 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self) -> None:
+        from kam.navigation import register_nav_item
         from kam.schedules import register_schedule
+
+        register_nav_item(_("Worklist"), "home", order=10)
+        register_nav_item(_("Dashboard"), "dashboard", order=20)
 
         # The digest tasks keep their first names (see portfolio.tasks): beat's rows already name them.
         register_schedule("Daily digest of what is due", "kam.tasks.daily_digests_task", minute="0", hour="7")
