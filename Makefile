@@ -37,10 +37,11 @@ test: $(VENV)/.dev compilemessages
 	  echo "Using Playwright's Chromium"; export CHROMIUM_PATH=; $(BIN)/pytest --create-db $(PYTEST_ARGS); \
 	else $(BIN)/pytest --create-db $(PYTEST_ARGS); fi
 
-# Check style and common mistakes.
+# Check style, common mistakes and types (mypy with django-stubs; its file list is in pyproject.toml).
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Reformat the code.
 format: $(VENV)/.dev

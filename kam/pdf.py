@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import mimetypes
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -17,16 +16,9 @@ BASE_URL = "https://kam.invalid/"
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-def _weasyprint() -> tuple[Any, Any, Any]:
-    # Imported on use: WeasyPrint takes ~0.5 s to import, which other pages must not pay.
-    import weasyprint
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    return weasyprint, URLFetcher, URLFetcherResponse
-
-
 def local_url_fetcher_class() -> type:
-    _wp, URLFetcher, URLFetcherResponse = _weasyprint()
+    # Imported on use: WeasyPrint takes ~0.5 s to import, which other pages must not pay.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalOnlyFetcher(URLFetcher):
         """Serves data: URIs and our own static files; refuses every other address (no SSRF, no file read)."""
@@ -59,6 +51,7 @@ def static_path(relative: str) -> Path | None:
 
 def html_to_pdf(html: str) -> bytes:
     """The PDF of an HTML page; its {% static %} links resolve against BASE_URL, so they reach only our files."""
-    weasyprint, _fetcher, _response = _weasyprint()
+    import weasyprint  # on use, as above
+
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=local_url_fetcher_class()())
     return document.write_pdf()

@@ -42,7 +42,7 @@ def reviews_card(request: HttpRequest, account: Account, can_edit: bool) -> dict
                 "last": cadence.last_held_on,
                 "due": due,
                 "overdue": max(0, (today - due).days) if due else 0,
-                "soon": bool(due) and due <= today + timedelta(days=7),
+                "soon": due is not None and due <= today + timedelta(days=7),
             }
         )
     return {

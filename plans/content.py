@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db import models
 from django.db.models import Prefetch
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import AccountPlan, Action, Objective
@@ -55,9 +59,11 @@ def objective_rows(objectives) -> list[dict]:
     return rows
 
 
-def plan_sections(value_of) -> list[tuple[str, list[tuple[str, str]]]]:
+def _label(field: str) -> str | Promise:
+    model_field = AccountPlan._meta.get_field(field)
+    return model_field.verbose_name if isinstance(model_field, models.Field) else field
+
+
+def plan_sections(value_of: Callable[[str], str]) -> list[tuple[str | Promise, list[tuple[str | Promise, str]]]]:
     """The plan's text sections grouped under their headings, each as (label, text)."""
-    return [
-        (title, [(AccountPlan._meta.get_field(field).verbose_name, value_of(field)) for field in fields])
-        for title, fields in SECTION_GROUPS
-    ]
+    return [(title, [(_label(field), value_of(field)) for field in fields]) for title, fields in SECTION_GROUPS]

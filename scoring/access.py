@@ -7,13 +7,14 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account
+from kam.models import User
 from kam.roles import Role
 from scoring.models import KeyOverride, SegmentationRun
 
 
 def require_reader(request: HttpRequest) -> None:
     """Runs and overrides are read by every role; a user without one is refused (403)."""
-    if not request.user.has_any_role():
+    if not (isinstance(request.user, User) and request.user.has_any_role()):
         raise PermissionDenied
 
 
