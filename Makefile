@@ -37,10 +37,11 @@ test: $(VENV)/.dev compilemessages
 	  echo "Using Playwright's Chromium"; export CHROMIUM_PATH=; $(BIN)/pytest --create-db $(PYTEST_ARGS); \
 	else $(BIN)/pytest --create-db $(PYTEST_ARGS); fi
 
-# Check style and common mistakes.
+# Check style, common mistakes and types (mypy with django-stubs; its file list is in pyproject.toml).
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Reformat the code.
 format: $(VENV)/.dev
@@ -62,7 +63,7 @@ messages: $(VENV)/.dev
 
 # Measure the speed targets (pages, segmentation, PDFs, dashboard).
 bench: $(VENV)/.dev compilemessages
-	DJANGO_SETTINGS_MODULE=kam.settings_test $(BIN)/python -m kam.bench
+	DJANGO_SETTINGS_MODULE=kam.settings_test $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

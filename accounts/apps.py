@@ -7,9 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Account register")
 
     def ready(self) -> None:
-        from accounts.coverage import relationship_coverage_source
-        from scoring.sources import register_source
+        from kam.demo import register_demo_step
+        from kam.navigation import register_nav_item
 
-        register_source(
-            "relationship_coverage", _("Relationship coverage (decision-maker map)"), relationship_coverage_source
-        )
+        register_nav_item(_("Accounts"), "accounts:list", order=30)
+        register_demo_step("accounts.demo:seed_accounts", order=10)
+        # Maps are drawn for the key accounts, which scoring's step (order 20) selects.
+        register_demo_step("accounts.demo_maps:seed_maps", order=30)

@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, BuyingRole, Contact, Interaction, YearlyFinancial
+from accounts.models import INFLUENCE_CHOICES, Account, BuyingRole, Contact, Interaction, YearlyFinancial
 from kam.models import User
 from kam.roles import Role
 
@@ -199,16 +199,6 @@ class ImportMappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {column: self.cleaned_data.get(f"column_{index}") or "" for index, column in enumerate(self.columns)}
-
-
-INFLUENCE_CHOICES = [
-    ("", _("Unknown")),
-    (5, _("5 — decisive")),
-    (4, _("4 — strong")),
-    (3, _("3 — moderate")),
-    (2, _("2 — some")),
-    (1, _("1 — little")),
-]
 
 
 class ReportsToField(forms.ModelChoiceField):

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from accounts.forms import INFLUENCE_CHOICES
-from accounts.models import Account, Attitude, Contact, Interaction
+from accounts.models import INFLUENCE_CHOICES, Account, Attitude, Contact, Interaction
 
 SUPPORTIVE = {Attitude.CHAMPION, Attitude.SUPPORTER}
 

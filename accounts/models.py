@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from kam.roles import Role
-
 
 class Lifecycle(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")
@@ -51,7 +49,7 @@ class AccountQuerySet(models.QuerySet):
         """Every role reads the whole register; a user with no role reads nothing."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if any(user.has_role(role) for role in Role):
+        if user.has_any_role():
             return self.all()
         return self.none()
 
@@ -274,6 +272,17 @@ class RelationshipStrength(models.IntegerChoices):
     WEAK = 1, _("Weak")
     GOOD = 2, _("Good")
     STRONG = 3, _("Strong")
+
+
+# How much a contact weighs on the decision (Contact.influence), for the form and the map alike.
+INFLUENCE_CHOICES = [
+    ("", _("Unknown")),
+    (5, _("5 — decisive")),
+    (4, _("4 — strong")),
+    (3, _("3 — moderate")),
+    (2, _("2 — some")),
+    (1, _("1 — little")),
+]
 
 
 class Contact(models.Model):

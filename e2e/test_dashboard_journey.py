@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from e2e.conftest import serious_violations
 from kam.roles import Role
-from kam.tests.builders import XSS_NAME, portfolio_build
 from kam.tests.factories import UserFactory
+from portfolio.tests.builders import XSS_NAME, portfolio_build
 
 CHARTS = ["matrix", "pareto", "headroom", "top-headroom", "migrations", "progress", "coverage"]
 

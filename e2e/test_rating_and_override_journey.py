@@ -10,13 +10,13 @@ from kam.roles import Role
 from kam.tests.factories import UserFactory
 from scoring.models import KeyOverride, Rating, SegmentationSettings
 from scoring.services import segmentation_execute, segmentation_run_request
-from scoring.tests.test_services import _criteria, _portfolio
+from scoring.tests.factories import rated_portfolio, three_criteria
 
 
 def test_manager_rates_with_the_keyboard_and_the_sponsor_approves_an_override(page, sign_in, axe, transactional_db):
-    _criteria()  # the manual criterion is "Fit"
+    three_criteria()  # the manual criterion is "Fit"
     SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold")
-    first, second, *_rest = _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    first, second, *_rest = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
     manager = UserFactory(username="e2e-manager", role=Role.KEY_ACCOUNT_MANAGER)
     sponsor = UserFactory(username="e2e-sponsor", role=Role.EXECUTIVE_SPONSOR)
     Account.objects.filter(pk__in=[first.pk, second.pk]).update(owner=manager, executive_sponsor=sponsor)

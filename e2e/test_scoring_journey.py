@@ -9,15 +9,15 @@ from kam.roles import Role
 from kam.tests.factories import UserFactory
 from scoring.models import SegmentationSettings
 from scoring.services import segmentation_execute, segmentation_run_request
-from scoring.tests.test_services import _criteria, _portfolio
+from scoring.tests.factories import rated_portfolio, three_criteria
 
 
 def test_administrator_reweights_runs_and_reads_the_explanation(page, sign_in, axe, transactional_db):
-    _criteria()  # revenue 50, headroom 30, fit 20
+    three_criteria()  # revenue 50, headroom 30, fit 20
     SegmentationSettings.objects.create(
         pk=1, mode="absolute", value=50, potential=50, gold=45, silver=30, key_rule="gold"
     )
-    smallest, *_rest = _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    smallest, *_rest = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
     segmentation_execute(run=segmentation_run_request())  # totals 30, 46.7, 63.3, 70: the smallest is not key
     admin = UserFactory(username="e2e-admin", role=Role.ADMINISTRATOR)
     sign_in(admin)

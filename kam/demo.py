@@ -1,4 +1,4 @@
-"""Demo users, one per role (password kam-demo), plus two more account managers."""
+"""Demo users, one per role (password kam-demo), plus two more account managers; the apps' demo steps."""
 
 from __future__ import annotations
 
@@ -19,6 +19,19 @@ DEMO_USERS = [
     ("tom", "Tom", "Walker", Role.KEY_ACCOUNT_MANAGER),
     ("paul", "Paul", "Girard", Role.EXECUTIVE_SPONSOR),
 ]
+
+
+# "<module>:<function>" run by seed_demo in order, each taking users=...; apps register theirs from ready().
+# Kept as dotted names so that demo data and its modules load only when seed_demo runs.
+DEMO_STEPS: list[tuple[int, str]] = []
+
+
+def register_demo_step(step: str, *, order: int) -> None:
+    """Add a demo step ("app.module:function"); steps run by order, each after the ones before it."""
+    if any(existing == step for _order, existing in DEMO_STEPS):
+        return
+    DEMO_STEPS.append((order, step))
+    DEMO_STEPS.sort()
 
 
 def seed_users() -> dict[str, User]:

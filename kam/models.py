@@ -34,6 +34,10 @@ class User(AbstractUser):
             return True
         return role.value in self.role_names
 
+    def has_any_role(self, *roles: Role) -> bool:
+        """Active and holding one of these roles (any role at all when none is named)."""
+        return self.is_active and any(self.has_role(role) for role in roles or Role)
+
     @property
     def is_administrator(self) -> bool:
         return self.is_active and self.has_role(Role.ADMINISTRATOR)

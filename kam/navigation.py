@@ -1,7 +1,7 @@
 """The main navigation: which sections each role sees.
 
-Each app adds its entries here as its pages land. The menu only hides links;
-every view still checks access itself.
+Each app adds its entries from its AppConfig.ready() with register_nav_item(). The menu
+only hides links; every view still checks access itself.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from kam.roles import Role
 
@@ -20,23 +19,23 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: frozenset[Role]
+    order: int = 0
 
     def visible_to(self, user) -> bool:
-        return any(user.has_role(role) for role in self.roles)
+        return user.has_any_role(*self.roles)
 
 
 ALL_ROLES = frozenset(Role)
 
-NAV_ITEMS: list[NavItem] = [
-    NavItem(_("Worklist"), "home", ALL_ROLES),
-    NavItem(_("Dashboard"), "dashboard", ALL_ROLES),
-    NavItem(_("Accounts"), "accounts:list", ALL_ROLES),
-    NavItem(_("Segmentation"), "scoring:runs", ALL_ROLES),
-    NavItem(_("Plans"), "plans:list", ALL_ROLES),
-    NavItem(_("Reviews"), "plans:reviews", ALL_ROLES),
-    NavItem(_("Surveys"), "surveys:list", ALL_ROLES),
-    NavItem(_("Scoring model"), "scoring:criteria", frozenset({Role.ADMINISTRATOR})),
-]
+NAV_ITEMS: list[NavItem] = []
+
+
+def register_nav_item(label: str | Promise, url_name: str, *, order: int, roles: frozenset[Role] = ALL_ROLES) -> None:
+    """Add a menu entry (left to right by order); registering the same URL name twice keeps the first."""
+    if any(item.url_name == url_name for item in NAV_ITEMS):
+        return
+    NAV_ITEMS.append(NavItem(label, url_name, frozenset(roles), order))
+    NAV_ITEMS.sort(key=lambda item: item.order)
 
 
 def navigation_for(user, current_path: str) -> list[dict]:

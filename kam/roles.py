@@ -1,4 +1,4 @@
-"""The four roles of KAM, as Django groups with the permissions each may use.
+"""The four roles of KAM, as Django groups.
 
 A user's role is a group membership; administrators change it in /admin/.
 `roles_sync()` runs after every migrate so groups and their permissions always
@@ -20,37 +20,18 @@ class Role(models.TextChoices):
     CONTRIBUTOR = "contributor", _("Contributor")
 
 
-PROJECT_APPS = ("kam", "accounts", "scoring", "plans", "surveys")
+PROJECT_APPS = ("kam", "accounts", "scoring", "plans", "surveys", "portfolio")
 
-# Patterns over "app_label.codename"; an app adds its models' permissions here.
+# Who may see or change which object is decided by the QuerySets (visible_to, editable_by, approvable_by,
+# decidable_by) and each app's access.py, never by these permissions: they only open /admin/, which only
+# administrators enter (kam.admin_site), so the other roles hold none and cannot contradict the QuerySets.
+# Patterns over "app_label.codename".
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMINISTRATOR: [f"{app}.*" for app in PROJECT_APPS]
     + ["auth.*", "django_celery_beat.*", "django_celery_results.view_*", "axes.*"],
-    Role.KEY_ACCOUNT_MANAGER: [
-        "accounts.view_*",
-        "accounts.add_*",
-        "accounts.change_*",
-        "scoring.view_*",
-        "scoring.add_rating",
-        "scoring.change_rating",
-        "plans.*",
-        "surveys.view_*",
-        "surveys.add_*",
-        "surveys.change_*",
-    ],
-    Role.EXECUTIVE_SPONSOR: [
-        "accounts.view_*",
-        "accounts.add_interaction",
-        "scoring.view_*",
-        "plans.view_*",
-        "plans.approve_accountplan",
-        "surveys.view_*",
-    ],
-    Role.CONTRIBUTOR: [
-        "accounts.view_*",
-        "accounts.add_interaction",
-        "plans.view_*",
-    ],
+    Role.KEY_ACCOUNT_MANAGER: [],
+    Role.EXECUTIVE_SPONSOR: [],
+    Role.CONTRIBUTOR: [],
 }
 
 

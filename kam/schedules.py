@@ -1,4 +1,5 @@
-"""The default periodic jobs: one list for every app, put in the database after each migrate.
+"""The default periodic jobs: each app registers its own from its AppConfig.ready(), and the
+list is put in the database after each migrate.
 
 Administrators edit or disable them afterwards in /admin/ under Periodic tasks: a job whose
 task already has a schedule is left alone, so their changes survive. Running after every
@@ -22,14 +23,16 @@ class DefaultSchedule:
     day_of_month: str = "*"
 
 
-DEFAULT_SCHEDULES = [
-    DefaultSchedule("Monthly re-segmentation", "scoring.tasks.scheduled_segmentation_task", "0", "3", day_of_month="1"),
-    DefaultSchedule("Daily digest of what is due", "kam.tasks.daily_digests_task", "0", "7"),
-    DefaultSchedule("Weekly executive sponsor digest", "kam.tasks.sponsor_digests_task", "30", "7", day_of_week="1"),
-    DefaultSchedule("Daily escalation of overdue reviews", "plans.tasks.review_escalation_task", "15", "7"),
-    DefaultSchedule("Daily activation of approved plans", "plans.tasks.plan_activation_task", "5", "0"),
-    DefaultSchedule("Daily survey reminders and closing", "surveys.tasks.surveys_daily_task", "0", "8"),
-]
+DEFAULT_SCHEDULES: list[DefaultSchedule] = []
+
+
+def register_schedule(
+    name: str, task: str, *, minute: str, hour: str, day_of_week: str = "*", day_of_month: str = "*"
+) -> None:
+    """Add a default job (task is the Celery task's dotted name); registering the same task twice keeps the first."""
+    if any(schedule.task == task for schedule in DEFAULT_SCHEDULES):
+        return
+    DEFAULT_SCHEDULES.append(DefaultSchedule(name, task, minute, hour, day_of_week, day_of_month))
 
 
 def schedules_ensure() -> int:

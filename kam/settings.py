@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "scoring",
     "plans",
     "surveys",
+    "portfolio",
 ]
 
 MIDDLEWARE = [

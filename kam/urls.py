@@ -5,9 +5,6 @@ from django.urls import include, path
 from kam import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/pdf/", views.dashboard_pdf, name="dashboard_pdf"),
     path("preferences/", views.preferences, name="preferences"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
@@ -24,4 +21,6 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("s/", include("surveys.public_urls")),
     path("admin/", admin.site.urls),
+    # The cross-app pages (home worklist, dashboard) last: their "" prefix must not shadow the others.
+    path("", include("portfolio.urls")),
 ]

@@ -1,71 +1,21 @@
-"""Project-wide pages: the home worklist, the executive dashboard, preferences and the liveness probe."""
+"""Project-wide pages: preferences, notifications, the language switch and the liveness probe."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from accounts.models import Account
-from kam.filters import DashboardFilter
 from kam.forms import PreferencesForm
 from kam.models import Notification, User
-from kam.roles import Role
-from kam.services import dashboard_build
-from kam.worklist import worklist_for
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's worklist: what is due, what waits for their decision, what changed."""
-    user = request.user
-    my_accounts = (
-        Account.objects.visible_to(user)
-        .filter(Q(owner=user) | Q(executive_sponsor=user) | Q(service_manager=user))
-        .order_by("-is_key", F("last_year_revenue").desc(nulls_last=True))[:15]
-    )
-    context = {"owned_accounts": my_accounts, "worklist": worklist_for(user=user)}
-    return render(request, "kam/home.html", context)
-
-
-def _require_role(request: HttpRequest) -> None:
-    if not any(request.user.has_role(role) for role in Role):
-        raise PermissionDenied
-
-
-def _dashboard_context(request: HttpRequest) -> dict:
-    _require_role(request)
-    accounts = Account.objects.visible_to(request.user)
-    filtered = DashboardFilter(request.GET or None, queryset=accounts, user=request.user)
-    if filtered.is_valid():
-        accounts = filtered.qs
-    board = dashboard_build(accounts=accounts, user=request.user)
-    return {"filter": filtered, "board": board, "query": request.GET.urlencode(), "currency": settings.KAM_CURRENCY}
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "kam/dashboard.html", _dashboard_context(request))
-
-
-def dashboard_pdf(request: HttpRequest) -> HttpResponse:
-    """The headline figures and every chart's table, for a board pack (charts need a browser to draw)."""
-    from kam.pdf import dashboard_pdf_render
-
-    context = _dashboard_context(request)
-    data = dashboard_pdf_render(context=context, language=get_language())
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="kam-dashboard-{timezone.localdate().isoformat()}.pdf"'
-    return response
 
 
 def preferences(request: HttpRequest) -> HttpResponse:

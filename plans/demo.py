@@ -20,7 +20,7 @@ from plans.models import (
     ResourceKind,
     UnbilledService,
 )
-from plans.services import _add_years, plan_approve, plan_create, plan_submit
+from plans.services import add_years, plan_approve, plan_create, plan_submit
 
 # title, metric, baseline and target (revenue ones as multiples of last year's revenue), rounding unit of targets.
 OBJECTIVES = [
@@ -123,7 +123,7 @@ def seed_plans(*, users: dict[str, User]) -> int:
             # The third is approved and running since last spring, with past checkpoints recorded.
             starts_on = date(today.year - 1, 4, 1) if index == 2 else date(today.year + 1, 1, 1)
             plan = plan_create(
-                account=account, by=kam, starts_on=starts_on, ends_on=_add_years(starts_on, 2) - timedelta(days=1)
+                account=account, by=kam, starts_on=starts_on, ends_on=add_years(starts_on, 2) - timedelta(days=1)
             )
             plan.shared_goals = "Both sides want fewer, larger deliveries and a shared forecast."
             plan.strengths, plan.threats = "Long history; trusted by operations.", "A competitor courts purchasing."
@@ -155,7 +155,7 @@ def _running_plans(users: dict[str, User], *, exclude: list[int], today: date) -
     for account in others:
         kam = account.owner or users["manager"]
         plan = plan_create(
-            account=account, by=kam, starts_on=starts_on, ends_on=_add_years(starts_on, 2) - timedelta(days=1)
+            account=account, by=kam, starts_on=starts_on, ends_on=add_years(starts_on, 2) - timedelta(days=1)
         )
         _fill(plan, users, revenue=account.last_year_revenue or Decimal("100000"), record_until=today)
         plan_submit(plan=plan, by=kam)

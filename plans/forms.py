@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.models import User
 from kam.roles import Role
+from plans.content import SECTION_FIELDS
 from plans.models import AccountPlan, Action, Checkpoint, Objective, Resource, UnbilledService
-from plans.services import SECTION_FIELDS, PlanRefused, horizon_check
+from plans.services import PlanRefused, horizon_check
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

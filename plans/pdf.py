@@ -2,67 +2,21 @@
 
 from __future__ import annotations
 
-import logging
-import mimetypes
-from pathlib import Path
-
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.maps import map_roots
+from kam.notifications import notifications_send
+from kam.pdf import html_to_pdf
 from plans.charts import kpi_chart_svg
-from plans.models import AccountPlan
-from plans.services import objective_rows, plan_with_content
+from plans.content import objective_rows, plan_sections, plan_with_content
+from plans.models import AccountPlan, PdfStatus, PlanPdf
 
-# Resources are addressed under this made-up origin; the fetcher maps it to the static files on disk.
-BASE_URL = "https://kam.invalid/"
 # Plans with more rows than this are rendered in a Celery task (about 2 s of layout at this size).
 SYNC_ROW_LIMIT = 250
-
-# WeasyPrint logs every rendering step at INFO; keep the application log for what matters.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-
-def _weasyprint():
-    # Imported on use: WeasyPrint takes ~0.5 s to import, which other pages must not pay.
-    import weasyprint
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    return weasyprint, URLFetcher, URLFetcherResponse
-
-
-def local_url_fetcher_class():
-    _wp, URLFetcher, URLFetcherResponse = _weasyprint()
-
-    class LocalOnlyFetcher(URLFetcher):
-        """Serves data: URIs and our own static files; refuses every other address (no SSRF, no file read)."""
-
-        def fetch(self, url: str, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            prefix = BASE_URL + settings.STATIC_URL.lstrip("/")
-            if url.startswith(prefix):
-                relative = url[len(prefix) :].split("?")[0].split("#")[0]
-                path = static_path(relative)
-                if path is not None:
-                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-            raise ValueError(f"refused to fetch {url[:200]}")
-
-    return LocalOnlyFetcher
-
-
-def static_path(relative: str) -> Path | None:
-    """A file of our static files, never outside them (no `..`, no absolute path)."""
-    if not relative or relative.startswith("/") or ".." in Path(relative).parts:
-        return None
-    found = finders.find(relative)
-    if found is None and settings.STATIC_ROOT:
-        candidate = Path(settings.STATIC_ROOT) / relative
-        found = str(candidate) if candidate.is_file() else None
-    return Path(found) if found else None
 
 
 def plan_row_count(plan: AccountPlan) -> int:
@@ -81,8 +35,6 @@ def _map_context(plan: AccountPlan) -> dict:
 
 
 def plan_pdf_html(*, plan: AccountPlan, language: str) -> str:
-    from plans.views.plan import plan_sections
-
     plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
     with translation.override(language):
         rows = objective_rows(plan.objectives.all())
@@ -107,7 +59,26 @@ def plan_pdf_html(*, plan: AccountPlan, language: str) -> str:
 
 
 def plan_pdf_render(*, plan: AccountPlan, language: str) -> bytes:
-    weasyprint, _fetcher, _response = _weasyprint()
-    html = plan_pdf_html(plan=plan, language=language)
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=local_url_fetcher_class()())
-    return document.write_pdf()
+    return html_to_pdf(plan_pdf_html(plan=plan, language=language))
+
+
+def plan_pdf_store(*, pdf: PlanPdf) -> PlanPdf:
+    """Render a requested PDF, keep it for download and tell the requester it is ready."""
+    try:
+        pdf.data = plan_pdf_render(plan=pdf.plan, language=pdf.language)
+        pdf.status = PdfStatus.READY
+    except Exception:
+        pdf.status = PdfStatus.FAILED
+        pdf.save(update_fields=["status"])
+        raise
+    pdf.save(update_fields=["data", "status"])
+    url = reverse("plans:pdf_status", args=[pdf.plan_id, pdf.pk])
+    notifications_send(
+        users=[pdf.requested_by],
+        kind="plan_pdf_ready",
+        message_for=lambda user: gettext("The PDF of “%(plan)s” is ready to download.") % {"plan": pdf.plan.title},
+        url=url,
+        dedupe_key=f"plan-pdf-{pdf.pk}-ready",
+        email=False,
+    )
+    return pdf

@@ -26,7 +26,7 @@ from plans.models import (
     ReviewType,
     UnbilledService,
 )
-from plans.reviews import reviews_due
+from plans.reviews import DueReview, reviews_due
 
 
 @dataclass(frozen=True)
@@ -76,19 +76,20 @@ def review_save(
     for action in actions:
         if action.owner is None or action.owner == by:
             continue
+
+        def message_for(user: User, action: Action = action) -> str:
+            return gettext("%(who)s gave you an action from the %(type)s of %(account)s: %(action)s (due %(due)s).") % {
+                "who": by,
+                "type": review.get_review_type_display().lower(),
+                "account": review.account.name,
+                "action": action.title,
+                "due": formats.date_format(action.due_on, "SHORT_DATE_FORMAT"),
+            }
+
         notifications_send(
             users=[action.owner],
             kind="review_action",
-            message_for=lambda user, action=action: (
-                gettext("%(who)s gave you an action from the %(type)s of %(account)s: %(action)s (due %(due)s).")
-                % {
-                    "who": by,
-                    "type": review.get_review_type_display().lower(),
-                    "account": review.account.name,
-                    "action": action.title,
-                    "due": formats.date_format(action.due_on, "SHORT_DATE_FORMAT"),
-                }
-            ),
+            message_for=message_for,
             url=action.get_absolute_url(),
             dedupe_key=f"review-action-{action.pk}",
         )
@@ -135,19 +136,20 @@ def reviews_escalate(*, today: date | None = None) -> int:
     for due in late:
         if (due.account.executive_sponsor_id, _escalation_key(due)) in done:
             continue
+
+        def message_for(user: User, due: DueReview = due) -> str:
+            return gettext("The %(type)s of %(account)s is %(days)s days overdue (due %(due)s).") % {
+                "type": str(ReviewType(due.review_type).label).lower(),
+                "account": due.account.name,
+                "days": due.days_overdue,
+                "due": formats.date_format(due.due_on, "SHORT_DATE_FORMAT"),
+            }
+
         created += len(
             notifications_send(
                 users=[due.account.executive_sponsor],
                 kind="review_overdue",
-                message_for=lambda user, due=due: (
-                    gettext("The %(type)s of %(account)s is %(days)s days overdue (due %(due)s).")
-                    % {
-                        "type": str(ReviewType(due.review_type).label).lower(),
-                        "account": due.account.name,
-                        "days": due.days_overdue,
-                        "due": formats.date_format(due.due_on, "SHORT_DATE_FORMAT"),
-                    }
-                ),
+                message_for=message_for,
                 url=f"{due.account.get_absolute_url()}#reviews",
                 dedupe_key=_escalation_key(due),
             )

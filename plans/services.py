@@ -6,15 +6,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from kam.models import User
 from kam.notifications import notifications_send
+from plans.content import SECTION_FIELDS, plan_with_content
 from plans.models import (
     IN_FORCE,
     IN_PREPARATION,
@@ -24,14 +22,11 @@ from plans.models import (
     Checkpoint,
     CommentKind,
     Objective,
-    PdfStatus,
     PlanComment,
-    PlanPdf,
     PlanStatus,
     PlanVersion,
     Resource,
 )
-from plans.progress import objective_progress
 
 OPEN_ACTION_STATUSES = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
 MIN_HORIZON_DAYS = 365 - 1  # a plan from 1 Jan to 31 Dec covers 364 days between its ends
@@ -62,7 +57,7 @@ def horizon_check(*, starts_on: date, ends_on: date) -> None:
         )
 
 
-def _add_years(day: date, years: int) -> date:
+def add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -73,7 +68,7 @@ def plan_default_dates(*, today: date | None = None) -> tuple[date, date]:
     """Next calendar year by default: plans are usually prepared in the autumn."""
     today = today or timezone.localdate()
     start = date(today.year + 1, 1, 1) if today.month >= 10 else date(today.year, 1, 1)
-    return start, _add_years(start, 1) - timedelta(days=1)
+    return start, add_years(start, 1) - timedelta(days=1)
 
 
 def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, title: str = "") -> AccountPlan:
@@ -217,7 +212,7 @@ def plan_start_next(*, plan: AccountPlan, by: User) -> AccountPlan:
     if plan.account.plans.filter(status__in=IN_PREPARATION).exists():
         raise PlanRefused(gettext("This account already has a plan in preparation."))
     source = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
-    starts_on, ends_on = _add_years(source.starts_on, 1), _add_years(source.ends_on, 1)
+    starts_on, ends_on = add_years(source.starts_on, 1), add_years(source.ends_on, 1)
     with transaction.atomic():
         new = AccountPlan.objects.create(
             account=source.account,
@@ -272,53 +267,6 @@ def checkpoint_record(*, checkpoint: Checkpoint, actual: Decimal | None, by: Use
     checkpoint.recorded_by = by if actual is not None else None
     checkpoint.save(update_fields=["actual", "recorded_at", "recorded_by"])
     return checkpoint
-
-
-SECTION_FIELDS = [
-    "business",
-    "strategy",
-    "difficulties",
-    "shared_goals",
-    "anticipated_problems",
-    "strengths",
-    "weaknesses",
-    "opportunities",
-    "threats",
-    "recommendations",
-]
-
-SECTION_GROUPS = [
-    (_("The customer"), ["business", "strategy"]),
-    (_("Needs assessment"), ["difficulties", "shared_goals", "anticipated_problems"]),
-    (_("SWOT of the relationship"), ["strengths", "weaknesses", "opportunities", "threats"]),
-    (_("Our strategic recommendations"), ["recommendations"]),
-]
-
-
-def plan_with_content(plans):
-    """Everything a plan page or PDF shows, in a fixed number of queries."""
-    return plans.select_related(
-        "account", "account__owner", "account__service_manager", "account__executive_sponsor", "approved_by"
-    ).prefetch_related(
-        Prefetch("objectives", queryset=Objective.objects.prefetch_related("checkpoints")),
-        Prefetch("actions", queryset=Action.objects.select_related("owner", "objective")),
-        "resources",
-        "unbilled_services",
-    )
-
-
-def objective_rows(objectives) -> list[dict]:
-    """Each objective with its checkpoints and computed progress (no query beyond the prefetch)."""
-    rows = []
-    for objective in objectives:
-        checkpoints = list(objective.checkpoints.all())
-        progress = objective_progress(
-            baseline=objective.baseline,
-            target=objective.target,
-            checkpoints=[(c.target, c.actual) for c in checkpoints],
-        )
-        rows.append({"objective": objective, "checkpoints": checkpoints, "progress": progress})
-    return rows
 
 
 def _text(value) -> str | None:
@@ -376,27 +324,3 @@ def plan_snapshot(*, plan: AccountPlan) -> dict:
             for s in plan.unbilled_services.all()
         ],
     }
-
-
-def plan_pdf_store(*, pdf: PlanPdf) -> PlanPdf:
-    """Render a requested PDF, keep it for download and tell the requester it is ready."""
-    from plans.pdf import plan_pdf_render
-
-    try:
-        pdf.data = plan_pdf_render(plan=pdf.plan, language=pdf.language)
-        pdf.status = PdfStatus.READY
-    except Exception:
-        pdf.status = PdfStatus.FAILED
-        pdf.save(update_fields=["status"])
-        raise
-    pdf.save(update_fields=["data", "status"])
-    url = reverse("plans:pdf_status", args=[pdf.plan_id, pdf.pk])
-    notifications_send(
-        users=[pdf.requested_by],
-        kind="plan_pdf_ready",
-        message_for=lambda user: gettext("The PDF of “%(plan)s” is ready to download.") % {"plan": pdf.plan.title},
-        url=url,
-        dedupe_key=f"plan-pdf-{pdf.pk}-ready",
-        email=False,
-    )
-    return pdf

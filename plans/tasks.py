@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from plans.models import PlanPdf
-from plans.services import plan_pdf_store
+from plans.pdf import plan_pdf_store
 
 
 @shared_task(acks_late=True)

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.coverage import relationship_coverage_source
 from accounts.models import Account, Lifecycle
 
 Loader = Callable[[pd.DataFrame], pd.Series]
@@ -72,3 +73,5 @@ register_source("share_of_wallet", _("Share of wallet %"), _share_of_wallet)
 register_source("headroom", _("Untapped headroom"), _headroom)
 register_source("employees", _("Employees"), _column("employees"))
 register_source("manual", _("Manual rating 0–10"), None)
+# The map's coverage lives with the map in accounts, which imports no app above it: scoring lists it here.
+register_source("relationship_coverage", _("Relationship coverage (decision-maker map)"), relationship_coverage_source)

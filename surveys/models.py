@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, BuyingRole, Contact
-from kam.roles import Role
 
 
 class Dimension(models.TextChoices):
@@ -96,7 +95,7 @@ class CampaignStatus(models.TextChoices):
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user) -> CampaignQuerySet:
         """Results are read by every role, like the register."""
-        if user.is_authenticated and user.is_active and any(user.has_role(role) for role in Role):
+        if user.is_authenticated and user.has_any_role():
             return self.all()
         return self.none()
 

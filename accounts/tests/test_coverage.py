@@ -8,10 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from accounts.coverage import PENALTIES, coverage_assess, coverage_flags, coverage_portfolio
+from accounts.coverage import PENALTIES, coverage_assess, coverage_flags
 from accounts.models import Attitude, BuyingRole, Contact
-from accounts.tests.factories import AccountFactory, ContactFactory, InteractionFactory
-from scoring.sources import SOURCES, portfolio_frame
 
 TODAY = date(2026, 6, 1)
 COVERED = 1  # any user id: the rules only ask whether someone covers the person
@@ -171,21 +169,3 @@ def test_vectorised_coverage_agrees_with_the_per_account_rules_on_random_portfol
         row = flags.loc[account_id]
         assert {code for code in PENALTIES if row[code]} == expected.codes, account_id
         assert (row.score, row.quality) == (expected.score, expected.quality)
-
-
-@pytest.mark.django_db
-def test_relationship_coverage_source_scores_every_account_in_a_few_queries(django_assert_max_num_queries):
-    mapped = AccountFactory(is_key=False)
-    boss = ContactFactory(account=mapped, buying_role=BuyingRole.DECISION_MAKER, covered_by=None)
-    ContactFactory(account=mapped, buying_role=BuyingRole.USER)
-    InteractionFactory(account=mapped, contact=boss)
-    empty = AccountFactory()
-    AccountFactory.create_batch(20)
-    frame = portfolio_frame()
-    with django_assert_max_num_queries(3):
-        values = SOURCES["relationship_coverage"].load(frame)
-    assert values[mapped.pk] == 100 - PENALTIES["uncovered_decision_maker"]
-    assert values[empty.pk] == 100 - PENALTIES["single_threaded"] - PENALTIES["no_decision_maker"]
-    assert values.index.equals(frame.index)
-    assert str(SOURCES["relationship_coverage"].label) == "Relationship coverage (decision-maker map)"
-    assert coverage_portfolio().loc[mapped.pk, "quality"] == "amber"

@@ -12,15 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import (
+    can_create_accounts,
+    can_edit_account,
+    can_log_interactions,
+    get_account_for_user,
+    get_editable_account,
+)
+from accounts.cards import account_cards
 from accounts.charts import financial_history
-from accounts.coverage import account_coverage
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.history import account_changes
-from accounts.maps import map_contacts
 from accounts.models import Account
 from accounts.services import financials_refresh
-from accounts.views.access import can_create_accounts, can_log_interactions, get_account_for_user, get_editable_account
-from scoring.explanations import latest_explanation
 
 
 def _growth_rows(financials) -> list[dict]:
@@ -37,21 +41,20 @@ def _growth_rows(financials) -> list[dict]:
 
 def _detail_context(request: HttpRequest, account: Account, interaction_form: InteractionForm | None = None) -> dict:
     financials = list(account.financials.order_by("year"))
-    contacts = sorted(map_contacts(account=account), key=lambda contact: (not contact.is_active, contact.name))
+    can_edit = can_edit_account(request.user, account)
     return {
         "account": account,
         "subsidiaries": account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"),
         "group_revenue": account.group_revenue(),
         "financial_rows": _growth_rows(financials),
         "financial_chart": financial_history(financials, currency=settings.KAM_CURRENCY) if financials else None,
-        "contacts": contacts,
-        "coverage": account_coverage(account=account, contacts=contacts),
         "interactions": account.interactions.select_related("author", "contact")[:30],
         "interaction_form": interaction_form,
         "can_log": can_log_interactions(request.user),
         "changes": account_changes(account),
-        "explanation": latest_explanation(account),
-        "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
+        "can_edit": can_edit,
+        # Every app's card (score, plan, reviews, satisfaction, profile, contacts): see accounts.cards.
+        "cards": account_cards(request=request, account=account, can_edit=can_edit),
         "currency": settings.KAM_CURRENCY,
     }
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import can_edit_account, get_account_for_user, get_editable_account, get_editable_contact
 from accounts.coverage import account_coverage, silence_days
 from accounts.forms import ContactForm
 from accounts.maps import influence_grid, map_build, map_contacts
-from accounts.models import Account, Attitude, Contact
-from accounts.views.access import get_account_for_user, get_editable_account
+from accounts.models import Account, Attitude
 
 
 def _map_context(request: HttpRequest, account: Account, **extra) -> dict:
@@ -30,7 +30,7 @@ def _map_context(request: HttpRequest, account: Account, **extra) -> dict:
         "attitudes": list(Attitude),
         "coverage": account_coverage(account=account, contacts=contacts),
         "silence_days": silence_days(),
-        "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
+        "can_edit": can_edit_account(request.user, account),
         "map_editable": True,
         "map_url": reverse("accounts:map", args=[account.pk]),
         "view": "grid" if request.GET.get("view") == "grid" else "tree",
@@ -78,8 +78,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
-    account = get_editable_account(request, pk)
-    contact = get_object_or_404(Contact, account=account, pk=contact_pk)
+    account, contact = get_editable_contact(request, pk, contact_pk)
     form = ContactForm(request.POST or None, instance=contact, account=account)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -91,8 +90,7 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
 @require_POST
 def contact_presence(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Mark someone as having left the company, or as back."""
-    account = get_editable_account(request, pk)
-    contact = get_object_or_404(Contact, account=account, pk=contact_pk)
+    account, contact = get_editable_contact(request, pk, contact_pk)
     contact.is_active = request.POST.get("active") == "1"
     contact.save(update_fields=["is_active"])
     done = (_("%(name)s is back at the company.") if contact.is_active else _("%(name)s marked as having left.")) % {

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import can_create_accounts
 from accounts.forms import ImportMappingForm, ImportUploadForm
 from accounts.importing import ImportFileError, ImportRejected, apply_import, guess_mapping, preview_import, read_table
 from accounts.models import ImportBatch, ImportStatus
-from accounts.views.access import can_create_accounts
 
 SAMPLE_ROWS = 5
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django_countries import countries
 
+from accounts.access import can_create_accounts
 from accounts.exporting import register_csv, register_xlsx
 from accounts.filters import AccountFilter
 from accounts.models import Account, Lifecycle, Segment, Tier
-from accounts.views.access import can_create_accounts
 
 PAGE_SIZE = 50
 

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from accounts.tests.factories import AccountFactory, ContactFactory
-from plans import pdf as plan_pdf_module
+from kam import pdf as pdf_floor
 from plans.models import AccountPlan, PdfStatus, PlanPdf, PlanStatus
 from plans.tests.factories import AccountPlanFactory, ActionFactory, CheckpointFactory, ObjectiveFactory, big_plan
 
@@ -208,32 +208,19 @@ def test_user_text_in_the_pdf_is_escaped_and_never_fetched(client, manager, plan
     plan.save()
     ObjectiveFactory(plan=plan, title="Grow <img src=http://evil.example/x.png>")
     asked: list[str] = []
-    fetcher_class = plan_pdf_module.local_url_fetcher_class()
+    fetcher_class = pdf_floor.local_url_fetcher_class()
 
     class SpyFetcher(fetcher_class):
         def fetch(self, url, headers=None):
             asked.append(url)
             return super().fetch(url, headers)
 
-    monkeypatch.setattr(plan_pdf_module, "local_url_fetcher_class", lambda: SpyFetcher)
+    monkeypatch.setattr(pdf_floor, "local_url_fetcher_class", lambda: SpyFetcher)
     client.force_login(manager)
     text = _pdf_text(client.get(f"/plans/{plan.pk}/pdf/").content)
     assert "<img src=http://evil.example/x.png>" in text.replace("\n", "")
     assert 'src="http://169.254.169.254' in text.replace("\n", "")
-    assert asked and all(url.startswith(plan_pdf_module.BASE_URL + "static/") for url in asked)
-
-
-def test_fetcher_refuses_remote_and_local_files_outside_static():
-    fetcher = plan_pdf_module.local_url_fetcher_class()()
-    for url in (
-        "http://evil.example/x.png",
-        "file:///etc/passwd",
-        plan_pdf_module.BASE_URL + "static/../../settings.py",
-    ):
-        with pytest.raises(ValueError):
-            fetcher.fetch(url)
-    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
-    assert b"@page" in fetcher.fetch(plan_pdf_module.BASE_URL + "static/css/plan_pdf.css").read()
+    assert asked and all(url.startswith(pdf_floor.BASE_URL + "static/") for url in asked)
 
 
 def test_large_plan_renders_in_a_task_with_a_download_link(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plans.access import can_edit_plan, get_editable_plan, get_plan_for_user
 from plans.forms import (
     ActionForm,
     ActionStatusForm,
@@ -20,7 +21,6 @@ from plans.forms import (
 )
 from plans.models import AccountPlan, Action, Checkpoint
 from plans.services import checkpoint_record
-from plans.views.access import can_edit_plan, get_editable_plan, get_plan_for_user
 from plans.views.plan import detail_context
 
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
+from plans.access import get_plan_for_user
 from plans.models import AccountPlan, PdfStatus, PlanPdf
 from plans.pdf import SYNC_ROW_LIMIT, plan_pdf_render, plan_row_count
 from plans.tasks import plan_pdf_task
-from plans.views.access import get_plan_for_user
 
 REUSE_PDF_FOR = timedelta(minutes=10)
 # slugify drops en and em dashes (and the minus sign): "2027–2028" would become "20272028".

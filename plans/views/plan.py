@@ -12,7 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.views.access import get_editable_account
+from accounts.access import get_editable_account
+from plans.access import (
+    can_approve_plan,
+    can_edit_plan,
+    get_approvable_plan,
+    get_editable_plan,
+    get_plan_for_user,
+)
+from plans.content import objective_rows, plan_sections, plan_with_content
 from plans.forms import (
     ActionForm,
     CheckpointForm,
@@ -28,9 +36,7 @@ from plans.forms import (
 from plans.models import AccountPlan, ActionStatus, PlanStatus
 from plans.progress import RULE_TEXT
 from plans.services import (
-    SECTION_GROUPS,
     PlanRefused,
-    objective_rows,
     plan_approve,
     plan_comment_add,
     plan_create,
@@ -39,23 +45,7 @@ from plans.services import (
     plan_send_back,
     plan_start_next,
     plan_submit,
-    plan_with_content,
 )
-from plans.views.access import (
-    can_approve_plan,
-    can_edit_plan,
-    get_approvable_plan,
-    get_editable_plan,
-    get_plan_for_user,
-)
-
-
-def plan_sections(value_of) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The plan's text sections grouped under their headings, each as (label, text)."""
-    return [
-        (title, [(AccountPlan._meta.get_field(field).verbose_name, value_of(field)) for field in fields])
-        for title, fields in SECTION_GROUPS
-    ]
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:

@@ -14,22 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import can_edit_account, get_editable_account
 from accounts.models import Account
-from accounts.views.access import get_editable_account
+from plans.access import get_review_for_user
 from plans.forms import ActionStatusForm
 from plans.models import Action, ActionStatus, Review, ReviewCadence, UnbilledService
 from plans.review_forms import AccountCadenceForm, FollowUpFormSet, ReviewDueFilterForm, ReviewForm
 from plans.review_services import FollowUp, account_cadence_set, review_current_plan, review_save
 from plans.reviews import CADENCE_RULE_TEXT, reviews_due
-
-
-def _get_review(request: HttpRequest, pk: int) -> Review:
-    """A review the user may read, or 404."""
-    return get_object_or_404(Review.objects.visible_to(request.user).select_related("account", "plan"), pk=pk)
-
-
-def _can_edit(user, account: Account) -> bool:
-    return Account.objects.editable_by(user).filter(pk=account.pk).exists()
 
 
 def _review_form_page(request: HttpRequest, account: Account, review: Review) -> HttpResponse:
@@ -68,14 +60,14 @@ def review_create(request: HttpRequest, account_pk: int) -> HttpResponse:
 
 
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _get_review(request, pk)
+    review = get_review_for_user(request, pk)
     account = get_editable_account(request, review.account_id)
     return _review_form_page(request, account, review)
 
 
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _get_review(request, pk)
-    can_edit = _can_edit(request.user, review.account)
+    review = get_review_for_user(request, pk)
+    can_edit = can_edit_account(request.user, review.account)
     actions = list(review.actions.select_related("owner", "plan"))
     context = {
         "review": review,
@@ -94,9 +86,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_action_status(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     """The account's key account manager, or the action's owner, updates a follow-up action."""
-    review = _get_review(request, pk)
+    review = get_review_for_user(request, pk)
     action = get_object_or_404(Action.objects.filter(review=review), pk=action_pk)
-    if not (action.owner_id == request.user.pk or _can_edit(request.user, review.account)):
+    if not (action.owner_id == request.user.pk or can_edit_account(request.user, review.account)):
         raise PermissionDenied
     form = ActionStatusForm(request.POST, instance=action)
     if form.is_valid():

@@ -53,13 +53,13 @@ def ratings_save(*, rows: list[RatingRow], existing: dict[tuple[int, int], Ratin
     now = timezone.now()
     for current, value in to_update:
         current.value = value
-    to_update = [current for current, _value in to_update]
-    for rating in [*to_create, *to_update]:
+    updated = [current for current, _value in to_update]
+    for rating in [*to_create, *updated]:
         rating.justification = justification[rating.account_id]
         rating.rated_by = by
         rating.rated_at = now  # bulk_update skips auto_now
     with transaction.atomic():
         Rating.objects.bulk_create(to_create)
-        Rating.objects.bulk_update(to_update, ["value", "justification", "rated_by", "rated_at"])
+        Rating.objects.bulk_update(updated, ["value", "justification", "rated_by", "rated_at"])
         Rating.objects.filter(pk__in=to_delete).delete()
-    return len(to_create) + len(to_update) + len(to_delete)
+    return len(to_create) + len(updated) + len(to_delete)

@@ -21,7 +21,7 @@ from scoring.services import (
     segmentation_execute,
     segmentation_run_request,
 )
-from scoring.tests.test_services import _criteria, _portfolio
+from scoring.tests.factories import rated_portfolio, three_criteria
 
 pytestmark = pytest.mark.django_db
 IN_A_YEAR = timezone.localdate() + timedelta(days=365)
@@ -30,9 +30,9 @@ IN_A_YEAR = timezone.localdate() + timedelta(days=365)
 @pytest.fixture
 def portfolio(manager, sponsor):
     """a 30, b 46.7, c 63.3, d 70: with gold from 60, c and d are key."""
-    _criteria()
+    three_criteria()
     SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold")
-    accounts = _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    accounts = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
     Account.objects.filter(pk__in=[a.pk for a in accounts]).update(owner=manager, executive_sponsor=sponsor)
     segmentation_execute(run=segmentation_run_request())
     for account in accounts:

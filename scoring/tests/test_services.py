@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from io import StringIO
 
@@ -10,49 +9,20 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account
-from accounts.services import financials_refresh
-from accounts.tests.factories import AccountFactory, YearlyFinancialFactory
 from scoring.models import AccountScore, Criterion, Rating, RunStatus, SegmentationRun, SegmentationSettings
 from scoring.services import RunRefused, segmentation_execute, segmentation_run_request
+from scoring.tests.factories import rated_portfolio, three_criteria
 
 pytestmark = pytest.mark.django_db
-LAST_YEAR = date.today().year - 1
-
-
-def _criteria() -> list[Criterion]:
-    return [
-        Criterion.objects.create(
-            name="Revenue", axis="value", weight=50, source="last_year_revenue", normalisation="minmax"
-        ),
-        Criterion.objects.create(
-            name="Headroom", axis="potential", weight=30, source="headroom", normalisation="minmax"
-        ),
-        Criterion.objects.create(
-            name="Fit", axis="fit", weight=20, source="manual", normalisation="fixed", fixed_min=0, fixed_max=10
-        ),
-    ]
-
-
-def _portfolio(revenues_and_potentials, fit_ratings) -> list[Account]:
-    accounts = []
-    for revenue, potential in revenues_and_potentials:
-        account = AccountFactory(potential=Decimal(potential))
-        YearlyFinancialFactory(account=account, year=LAST_YEAR, revenue=Decimal(revenue))
-        accounts.append(account)
-    financials_refresh()
-    fit = Criterion.objects.get(name="Fit")
-    for account, rating in zip(accounts, fit_ratings, strict=True):
-        Rating.objects.create(account=account, criterion=fit, value=rating, justification="test")
-    return accounts
 
 
 def test_run_scores_and_explains_a_hand_computed_example():
-    _criteria()
+    three_criteria()
     SegmentationSettings.objects.create(
         pk=1, mode="absolute", value=50, potential=50, gold=60, silver=30, key_rule="gold"
     )
     # revenue 100/200/300/400 -> minmax 0, 33.3, 66.7, 100; headroom 900/600/300/0 -> 100, 66.7, 33.3, 0
-    a, b, c, d = _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    a, b, c, d = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
     b_and_c = {b.pk, c.pk}
     run = segmentation_execute(run=segmentation_run_request())
     assert run.status == RunStatus.DONE, run.error
@@ -77,10 +47,10 @@ def test_run_scores_and_explains_a_hand_computed_example():
 
 
 def test_second_run_records_previous_values_and_who_entered_key_status():
-    _criteria()
+    three_criteria()
     SegmentationSettings.objects.create(pk=1, mode="absolute", gold=45, silver=30, key_rule="gold")
     # First run totals: a 30, b 46.7, c 63.3, d 70 -> b, c, d are key.
-    a, b, _c, _d = _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    a, b, _c, _d = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
     segmentation_execute(run=segmentation_run_request())
     Rating.objects.filter(account=a).update(value=10)
     Account.objects.filter(pk=a.pk).update(potential=Decimal(5000))
@@ -94,8 +64,8 @@ def test_second_run_records_previous_values_and_who_entered_key_status():
 
 
 def test_run_with_too_few_criteria_fails_and_keeps_previous_results_current():
-    criteria = _criteria()
-    _portfolio([(100, 1000), (200, 800), (300, 600)], [1, 2, 3])
+    criteria = three_criteria()
+    rated_portfolio([(100, 1000), (200, 800), (300, 600)], [1, 2, 3])
     first = segmentation_execute(run=segmentation_run_request())
     before = list(Account.objects.order_by("pk").values_list("score", "segment"))
     criteria[0].is_active = False
@@ -115,18 +85,18 @@ def test_a_second_run_is_refused_while_one_is_waiting():
 
 
 def test_no_accounts_fails_with_a_clear_message():
-    _criteria()
+    three_criteria()
     run = segmentation_execute(run=segmentation_run_request())
     assert run.status == RunStatus.FAILED
     assert run.error == "There is no account to score."
 
 
 def test_run_query_count_does_not_grow_with_accounts(django_assert_max_num_queries):
-    _criteria()
-    _portfolio([(100 * i, 1000) for i in range(1, 4)], [1, 2, 3])
+    three_criteria()
+    rated_portfolio([(100 * i, 1000) for i in range(1, 4)], [1, 2, 3])
     with django_assert_max_num_queries(40) as few:
         segmentation_execute(run=segmentation_run_request())
-    _portfolio([(100 * i, 2000) for i in range(1, 60)], [i % 11 for i in range(1, 60)])
+    rated_portfolio([(100 * i, 2000) for i in range(1, 60)], [i % 11 for i in range(1, 60)])
     with django_assert_max_num_queries(len(few.captured_queries)):
         run = segmentation_execute(run=segmentation_run_request())
     assert run.summary["accounts"] == 62
@@ -135,8 +105,8 @@ def test_run_query_count_does_not_grow_with_accounts(django_assert_max_num_queri
 def test_segment_command_prints_the_summary_and_fails_clearly():
     with pytest.raises(CommandError, match="between 3 and 8"):
         call_command("segment", stdout=StringIO())
-    _criteria()
-    _portfolio([(100, 1000), (200, 800), (300, 600)], [1, 2, 3])
+    three_criteria()
+    rated_portfolio([(100, 1000), (200, 800), (300, 600)], [1, 2, 3])
     out = StringIO()
     call_command("segment", stdout=out)
     assert "3 accounts scored" in out.getvalue()

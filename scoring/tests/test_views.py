@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Account
 from kam.tests.forms import management_form
 from scoring.models import Criterion, KeyOverride, Rating, RunStatus, SegmentationRun, SegmentationSettings
-from scoring.tests.test_services import _criteria, _portfolio
+from scoring.tests.factories import rated_portfolio, three_criteria
 
 pytestmark = pytest.mark.django_db
 IN_A_YEAR = timezone.localdate() + timedelta(days=365)
@@ -46,7 +46,7 @@ def _formset_data(criteria, **changes) -> dict:
 
 
 def test_administrator_changes_a_weight_and_the_thresholds(client, admin_user):
-    criteria = _criteria()
+    criteria = three_criteria()
     client.force_login(admin_user)
     response = client.post("/scoring/criteria/", _formset_data(criteria, **{"criteria-0-weight": "70"}))
     assert response.status_code == 302
@@ -56,7 +56,7 @@ def test_administrator_changes_a_weight_and_the_thresholds(client, admin_user):
 
 
 def test_fewer_than_three_active_criteria_are_refused_with_the_reason(client, admin_user):
-    criteria = _criteria()
+    criteria = three_criteria()
     client.force_login(admin_user)
     data = _formset_data(criteria)
     del data["criteria-2-is_active"]
@@ -67,7 +67,7 @@ def test_fewer_than_three_active_criteria_are_refused_with_the_reason(client, ad
 
 @pytest.mark.parametrize("role", ["manager", "sponsor", "contributor"])
 def test_only_administrators_change_the_model(client, request, role):
-    criteria = _criteria()
+    criteria = three_criteria()
     client.force_login(request.getfixturevalue(role))
     page = client.get("/scoring/criteria/")
     assert page.status_code == 200 and "Save the scoring model" not in page.content.decode()
@@ -83,8 +83,8 @@ def test_outsider_sees_no_scoring_page(client, outsider):
 
 
 def test_run_now_scores_and_the_account_page_explains_why(client, admin_user, django_capture_on_commit_callbacks):
-    _criteria()
-    accounts = _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    three_criteria()
+    accounts = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/scoring/runs/new/")
@@ -112,9 +112,9 @@ def test_second_run_is_refused_while_one_waits(client, admin_user):
 def scored(manager, sponsor):
     from scoring.services import segmentation_execute, segmentation_run_request
 
-    _criteria()
+    three_criteria()
     SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold")
-    accounts = _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    accounts = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
     Account.objects.filter(pk__in=[a.pk for a in accounts[:2]]).update(owner=manager, executive_sponsor=sponsor)
     run = segmentation_execute(run=segmentation_run_request())
     return run, accounts

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.views.access import get_editable_account
+from accounts.access import get_editable_account
+from scoring.access import get_decidable_override, get_withdrawable_override, require_reader
 from scoring.forms import OverrideDecisionForm, OverrideProposalForm
 from scoring.models import KeyOverride, OverrideStatus
 from scoring.services import OverrideRefused, override_decide, override_propose, override_withdraw
-from scoring.views.runs import _require_role
 
 
 def override_list(request: HttpRequest) -> HttpResponse:
     """What awaits the user's decision, their own proposals, and the overrides in force."""
-    _require_role(request)
+    require_reader(request)
     user = request.user
     related = ("account", "proposed_by", "decided_by")
     to_decide = KeyOverride.objects.decidable_by(user).filter(status=OverrideStatus.PROPOSED).select_related(*related)
@@ -49,7 +48,7 @@ def override_propose_view(request: HttpRequest, account_pk: int) -> HttpResponse
 
 @require_POST
 def override_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    override = get_object_or_404(KeyOverride.objects.decidable_by(request.user).select_related("account"), pk=pk)
+    override = get_decidable_override(request, pk)
     form = OverrideDecisionForm(request.POST, prefix=f"o{override.pk}")
     if not form.is_valid():
         messages.error(request, _("Enter a valid end date."))
@@ -65,9 +64,7 @@ def override_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def override_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    override = get_object_or_404(KeyOverride, pk=pk)
-    if override.proposed_by_id != request.user.pk:
-        raise PermissionDenied
+    override = get_withdrawable_override(request, pk)
     try:
         override_withdraw(override=override, by=request.user)
     except OverrideRefused as refused:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from scoring.access import can_rate
 from scoring.forms import RatingGrid
 from scoring.models import Criterion, Rating
 from scoring.services import ratings_save
@@ -21,7 +22,7 @@ ROWS_PER_PAGE = 50
 
 def rating_grid(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_administrator or user.is_key_account_manager):
+    if not can_rate(user):
         raise PermissionDenied
     criteria = list(Criterion.objects.filter(is_active=True, source="manual"))
     accounts = Account.objects.editable_by(user).only("pk", "name", "is_key").order_by("-is_key", "name")

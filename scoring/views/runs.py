@@ -8,12 +8,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Segment, Tier
-from kam.roles import Role
+from scoring.access import can_edit_model, get_run_for_user, require_reader
 from scoring.filters import RunScoreFilter
 from scoring.forms import CriterionFormSet, SegmentationSettingsForm
 from scoring.models import AccountScore, Criterion, SegmentationRun, SegmentationSettings
@@ -21,14 +21,9 @@ from scoring.services import RunRefused, segmentation_run_request
 from scoring.tasks import segmentation_run_task
 
 
-def _require_role(request: HttpRequest) -> None:
-    if not any(request.user.has_role(role) for role in Role):
-        raise PermissionDenied
-
-
 def criteria(request: HttpRequest) -> HttpResponse:
-    _require_role(request)
-    can_edit = request.user.is_administrator
+    require_reader(request)
+    can_edit = can_edit_model(request.user)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     formset = CriterionFormSet(request.POST or None, queryset=Criterion.objects.all(), prefix="criteria")
@@ -47,14 +42,14 @@ def criteria(request: HttpRequest) -> HttpResponse:
 
 
 def run_list(request: HttpRequest) -> HttpResponse:
-    _require_role(request)
+    require_reader(request)
     runs = SegmentationRun.objects.select_related("requested_by")[:50]
-    return render(request, "scoring/run_list.html", {"runs": runs, "can_run": request.user.is_administrator})
+    return render(request, "scoring/run_list.html", {"runs": runs, "can_run": can_edit_model(request.user)})
 
 
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_administrator:
+    if not can_edit_model(request.user):
         raise PermissionDenied
     try:
         run = segmentation_run_request(by=request.user)
@@ -73,8 +68,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_role(request)
-    run = get_object_or_404(SegmentationRun, pk=pk)
+    run = get_run_for_user(request, pk)
     scores = AccountScore.objects.filter(run=run).select_related("account").order_by(F("rank").asc(nulls_last=True))
     moved = scores.exclude(was_key__isnull=True).exclude(was_key=F("is_key"))
     segment_moves = scores.exclude(previous_segment="").exclude(previous_segment=F("segment"))

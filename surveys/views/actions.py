@@ -7,19 +7,18 @@ from datetime import MAXYEAR, MINYEAR, date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Account
-from accounts.views.access import get_account_for_user
+from accounts.access import can_edit_account, get_account_for_user
+from surveys.access import get_editable_action, get_response_for_user, require_reader
 from surveys.forms import ActionStatusForm, ImprovementActionForm
 from surveys.frames import survey_results
-from surveys.models import OPEN_STATUSES, ActionStatus, ImprovementAction, Response
+from surveys.models import OPEN_STATUSES, ActionStatus, ImprovementAction
 from surveys.reports import result_row
 from surveys.services import SurveyRefused, improvement_action_create, improvement_action_update
-from surveys.views.access import can_act_on, get_editable_action, require_reader
 
 
 def _month(value: str) -> date | None:
@@ -64,12 +63,8 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 def action_new(request: HttpRequest, response_pk: int) -> HttpResponse:
-    visible_accounts = Account.objects.visible_to(request.user)
-    response = get_object_or_404(
-        Response.objects.filter(account__in=visible_accounts).select_related("account", "contact", "campaign"),
-        pk=response_pk,
-    )
-    if not can_act_on(request.user, response.account):
+    response = get_response_for_user(request, response_pk)
+    if not can_edit_account(request.user, response.account):
         raise PermissionDenied
     answer = None
     answer_pk = request.GET.get("answer") or request.POST.get("answer")

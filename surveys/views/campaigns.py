@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from surveys.access import can_create_campaigns, can_edit_campaign, get_campaign_for_user, get_editable_campaign
 from surveys.forms import CampaignForm
 from surveys.frames import survey_results
 from surveys.models import Campaign, CampaignStatus, Invitation
 from surveys.reports import alert_rows, campaign_rows
 from surveys.services import SurveyRefused, campaign_create, campaign_preview, campaign_send, campaign_targets
-from surveys.views.access import can_create_campaigns, can_edit_campaign, get_campaign_for_user, get_editable_campaign
 
 
 def _count_per_campaign(rows: QuerySet) -> Coalesce:

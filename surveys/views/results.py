@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.views.access import get_account_for_user
+from accounts.access import can_edit_account, get_account_for_user
 from surveys import analytics
+from surveys.access import get_campaign_for_user, require_reader
 from surveys.charts import dimension_chart
 from surveys.frames import accounts_frame, survey_results
 from surveys.models import Campaign, QuestionKind, Response
 from surveys.reports import SPLIT_LABELS, alert_rows, result_row, summary_rows
-from surveys.views.access import can_act_on, get_campaign_for_user, require_reader
 
 
 def _respondents(campaign: Campaign, account_id: int) -> list[Response]:
@@ -43,7 +43,7 @@ def account_results(request: HttpRequest, pk: int, account_pk: int) -> HttpRespo
         "chart": dimension_chart(row, previous_row=_previous_row(results, row, account.pk)) if row else None,
         "alerts": alert_rows(alerts, {account.pk: account.name}),
         "respondents": _respondents(campaign, account.pk),
-        "can_act": can_act_on(request.user, account),
+        "can_act": can_edit_account(request.user, account),
         "TEXT": QuestionKind.TEXT,
     }
     return render(request, "surveys/account_results.html", context)

@@ -7,18 +7,7 @@ from importlib import import_module
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kam.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
-
-# Each app adds its demo content by appending "<app>.demo:<function>" here;
-# every function takes users=... and runs after the ones before it.
-DEMO_STEPS = [
-    "accounts.demo:seed_accounts",
-    "scoring.demo:seed_scoring",
-    "accounts.demo_maps:seed_maps",
-    "plans.demo:seed_plans",
-    "plans.demo_reviews:seed_reviews",
-    "surveys.demo:seed_surveys",
-]
+from kam.demo import DEMO_PASSWORD, DEMO_STEPS, DEMO_USERS, seed_users
 
 
 class Command(BaseCommand):
@@ -28,7 +17,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo creates users with a known password: it runs only with DEBUG on.")
         users = seed_users()
-        for step in DEMO_STEPS:
+        for _order, step in DEMO_STEPS:
             module_name, function_name = step.split(":")
             result = getattr(import_module(module_name), function_name)(users=users)
             self.stdout.write(f"{step}: {result}")

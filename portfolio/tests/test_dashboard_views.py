@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kam.tests.builders import XSS_NAME, portfolio_build
+from portfolio.tests.builders import XSS_NAME, portfolio_build
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +152,6 @@ def test_pdf_tables_stop_at_25_rows_and_say_how_many_more():
 
     rows = [[SimpleNamespace(text=f"Account {n:02d}", numeric=False)] for n in range(30)]
     chart = SimpleNamespace(title="Matrix", summary="", headers=["Account"], rows=rows)
-    html = render_to_string("kam/dashboard_pdf.html", {"board": SimpleNamespace(charts=[chart], headline={})})
+    html = render_to_string("portfolio/dashboard_pdf.html", {"board": SimpleNamespace(charts=[chart], headline={})})
     assert "Account 24" in html and "Account 25" not in html
     assert "And 5 more rows, on the dashboard." in html

@@ -10,7 +10,7 @@ import pytest
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from kam.models import DigestSent
-from kam.tests.builders import portfolio_build
+from portfolio.tests.builders import portfolio_build
 
 pytestmark = pytest.mark.worker
 

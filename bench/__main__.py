@@ -1,4 +1,4 @@
-"""`make bench`: speed of the pages and jobs that grow with the portfolio.
+"""`make bench` (`python -m bench`): speed of the pages and jobs that grow with the portfolio.
 
 Builds a throw-away test database (SQLite in memory, or PostgreSQL when
 DATABASE_URL is set), seeds a large portfolio and prints medians. Targets are
@@ -7,10 +7,9 @@ reported next to each figure; nothing here fails a build.
 
 from __future__ import annotations
 
+import argparse
 import os
-import statistics
 import time
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -27,25 +26,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.dashboard import bench_dashboard  # noqa: E402
+from bench.plans import bench_plan_pdf  # noqa: E402
+from bench.timing import median_ms, query_count  # noqa: E402
+
 ACCOUNTS = 10_000
 YEARS = 5
-REPEAT = 25
-
-
-def _median_ms(action: Callable[[], object], repeat: int = REPEAT) -> float:
-    action()  # warm up
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
-
-
-def _queries(action: Callable[[], object]) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        action()
-    return len(captured.captured_queries)
 
 
 def seed_portfolio(owner) -> None:
@@ -93,7 +79,7 @@ def bench_pages(client: Client, account_pk: int) -> list[tuple[str, float, int, 
     for label, url in pages:
         assert client.get(url).status_code == 200, url
         results.append(
-            (label, _median_ms(lambda url=url: client.get(url)), _queries(lambda url=url: client.get(url)), "< 50 ms")
+            (label, median_ms(lambda url=url: client.get(url)), query_count(lambda url=url: client.get(url)), "< 50 ms")
         )
     return results
 
@@ -136,6 +122,12 @@ def bench_imports(user) -> list[tuple[str, float, int, str]]:
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Seed a throw-away database with a large portfolio and print the median time and queries of "
+        "the pages and jobs that grow with it, next to their targets (PERFORMANCE.md). Takes several minutes. "
+        "`python -m bench.analytics` times the scoring maths alone.",
+    ).parse_args()
     from kam.roles import Role
     from kam.tests.factories import UserFactory
 
@@ -154,9 +146,6 @@ def main() -> None:
         from accounts.models import Account
 
         key_account = Account.objects.filter(is_key=True).first()
-        from kam.bench_dashboard import bench_dashboard
-        from plans.bench import bench_plan_pdf
-
         # The dashboard first, while the portfolio is the 10,000 seeded accounts.
         rows = bench_pages(client, key_account.pk) + bench_dashboard(client=client, manager=manager)
         rows += bench_imports(manager) + bench_segmentation()
@@ -230,7 +219,7 @@ def bench_segmentation() -> list[tuple[str, float, int, str]]:
     start = time.perf_counter()
     raw = _raw_frame(criteria, portfolio_frame())
     read_ms = (time.perf_counter() - start) * 1000
-    scoring_ms = _median_ms(lambda: score_portfolio(raw, _specs(criteria)), repeat=5)
+    scoring_ms = median_ms(lambda: score_portfolio(raw, _specs(criteria)), repeat=5)
     start = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
         run = segmentation_execute(run=segmentation_run_request())

@@ -22,8 +22,8 @@ from accounts.models import Account
 from kam.models import DigestKind, DigestSent, Notification, User
 from kam.notifications import notifications_send
 from kam.roles import Role
-from kam.worklist import CAP, OPEN_ACTIONS, key_changes, reviews_due_for, worklist_for
 from plans.models import IN_FORCE, AccountPlan, Action, Checkpoint, PlanStatus
+from portfolio.worklist import CAP, OPEN_ACTIONS, key_changes, reviews_due_for, worklist_for
 
 
 def week_start(day: date) -> date:
@@ -86,7 +86,7 @@ def digest_daily_send(*, user: User, today: date) -> DigestSent | None:
             claim=claim,
             user=user,
             subject=_("KAM: %(count)s things to do this week") % {"count": worklist.due_count},
-            template="kam/email/daily_digest.txt",
+            template="portfolio/email/daily_digest.txt",
             context={"worklist": worklist},
             summary=summary,
         )
@@ -166,7 +166,7 @@ def digest_sponsor_send(*, user: User, today: date) -> DigestSent | None:
             claim=claim,
             user=user,
             subject=_("KAM: your accounts this week (%(count)s items)") % {"count": digest.count},
-            template="kam/email/sponsor_digest.txt",
+            template="portfolio/email/sponsor_digest.txt",
             context={"digest": digest, "today": today},
             summary=summary,
         )

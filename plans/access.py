@@ -1,4 +1,4 @@
-"""The one access path of the plans views: every plan goes through these."""
+"""Who may do what with plans and reviews: every plan and review a view touches goes through these."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from plans.models import AccountPlan
+from plans.models import AccountPlan, Review
 
 
 def get_plan_for_user(request: HttpRequest, pk: int) -> AccountPlan:
@@ -37,3 +37,8 @@ def get_approvable_plan(request: HttpRequest, pk: int) -> AccountPlan:
     if not can_approve_plan(request.user, plan):
         raise PermissionDenied
     return plan
+
+
+def get_review_for_user(request: HttpRequest, pk: int) -> Review:
+    """A review the user may read, or 404."""
+    return get_object_or_404(Review.objects.visible_to(request.user).select_related("account", "plan"), pk=pk)

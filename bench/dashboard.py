@@ -7,10 +7,11 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
+from bench.timing import median_ms, query_count
+
 
 def bench_dashboard(*, client: Client, manager) -> list[tuple[str, float, int, str]]:
     from accounts.models import Account
-    from kam.bench import _median_ms, _queries
     from scoring.models import AccountScore, RunStatus, SegmentationRun
 
     rng = np.random.default_rng(5)
@@ -48,8 +49,8 @@ def bench_dashboard(*, client: Client, manager) -> list[tuple[str, float, int, s
         rows.append(
             (
                 f"{label}, {size:,.0f} KB",
-                _median_ms(lambda url=url: client.get(url), repeat=9),
-                _queries(lambda url=url: client.get(url)),
+                median_ms(lambda url=url: client.get(url), repeat=9),
+                query_count(lambda url=url: client.get(url)),
                 "< 300 ms",
             )
         )

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from accounts.models import Account
 from kam.models import Notification
-from kam.tests.builders import portfolio_build
-from kam.worklist import worklist_for
 from plans.models import Action
+from portfolio.tests.builders import portfolio_build
+from portfolio.worklist import worklist_for
 from scoring.models import KeyOverride
 
 pytestmark = pytest.mark.django_db

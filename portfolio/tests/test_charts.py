@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kam.charts import satisfaction_chart
+from portfolio.charts import satisfaction_chart
 
 
 def test_satisfaction_chart_leaves_room_for_the_nps_axis_on_the_right():

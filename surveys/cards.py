@@ -1,18 +1,18 @@
-"""The "Satisfaction" card of the account page, without touching the register's view."""
+"""Surveys' card on the account page: the latest satisfaction result and the open improvement actions."""
 
 from __future__ import annotations
 
-from django import template
+from typing import Any
 
+from django.http import HttpRequest
+
+from accounts.models import Account
 from surveys.frames import survey_results
 from surveys.models import OPEN_STATUSES, ImprovementAction
 from surveys.reports import result_row
 
-register = template.Library()
 
-
-@register.inclusion_tag("surveys/_account_card.html")
-def account_survey_card(account) -> dict:
+def satisfaction_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[str, Any]:
     results = survey_results(account_ids=[account.pk])
     row = None
     if not results.trended.empty:

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from kam import charts, dashboard
-from kam.dashboard_frames import portfolio_read
 from kam.models import User
+from portfolio import charts, dashboard
+from portfolio.frames import portfolio_read
 from surveys.frames import role_weights
 
 MATRIX_LIMIT = 300
@@ -32,14 +32,16 @@ def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | No
     currency = settings.KAM_CURRENCY
     portfolio = portfolio_read(accounts=accounts, today=today)
     frame = portfolio.frame
-    figures = dashboard.headline(frame)
+    figures: dict[str, float | int | None] = {**dashboard.headline(frame)}
     figures |= {f"key_{k}": v for k, v in dashboard.key_satisfaction(portfolio.answers, frame, role_weights()).items()}
     figures["overdue_reviews"] = portfolio.overdue_reviews
     figures = {
         name: None if isinstance(value, float) and math.isnan(value) else value for name, value in figures.items()
     }
     run = portfolio.run
-    run_label = _("Run %(number)s of %(date)s") % {"number": run.pk, "date": run.finished_at.date()} if run else ""
+    run_label = ""
+    if run is not None and run.finished_at is not None:
+        run_label = _("Run %(number)s of %(date)s") % {"number": run.pk, "date": run.finished_at.date()}
     scores = portfolio.scores
     built = [
         charts.value_potential_matrix(

@@ -1,6 +1,6 @@
 """The executive dashboard's numbers, as pure pandas functions (DataFrame in, DataFrame or dict out, no ORM).
 
-The portfolio frame (see kam.dashboard_frames) is indexed by account id with columns: name, segment, is_key,
+The portfolio frame (see portfolio.frames) is indexed by account id with columns: name, segment, is_key,
 revenue, previous_revenue, potential, value_score, potential_score, has_plan (a plan in force),
 coverage (red / amber / green, or NaN).
 """

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from kam import dashboard
+from portfolio import dashboard
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The one access path of the surveys views: every campaign and action goes through these."""
+"""Who may do what with surveys: every campaign, response and improvement action a view touches goes through these."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Account
 from kam.roles import Role
-from surveys.models import Campaign, ImprovementAction
+from surveys.models import Campaign, ImprovementAction, Response
 
 
 def get_campaign_for_user(request: HttpRequest, pk: int) -> Campaign:
@@ -29,17 +29,18 @@ def get_editable_campaign(request: HttpRequest, pk: int) -> Campaign:
 
 def require_reader(user) -> None:
     """Pages over the whole portfolio: any role reads them; a user without a role gets 404."""
-    if not (user.is_active and any(user.has_role(role) for role in Role)):
+    if not user.has_any_role():
         raise Http404
 
 
 def can_create_campaigns(user) -> bool:
-    return user.is_administrator or user.is_key_account_manager
+    return user.has_any_role(Role.ADMINISTRATOR, Role.KEY_ACCOUNT_MANAGER)
 
 
-def can_act_on(user, account: Account) -> bool:
-    """Who turns what an account said into improvement actions: its managers and administrators."""
-    return Account.objects.editable_by(user).filter(pk=account.pk).exists()
+def get_response_for_user(request: HttpRequest, pk: int) -> Response:
+    """A response about an account the user may read, or 404."""
+    responses = Response.objects.filter(account__in=Account.objects.visible_to(request.user))
+    return get_object_or_404(responses.select_related("account", "contact", "campaign"), pk=pk)
 
 
 def get_editable_action(request: HttpRequest, pk: int) -> ImprovementAction:

@@ -8,10 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kam.digests import digest_daily_send, digest_sponsor_send, week_start
 from kam.models import DigestSent, Notification
-from kam.tasks import daily_digests_task, sponsor_digests_task
-from kam.tests.builders import portfolio_build
+from portfolio.digests import digest_daily_send, digest_sponsor_send, week_start
+from portfolio.tasks import daily_digests_task, sponsor_digests_task
+from portfolio.tests.builders import portfolio_build
 
 pytestmark = pytest.mark.django_db
 

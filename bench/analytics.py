@@ -1,4 +1,4 @@
-"""Speed of `score_portfolio` on 100,000 accounts × 8 criteria: `python -m scoring.bench_analytics`.
+"""Speed of `score_portfolio` on 100,000 accounts × 8 criteria: `python -m bench.analytics`.
 
 Prints medians next to the floors in PERFORMANCE.md (≈ 35 ms min–max, ≈ 85 ms percentile); fails nothing.
 """

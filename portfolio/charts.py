@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.coverage import QUALITY_LABELS
 from accounts.models import Segment
-from kam import dashboard
 from plans.progress import STATUS_LABELS
+from portfolio import dashboard
 
 SEGMENT_COLOURS = {
     "loyal_core": "#0a3a7a",
