@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, BuyingRole, Contact, Interaction, YearlyFinancial
+from accounts.models import Account, BuyingRole, Contact, ImportMapping, Interaction, TurnoverUnit, YearlyFinancial
 from kam.models import User
 from kam.roles import Role
 
@@ -180,6 +181,25 @@ class ImportMappingForm(forms.Form):
             self.fields["create_missing_accounts"] = forms.BooleanField(
                 label=_("Create accounts for customers not yet in the register"), required=False
             )
+        if kind == "accounts":
+            # Nothing in "1096.53" says million or USD: the user states it, and the figure is kept as written.
+            self.fields["turnover_unit"] = forms.ChoiceField(
+                label=_("The company turnover column is written in"),
+                choices=[("", _("— choose —"))] + list(TurnoverUnit.choices),
+                required=False,
+            )
+            self.fields["turnover_currency"] = forms.CharField(
+                label=_("Currency of the company turnover (ISO code)"),
+                max_length=3,
+                required=False,
+                widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off", "placeholder": "EUR"}),
+            )
+        self.fields["save_as"] = forms.CharField(
+            label=_("Save this mapping as"),
+            max_length=100,
+            required=False,
+            help_text=_("Files with the same columns will then be mapped this way."),
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -195,10 +215,31 @@ class ImportMappingForm(forms.Form):
                     % {"field": dict((s.name, s.label) for s in self.specs)[target], "other": used[target]},
                 )
             used[target] = column
+        if "company_turnover" in used:
+            if not cleaned.get("turnover_unit"):
+                self.add_error("turnover_unit", _("Say in which unit the company turnover is written."))
+            currency = (cleaned.get("turnover_currency") or "").strip().upper()
+            if not re.fullmatch(r"[A-Z]{3}", currency):
+                self.add_error("turnover_currency", _("Give the currency as a three-letter code, like EUR or USD."))
+            cleaned["turnover_currency"] = currency
         return cleaned
+
+    def options(self) -> dict:
+        """The answers besides the mapping that the import needs, as the batch keeps them."""
+        return {
+            name: self.cleaned_data.get(name) or ""
+            for name in ("turnover_unit", "turnover_currency")
+            if name in self.fields
+        }
 
     def mapping(self) -> dict[str, str]:
         return {column: self.cleaned_data.get(f"column_{index}") or "" for index, column in enumerate(self.columns)}
+
+
+class ImportMappingRenameForm(forms.ModelForm):
+    class Meta:
+        model = ImportMapping
+        fields = ["name"]
 
 
 INFLUENCE_CHOICES = [
