@@ -39,7 +39,9 @@ def _first_guess(*, columns: list[str], kind: str, user) -> tuple[dict, dict]:
     """(mapping, options): a saved mapping of the same header, else the guess from the column names."""
     saved = saved_mapping_find(user=user, kind=kind, columns=columns)
     if saved is not None:
-        return saved.mapping, {**saved.options, "saved_mapping": saved.pk, "saved_mapping_name": saved.name}
+        # Same columns in the same order, perhaps spelt with another case: the saved mapping applies by position.
+        mapping = {column: saved.mapping.get(old, "") for column, old in zip(columns, saved.columns, strict=True)}
+        return mapping, {**saved.options, "saved_mapping": saved.pk, "saved_mapping_name": saved.name}
     mapping = guess_mapping(columns=columns, kind=kind)
     options: dict = {}
     turnover = next((column for column, field in mapping.items() if field == "company_turnover"), None)
@@ -126,15 +128,15 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             result = apply_import(**options)
             columns = _columns(options["frame"])
-            if not batch.options.get("saved_mapping"):
-                saved_mapping_save(
-                    user=request.user,
-                    kind=batch.kind,
-                    columns=columns,
-                    mapping=batch.mapping,
-                    options=batch.options,
-                    default_name=batch.filename,
-                )
+            # The mapping that worked is kept (a saved one is updated, keeping its name) for the next export.
+            saved_mapping_save(
+                user=request.user,
+                kind=batch.kind,
+                columns=columns,
+                mapping=batch.mapping,
+                options=batch.options,
+                default_name=batch.filename,
+            )
             batch.status = ImportStatus.APPLIED
             batch.result = result.as_dict()
             batch.data = b""  # applied: the file is no longer needed
