@@ -9,8 +9,11 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import Q
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.importing.parsing import sector_key
+from accounts.importing.people import assignable_users
 from accounts.models import Account, BuyingRole, Contact, ImportMapping, Interaction, TurnoverUnit, YearlyFinancial
 from kam.models import User
 from kam.roles import Role
@@ -18,6 +21,23 @@ from kam.roles import Role
 
 def _users_with_role(role: Role):
     return User.objects.filter(is_active=True, groups__name=role).order_by("first_name", "last_name", "username")
+
+
+class DatalistInput(forms.TextInput):
+    """A text input that offers known values (a <datalist>) and still takes a new one."""
+
+    def __init__(self, *args, options: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.options = options or []
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id', name)}-options"
+        attrs["list"] = list_id
+        options = format_html_join("", '<option value="{}"></option>', ((option,) for option in self.options))
+        return super().render(name, value, attrs, renderer) + format_html(
+            '<datalist id="{}">{}</datalist>', list_id, options
+        )
 
 
 class AccountForm(forms.ModelForm):
@@ -39,6 +59,10 @@ class AccountForm(forms.ModelForm):
             "city",
             "website",
             "employees",
+            "company_turnover",
+            "company_turnover_unit",
+            "company_turnover_currency",
+            "founded_year",
             "owner",
             "service_manager",
             "executive_sponsor",
@@ -49,7 +73,7 @@ class AccountForm(forms.ModelForm):
             "competitors",
             "notes",
         ]
-        localized_fields = ["potential"]
+        localized_fields = ["potential", "company_turnover"]
         widgets = {
             field: forms.Textarea(attrs={"rows": 3})
             for field in ("business", "goals", "difficulties", "competitors", "notes")
@@ -60,14 +84,44 @@ class AccountForm(forms.ModelForm):
         self.user = user
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.fields["owner"].queryset = _users_with_role(Role.KEY_ACCOUNT_MANAGER)
-        self.fields["service_manager"].queryset = User.objects.filter(is_active=True).order_by("first_name", "username")
+        # Sales agents imported from a sales-team file can own accounts before they are invited.
+        self.fields["owner"].queryset = assignable_users(Role.KEY_ACCOUNT_MANAGER).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["service_manager"].queryset = assignable_users().order_by("first_name", "username")
         self.fields["executive_sponsor"].queryset = _users_with_role(Role.EXECUTIVE_SPONSOR)
+        self.known_sectors = Account.objects.sectors_in_use()
+        self.fields["sector"].widget = DatalistInput(
+            options=sorted(set(self.known_sectors), key=str.casefold), attrs={"autocomplete": "off"}
+        )
+        self.fields["sector"].help_text = _("Pick a sector already used, or type a new one.")
         if self.instance.parent_id:
             self.fields["parent_name"].initial = self.instance.parent.reference or self.instance.parent.name
         if not user.is_administrator:
             # A key account manager keeps the accounts they create; only administrators reassign.
             del self.fields["owner"]
+
+    def clean_sector(self) -> str:
+        """ "retail " is the sector "Retail" when that is how the register already spells it."""
+        sector = " ".join(self.cleaned_data.get("sector", "").split())
+        spellings: dict[str, str] = {}
+        for known in self.known_sectors:
+            spellings.setdefault(sector_key(known), known)
+        return spellings.get(sector_key(sector), sector)
+
+    def clean_founded_year(self) -> int | None:
+        year = self.cleaned_data.get("founded_year")
+        if year is not None and not 1800 <= year <= date.today().year:
+            raise forms.ValidationError(
+                _("Enter a year between 1800 and %(last)s."), params={"last": date.today().year}
+            )
+        return year
+
+    def clean_company_turnover_currency(self) -> str:
+        currency = self.cleaned_data.get("company_turnover_currency", "").strip().upper()
+        if currency and not re.fullmatch(r"[A-Z]{3}", currency):
+            raise forms.ValidationError(_("Give the currency as a three-letter code, like EUR or USD."))
+        return currency
 
     def clean_potential(self) -> Decimal | None:
         potential = self.cleaned_data.get("potential")

@@ -64,6 +64,11 @@ class AccountQuerySet(models.QuerySet):
             return self.all()
         return self.none()
 
+    def sectors_in_use(self) -> list[str]:
+        """The sectors used, each spelling once, most used first: imports and the form keep that spelling."""
+        rows = self.exclude(sector="").values("sector").annotate(uses=models.Count("pk")).order_by("-uses", "sector")
+        return [row["sector"] for row in rows]
+
     def editable_by(self, user) -> AccountQuerySet:
         """Administrators change any account; key account managers the ones they run."""
         if not user.is_authenticated or not user.is_active:

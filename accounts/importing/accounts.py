@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -251,7 +250,7 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
             field=_label(name_),
             limit=limit,
         )
-    parsed["sector"] = normalise_sectors(parsed["sector"], _sectors_in_use())
+    parsed["sector"] = normalise_sectors(parsed["sector"], Account.objects.sectors_in_use())
     parsed["website"], invalid = parse_websites(_text(data, "website"))
     flag(invalid, _("“%(value)s” is not a web address."), "website")
     parsed["contact_email"] = _text(data, "contact_email")
@@ -314,18 +313,6 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
 
 def _label(name: str) -> str:
     return next(str(spec.label) for spec in ACCOUNT_FIELDS if spec.name == name)
-
-
-def _sectors_in_use() -> list[str]:
-    """The register's sectors, most used first: their spelling is the one imports keep."""
-    rows = (
-        Account.objects.exclude(sector="")
-        .values("sector")
-        .annotate(uses=Count("pk"))
-        .order_by("-uses", "sector")
-        .values_list("sector", flat=True)
-    )
-    return list(rows)
 
 
 def turnover_options_check(options: dict) -> tuple[str, str]:

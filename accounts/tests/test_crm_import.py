@@ -291,3 +291,27 @@ def test_crm_accounts_export_imports_groups_and_reimporting_changes_nothing(admi
 def test_header_signature_ignores_case_and_spacing_but_not_order():
     assert header_signature(["Account", "Sector"]) == header_signature(["account ", "SECTOR"])
     assert header_signature(["Account", "Sector"]) != header_signature(["Sector", "Account"])
+
+
+def test_account_form_offers_sectors_in_use_and_keeps_their_spelling(client, manager):
+    AccountFactory(sector="Retail")
+    client.force_login(manager)
+    body = client.get("/accounts/new/").content.decode()
+    assert '<option value="Retail"></option>' in body and 'list="id_sector-options"' in body
+
+    client.post("/accounts/new/", {"name": "Shop", "lifecycle": "customer", "sector": "  retail "})
+
+    assert Account.objects.get(name="Shop").sector == "Retail"
+
+
+def test_migration_merges_sector_variants_into_the_most_used_spelling():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for sector in ("Retail", "Retail", "retail", "RETAIL  ", "Energy"):
+        AccountFactory(sector=sector)
+
+    import_module("accounts.migrations.0009_merge_sector_case_variants").merge_sector_variants(apps, None)
+
+    assert sorted(Account.objects.values_list("sector", flat=True)) == ["Energy"] + ["Retail"] * 4
