@@ -153,6 +153,7 @@ class SalesTeamImportPlan:
             [user_model.groups.through(user_id=person.user_id, group_id=group.pk) for person in new]
         )
         changed = [p for p in self.people if p.action == UPDATE and p.values]
+        # One statement per renamed person: a sales team is tens of people, and their changes differ.
         for person in changed:
             user_model.objects.filter(pk=person.user_id).update(**person.values)
         ids = {person.key: person.user_id for person in self.people}
@@ -203,10 +204,15 @@ def _username(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def sales_team_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> SalesTeamImportPlan:
-    """Check a sales-team file (agent, manager, region) against our users; nothing is written."""
+def sales_team_importer_check(*, user) -> None:
+    """A sales-team file creates user accounts: that is an administrator's right."""
     if not getattr(user, "is_administrator", False):
         raise ImportFileError(_("Only administrators can import a sales team: it creates user accounts."))
+
+
+def sales_team_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> SalesTeamImportPlan:
+    """Check a sales-team file (agent, manager, region) against our users; nothing is written."""
+    sales_team_importer_check(user=user)
     data = mapped_columns(frame=frame, mapping=mapping, kind=ImportKind.SALES_TEAM)
     preview = ImportPreview(kind=ImportKind.SALES_TEAM)
     blank = data["name"] == ""

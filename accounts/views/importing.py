@@ -13,6 +13,7 @@ from accounts.forms import ImportMappingForm, ImportMappingRenameForm, ImportUpl
 from accounts.importing import ImportFileError, ImportRejected, apply_import, guess_mapping, preview_import, read_table
 from accounts.importing.fields import ImportKind, amount_hints
 from accounts.importing.mappings import saved_mapping_find, saved_mapping_save
+from accounts.importing.people import sales_team_importer_check
 from accounts.importing.results import result_summary
 from accounts.models import ImportBatch, ImportMapping, ImportStatus
 from accounts.views.access import can_create_accounts
@@ -57,6 +58,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kind = form.cleaned_data["kind"]
+        try:
+            if kind == ImportKind.SALES_TEAM:
+                sales_team_importer_check(user=request.user)
+        except ImportFileError as error:
+            form.add_error("kind", error.message)
+            return render(request, "accounts/import_upload.html", {"form": form})
         try:
             data = upload.read()
             frame = read_table(data=data, filename=upload.name)
