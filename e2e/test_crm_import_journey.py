@@ -71,6 +71,7 @@ def test_sales_ops_imports_the_sales_team_then_the_accounts_and_reimporting_chan
     expect(page.locator("#saved-mapping")).to_contain_text("Using saved mapping “accounts.csv”")
     page.get_by_role("button", name="Preview the import").click()
     expect(page.locator("#import-counts")).to_contain_text("0 accounts to create, 0 to update, 40 unchanged")
+    expect(page.get_by_text("“Philipines” is read as Philippines on 2 rows, as you accepted.")).to_be_visible()
     page.get_by_role("button", name="Apply the import").click()
     expect(page.locator("#import-result")).to_contain_text("0 accounts created, 0 updated, 40 unchanged")
     assert Account.objects.count() == 40

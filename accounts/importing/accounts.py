@@ -17,8 +17,10 @@ from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import ACCOUNT_FIELDS, ImportKind
 from accounts.importing.parsing import (
     FLOAT_ID,
-    country_suggestions,
+    close_matches,
+    country_index,
     invalid_emails,
+    lifecycle_index,
     normalise_ids,
     normalise_name,
     normalise_names,
@@ -157,9 +159,7 @@ def accounts_plan(
     turnover_unit = turnover_currency = ""
     if "company_turnover" in data:
         turnover_unit, turnover_currency = turnover_options_check(options)
-    for name, fixes in (options.get("corrections") or {}).items():
-        if name in data and fixes:
-            data[name] = data[name].replace(fixes)
+    corrected = _apply_corrections(data, options.get("corrections") or {})
     skipped = []
     nameless = data["name"] == ""
     if nameless.any():
@@ -189,7 +189,7 @@ def accounts_plan(
     preview.contacts = sum(1 for row in rows if row.contact)
     actions = [row.action for row in rows]
     preview.to_create, preview.to_update, preview.unchanged = (actions.count(a) for a in (CREATE, UPDATE, UNCHANGED))
-    preview.warnings = _warnings(data)
+    preview.warnings = corrected + _warnings(data)
     preview.sample = [_sample(row, data, parsed, labels) for row in rows[:SAMPLE_SIZE]]
     return AccountImportPlan(user=user, preview=preview, rows=rows)
 
@@ -217,30 +217,29 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
     parsed["reference"] = normalise_ids(_text(data, "reference"))
     flag(parsed["reference"].str.len() > 50, _("The reference is longer than 50 characters."))
 
+    # An unknown value close to a known one is a suggestion the user accepts once for all its rows.
     parsed["lifecycle"], invalid = parse_lifecycles(_text(data, "lifecycle"))
-    flag(invalid, _("“%(value)s” is not a lifecycle: use prospect, customer or former customer."), "lifecycle")
-    parsed["country"], invalid = parse_countries(_text(data, "country"))
-    suggested = country_suggestions(_text(data, "country")[invalid])
-    flag(
-        invalid & ~_text(data, "country").isin(suggested),
-        _("“%(value)s” is not a country: use its ISO code (FR, DE) or its English or French name."),
-        "country",
+    suggestions = _flag_with_suggestions(
+        flag,
+        data,
+        "lifecycle",
+        invalid,
+        index=lifecycle_index(),
+        label_of=lambda value: str(Lifecycle(value).label),
+        unknown=_("“%(value)s” is not a lifecycle: use prospect, customer or former customer."),
+        did_you_mean=_("“%(value)s” is not a lifecycle: did you mean %(suggestion)s?"),
     )
-    suggestions = []
-    for value, code in suggested.items():
-        shown = str(countries.name(code))
-        where = invalid & (_text(data, "country") == value)
-        flag(where, _("“%(value)s” is not a country: did you mean %(country)s?"), "country", country=shown)
-        suggestions.append(
-            Suggestion(
-                field="country",
-                field_label=_label("country"),
-                value=value,
-                replacement=code,
-                replacement_label=shown,
-                lines=[int(line) for line in lines[where]],
-            )
-        )
+    parsed["country"], invalid = parse_countries(_text(data, "country"))
+    suggestions += _flag_with_suggestions(
+        flag,
+        data,
+        "country",
+        invalid,
+        index=country_index(),
+        label_of=lambda code: str(countries.name(code)),
+        unknown=_("“%(value)s” is not a country: use its ISO code (FR, DE) or its English or French name."),
+        did_you_mean=_("“%(value)s” is not a country: did you mean %(suggestion)s?"),
+    )
     parsed.attrs["suggestions"] = suggestions
     for name_, limit in TEXT_LIMITS.items():
         parsed[name_] = _text(data, name_)
@@ -309,6 +308,53 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
     )
     parsed["parent"] = _text(data, "parent")
     return parsed
+
+
+def _apply_corrections(data: pd.DataFrame, corrections: dict[str, dict[str, str]]) -> list[str]:
+    """Replace (in place) the cells the user accepted a suggestion for; say so, so nothing changes silently."""
+    labels = {"country": lambda code: str(countries.name(code)), "lifecycle": lambda value: str(Lifecycle(value).label)}
+    notes = []
+    for name, fixes in corrections.items():
+        if name not in data or not fixes:
+            continue
+        counts = data[name][data[name].isin(list(fixes))].value_counts()
+        for value, count in counts.items():
+            replacement = fixes[value]
+            notes.append(
+                ngettext(
+                    "“%(value)s” is read as %(replacement)s on %(count)s row, as you accepted.",
+                    "“%(value)s” is read as %(replacement)s on %(count)s rows, as you accepted.",
+                    count,
+                )
+                % {"value": value, "replacement": labels.get(name, str)(replacement), "count": count_text(count)}
+            )
+        data[name] = data[name].replace(fixes)
+    return notes
+
+
+def _flag_with_suggestions(
+    flag, data: pd.DataFrame, field: str, invalid: pd.Series, *, index: dict, label_of, unknown: str, did_you_mean: str
+) -> list[Suggestion]:
+    """Flag the invalid cells of `field`, offering the close match of each distinct one that has one."""
+    cells = _text(data, field)
+    suggested = close_matches(cells[invalid], index)
+    flag(invalid & ~cells.isin(suggested), unknown, field)
+    suggestions = []
+    for value, replacement in suggested.items():
+        where = invalid & (cells == value)
+        shown = label_of(replacement)
+        flag(where, did_you_mean, field, suggestion=shown)
+        suggestions.append(
+            Suggestion(
+                field=field,
+                field_label=_label(field),
+                value=value,
+                replacement=replacement,
+                replacement_label=shown,
+                lines=[int(line) for line in data.loc[where, LINE_COLUMN]],
+            )
+        )
+    return suggestions
 
 
 def _label(name: str) -> str:

@@ -198,9 +198,9 @@ def parse_countries(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return codes, (keys != "") & (codes == "")
 
 
-def country_suggestions(values: pd.Series) -> dict[str, str]:
-    """{cell: ISO code} for the distinct unknown country names close to a known name or alias."""
-    return close_matches(values, _country_index())
+def country_index() -> dict[str, str]:
+    """{normalised name, code or alias: ISO code}."""
+    return _country_index()
 
 
 def close_matches(values: pd.Series, index: dict[str, str]) -> dict[str, str]:
@@ -235,14 +235,20 @@ def normalise_sectors(values: pd.Series, known: list[str]) -> pd.Series:
     return cleaned.map(lambda text: spelling.get(sector_key(text), text))
 
 
-def parse_lifecycles(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(Lifecycle values, '' when empty, invalid): from values or English/French labels."""
+def lifecycle_index() -> dict[str, str]:
+    """{normalised word: Lifecycle value} from the values, their English and French labels and common words."""
     words = dict(LIFECYCLE_WORDS)
     for choice in Lifecycle:
         words[normalise_name(choice.value)] = choice.value
         for language in ("en", "fr"):
             with translation.override(language):
                 words[normalise_name(str(choice.label))] = choice.value
+    return words
+
+
+def parse_lifecycles(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(Lifecycle values, '' when empty, invalid): from values or English/French labels."""
+    words = lifecycle_index()
     keys = normalise_names(values.astype(str))
     found = keys.map(words).fillna("").astype(str)
     return found, (keys != "") & (found == "")

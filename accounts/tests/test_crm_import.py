@@ -159,6 +159,17 @@ def test_accepted_corrections_make_the_rows_importable(admin_user):
 
     assert result.created == 2
     assert dict(Account.objects.values_list("name", "country")) == {"A": "DE", "B": "PH"}
+    assert "“Philipines” is read as Philippines on 1 row, as you accepted." in result.warnings
+
+
+def test_a_misspelt_lifecycle_gets_a_suggestion_by_the_same_mechanism(admin_user):
+    found = preview(b"name,status\nA,Custmer\nB,prospect\n", admin_user)
+
+    [suggestion] = found.suggestions
+    assert (suggestion.field, suggestion.replacement, suggestion.replacement_label) == (
+        "lifecycle", "customer", "Customer",
+    )  # fmt: skip
+    assert "“Custmer” is not a lifecycle: did you mean Customer?" in reasons(found)[2]
 
 
 # --- Sectors ---------------------------------------------------------------------------------------------------
