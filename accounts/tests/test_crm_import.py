@@ -326,3 +326,26 @@ def test_migration_merges_sector_variants_into_the_most_used_spelling():
     import_module("accounts.migrations.0009_merge_sector_case_variants").merge_sector_variants(apps, None)
 
     assert sorted(Account.objects.values_list("sector", flat=True)) == ["Energy"] + ["Retail"] * 4
+
+
+def test_import_command_takes_the_turnover_unit_and_imports_a_sales_team(admin_user, capsys):
+    from django.core.management import call_command
+
+    call_command("import_accounts", str(CRM / "sales_teams.csv"), "--kind", "sales_team", "--user", admin_user.username)
+    call_command(
+        "import_accounts",
+        str(CRM / "accounts.csv"),
+        "--user",
+        admin_user.username,
+        "--turnover-unit",
+        "M",
+        "--turnover-currency",
+        "USD",
+        "--mapping",
+        '{"office_location": ""}',
+    )
+
+    output = capsys.readouterr().out
+    assert "Created 14, updated 0, unchanged 0." in output
+    assert "2 rows skipped: no account name (lines 17, 33)." in output
+    assert Account.objects.get(name="Helix Labs Manila").company_turnover_display == "88.34 million USD"
