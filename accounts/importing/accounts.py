@@ -189,7 +189,7 @@ def accounts_plan(
     preview.contacts = sum(1 for row in rows if row.contact)
     actions = [row.action for row in rows]
     preview.to_create, preview.to_update, preview.unchanged = (actions.count(a) for a in (CREATE, UPDATE, UNCHANGED))
-    preview.warnings = corrected + _warnings(data)
+    preview.warnings = corrected + _owner_hint(data, parsed) + _warnings(data)
     preview.sample = [_sample(row, data, parsed, labels) for row in rows[:SAMPLE_SIZE]]
     return AccountImportPlan(user=user, preview=preview, rows=rows)
 
@@ -601,6 +601,23 @@ def _row_values(record, *, new: bool, rename: bool) -> dict[str, object]:
     if pd.notna(record.potential):
         values["potential"] = _decimal(record.potential)
     return values
+
+
+def _owner_hint(data: pd.DataFrame, parsed: pd.DataFrame) -> list[str]:
+    """Owners named but not found on many rows usually mean the sales team is not imported yet: say how to go on."""
+    unknown = int(((_text(data, "owner") != "") & parsed["owner_id"].isna()).sum())
+    if not unknown:
+        return []
+    return [
+        ngettext(
+            "%(count)s row names an owner who is not one of our users: import the sales-team file first "
+            "(administrators), or ignore the owner column.",
+            "%(count)s rows name an owner who is not one of our users: import the sales-team file first "
+            "(administrators), or ignore the owner column.",
+            unknown,
+        )
+        % {"count": count_text(unknown)}
+    ]
 
 
 def _warnings(data: pd.DataFrame) -> list[str]:

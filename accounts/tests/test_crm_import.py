@@ -218,6 +218,7 @@ def test_owners_may_be_imported_users_awaiting_their_invitation_but_not_leavers(
 
     assert list(reasons(found)) == [3]
     assert "No key account manager has the username, e-mail or full name “Otto Old”." in reasons(found)[3]
+    assert found.warnings[0].startswith("1 row names an owner who is not one of our users: import the sales-team")
 
 
 # --- Sales teams -----------------------------------------------------------------------------------------------
