@@ -240,7 +240,6 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
         unknown=_("“%(value)s” is not a country: use its ISO code (FR, DE) or its English or French name."),
         did_you_mean=_("“%(value)s” is not a country: did you mean %(suggestion)s?"),
     )
-    parsed.attrs["suggestions"] = suggestions
     for name_, limit in TEXT_LIMITS.items():
         parsed[name_] = _text(data, name_)
         flag(
@@ -292,20 +291,27 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
     parsed["year"] = years
     flag(parsed["revenue"].notna() & years.isna() & ~invalid, _("The revenue has no year."))
 
-    parsed["owner_id"] = users_match(
+    parsed["owner_id"], found = users_match(
         _text(data, "owner"),
         lines,
         errors,
         users=assignable_users(Role.KEY_ACCOUNT_MANAGER),
         not_found=_("No key account manager has the username, e-mail or full name “%(value)s”."),
+        field="owner",
+        field_label=_label("owner"),
     )
-    parsed["service_manager_id"] = users_match(
+    suggestions += found
+    parsed["service_manager_id"], found = users_match(
         _text(data, "service_manager"),
         lines,
         errors,
         users=assignable_users(),
         not_found=_("No user has the username, e-mail or full name “%(value)s”."),
+        field="service_manager",
+        field_label=_label("service_manager"),
     )
+    suggestions += found
+    parsed.attrs["suggestions"] = suggestions
     parsed["parent"] = _text(data, "parent")
     return parsed
 

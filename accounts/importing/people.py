@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.importing.common import mapped_columns
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import ImportKind
-from accounts.importing.parsing import invalid_emails, normalise_name, normalise_names
+from accounts.importing.parsing import close_matches, invalid_emails, normalise_name, normalise_names
 from accounts.importing.reading import LINE_COLUMN
-from accounts.importing.results import ImportPreview, ImportResult, RowErrors, SkippedRows, line_list
+from accounts.importing.results import ImportPreview, ImportResult, RowErrors, SkippedRows, Suggestion, line_list
 from accounts.models import SalesProfile
 from kam.roles import Role
 
@@ -48,6 +48,7 @@ class PeopleIndex:
     by_email: dict[str, list[int]] = field(default_factory=dict)
     by_name: dict[str, list[int]] = field(default_factory=dict)
     labels: dict[int, str] = field(default_factory=dict)
+    usernames: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, users: QuerySet) -> PeopleIndex:
@@ -58,6 +59,7 @@ class PeopleIndex:
 
     def add(self, pk: int, *, username: str, email: str, first_name: str, last_name: str) -> None:
         self.by_username[username.casefold()] = pk
+        self.usernames[pk] = username
         if email:
             self.by_email.setdefault(email.casefold(), []).append(pk)
         key = full_name_key(first_name, last_name)
@@ -82,17 +84,26 @@ class PeopleIndex:
 
 
 def users_match(
-    values: pd.Series, lines: pd.Series, errors: RowErrors, *, users: QuerySet, not_found: str
-) -> pd.Series:
+    values: pd.Series,
+    lines: pd.Series,
+    errors: RowErrors,
+    *,
+    users: QuerySet,
+    not_found: str,
+    field: str = "",
+    field_label: str = "",
+) -> tuple[pd.Series, list[Suggestion]]:
     """The user each non-empty cell names (float ids, NaN when empty or wrong); wrong cells are row errors.
 
-    `not_found` is the message for a cell nobody answers to, with %(value)s.
+    `not_found` is the message for a cell nobody answers to, with %(value)s. With a `field`, a misspelt full
+    name close to one user's gets a suggestion (its replacement is the username) the preview offers to accept.
     """
     wanted = [value for value in values.unique() if value]
     if not wanted:
-        return pd.Series(float("nan"), index=values.index)
+        return pd.Series(float("nan"), index=values.index), []
     index = PeopleIndex.load(users)
     found: dict[str, float] = {}
+    unknown: list[str] = []
     for value in wanted:
         pk, candidates = index.find(value)
         found[value] = float(pk) if pk is not None else float("nan")
@@ -101,12 +112,30 @@ def users_match(
                 "value": value,
                 "candidates": ", ".join(sorted(index.labels[c] for c in candidates)),
             }
+            errors.add_where(values == value, lines, message)
         elif pk is None:
-            message = not_found % {"value": value}
-        else:
-            continue
-        errors.add_where(values == value, lines, message)
-    return values.map(found).astype(float)
+            unknown.append(value)
+    unique_names = {key: pks[0] for key, pks in index.by_name.items() if len(pks) == 1}
+    close = close_matches(pd.Series(unknown, dtype=str), unique_names) if field else {}
+    suggestions = []
+    for value in unknown:
+        where = values == value
+        message = not_found % {"value": value}
+        if value in close:
+            pk = close[value]
+            message += " " + _("Did you mean %(suggestion)s?") % {"suggestion": index.labels[pk]}
+            suggestions.append(
+                Suggestion(
+                    field=field,
+                    field_label=field_label,
+                    value=value,
+                    replacement=index.usernames[pk],
+                    replacement_label=index.labels[pk],
+                    lines=[int(line) for line in lines[where]],
+                )
+            )
+        errors.add_where(where, lines, message)
+    return values.map(found).astype(float), suggestions
 
 
 # --- Sales-team files ------------------------------------------------------------------------------------------

@@ -199,6 +199,20 @@ def test_owners_match_by_full_name_without_case_or_accents_and_by_email(admin_us
     assert owners == {"A": (maelle, jonas), "B": (jonas, maelle)}
 
 
+def test_a_misspelt_owner_name_gets_a_suggestion_that_fixes_the_rows(admin_user):
+    jonas = UserFactory(username="jb", first_name="Jonas", last_name="Becker", role=Role.KEY_ACCOUNT_MANAGER)
+    data = b"name,owner\nA,Jonas Beker\nB,Jonas Beker\n"
+
+    found = preview(data, admin_user)
+    [suggestion] = found.suggestions
+    result = run(data, admin_user, options={"corrections": {"owner": {suggestion.value: suggestion.replacement}}})
+
+    assert (suggestion.replacement, suggestion.lines) == ("jb", [2, 3])
+    assert "“Jonas Beker”. Did you mean Jonas Becker (jb)?" in reasons(found)[2]
+    assert result.created == 2
+    assert set(Account.objects.values_list("owner", flat=True)) == {jonas.pk}
+
+
 def test_ambiguous_full_name_is_a_row_error_naming_the_candidates(admin_user):
     UserFactory(username="asmith1", first_name="Ann", last_name="Smith", role=Role.KEY_ACCOUNT_MANAGER)
     UserFactory(username="asmith2", first_name="Ann", last_name="Smith", role=Role.KEY_ACCOUNT_MANAGER)
