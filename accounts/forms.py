@@ -2,21 +2,51 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import Q
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import INFLUENCE_CHOICES, Account, BuyingRole, Contact, Interaction, YearlyFinancial
+from accounts.importing.parsing import sector_key
+from accounts.importing.people import assignable_users
+from accounts.models import (
+    INFLUENCE_CHOICES,
+    Account,
+    BuyingRole,
+    Contact,
+    ImportMapping,
+    Interaction,
+    TurnoverUnit,
+    YearlyFinancial,
+)
 from kam.models import User
 from kam.roles import Role
 
 
 def _users_with_role(role: Role):
     return User.objects.filter(is_active=True, groups__name=role).order_by("first_name", "last_name", "username")
+
+
+class DatalistInput(forms.TextInput):
+    """A text input that offers known values (a <datalist>) and still takes a new one."""
+
+    def __init__(self, *args, options: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.options = options or []
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id', name)}-options"
+        attrs["list"] = list_id
+        options = format_html_join("", '<option value="{}"></option>', ((option,) for option in self.options))
+        return super().render(name, value, attrs, renderer) + format_html(
+            '<datalist id="{}">{}</datalist>', list_id, options
+        )
 
 
 class AccountForm(forms.ModelForm):
@@ -38,6 +68,10 @@ class AccountForm(forms.ModelForm):
             "city",
             "website",
             "employees",
+            "company_turnover",
+            "company_turnover_unit",
+            "company_turnover_currency",
+            "founded_year",
             "owner",
             "service_manager",
             "executive_sponsor",
@@ -48,7 +82,7 @@ class AccountForm(forms.ModelForm):
             "competitors",
             "notes",
         ]
-        localized_fields = ["potential"]
+        localized_fields = ["potential", "company_turnover"]
         widgets = {
             field: forms.Textarea(attrs={"rows": 3})
             for field in ("business", "goals", "difficulties", "competitors", "notes")
@@ -59,14 +93,44 @@ class AccountForm(forms.ModelForm):
         self.user = user
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.fields["owner"].queryset = _users_with_role(Role.KEY_ACCOUNT_MANAGER)
-        self.fields["service_manager"].queryset = User.objects.filter(is_active=True).order_by("first_name", "username")
+        # Sales agents imported from a sales-team file can own accounts before they are invited.
+        self.fields["owner"].queryset = assignable_users(Role.KEY_ACCOUNT_MANAGER).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["service_manager"].queryset = assignable_users().order_by("first_name", "username")
         self.fields["executive_sponsor"].queryset = _users_with_role(Role.EXECUTIVE_SPONSOR)
+        self.known_sectors = Account.objects.sectors_in_use()
+        self.fields["sector"].widget = DatalistInput(
+            options=sorted(set(self.known_sectors), key=str.casefold), attrs={"autocomplete": "off"}
+        )
+        self.fields["sector"].help_text = _("Pick a sector already used, or type a new one.")
         if self.instance.parent_id:
             self.fields["parent_name"].initial = self.instance.parent.reference or self.instance.parent.name
         if not user.is_administrator:
             # A key account manager keeps the accounts they create; only administrators reassign.
             del self.fields["owner"]
+
+    def clean_sector(self) -> str:
+        """ "retail " is the sector "Retail" when that is how the register already spells it."""
+        sector = " ".join(self.cleaned_data.get("sector", "").split())
+        spellings: dict[str, str] = {}
+        for known in self.known_sectors:
+            spellings.setdefault(sector_key(known), known)
+        return spellings.get(sector_key(sector), sector)
+
+    def clean_founded_year(self) -> int | None:
+        year = self.cleaned_data.get("founded_year")
+        if year is not None and not 1800 <= year <= date.today().year:
+            raise forms.ValidationError(
+                _("Enter a year between 1800 and %(last)s."), params={"last": date.today().year}
+            )
+        return year
+
+    def clean_company_turnover_currency(self) -> str:
+        currency = self.cleaned_data.get("company_turnover_currency", "").strip().upper()
+        if currency and not re.fullmatch(r"[A-Z]{3}", currency):
+            raise forms.ValidationError(_("Give the currency as a three-letter code, like EUR or USD."))
+        return currency
 
     def clean_potential(self) -> Decimal | None:
         potential = self.cleaned_data.get("potential")
@@ -180,6 +244,25 @@ class ImportMappingForm(forms.Form):
             self.fields["create_missing_accounts"] = forms.BooleanField(
                 label=_("Create accounts for customers not yet in the register"), required=False
             )
+        if kind == "accounts":
+            # Nothing in "1096.53" says million or USD: the user states it, and the figure is kept as written.
+            self.fields["turnover_unit"] = forms.ChoiceField(
+                label=_("The company turnover column is written in"),
+                choices=[("", _("— choose —"))] + list(TurnoverUnit.choices),
+                required=False,
+            )
+            self.fields["turnover_currency"] = forms.CharField(
+                label=_("Currency of the company turnover (ISO code)"),
+                max_length=3,
+                required=False,
+                widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off", "placeholder": "EUR"}),
+            )
+        self.fields["save_as"] = forms.CharField(
+            label=_("Save this mapping as"),
+            max_length=100,
+            required=False,
+            help_text=_("Files with the same columns will then be mapped this way."),
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -195,10 +278,32 @@ class ImportMappingForm(forms.Form):
                     % {"field": dict((s.name, s.label) for s in self.specs)[target], "other": used[target]},
                 )
             used[target] = column
+        if "company_turnover" in used:
+            if not cleaned.get("turnover_unit"):
+                self.add_error("turnover_unit", _("Say in which unit the company turnover is written."))
+            currency = (cleaned.get("turnover_currency") or "").strip().upper()
+            if not re.fullmatch(r"[A-Z]{3}", currency):
+                self.add_error("turnover_currency", _("Give the currency as a three-letter code, like EUR or USD."))
+            cleaned["turnover_currency"] = currency
         return cleaned
+
+    def options(self) -> dict:
+        """The answers besides the mapping that the import needs, as the batch keeps them."""
+        return {
+            name: self.cleaned_data.get(name) or ""
+            for name in ("turnover_unit", "turnover_currency")
+            if name in self.fields
+        }
 
     def mapping(self) -> dict[str, str]:
         return {column: self.cleaned_data.get(f"column_{index}") or "" for index, column in enumerate(self.columns)}
+
+
+class ImportMappingRenameForm(forms.ModelForm):
+    class Meta:
+        model = ImportMapping
+        fields = ["name"]
+
 
 
 class ReportsToField(forms.ModelChoiceField):

@@ -44,6 +44,15 @@ class Tier(models.TextChoices):
     BRONZE = "bronze", _("Bronze")
 
 
+class TurnoverUnit(models.TextChoices):
+    """The scale a company's reported turnover is written in: kept as written, never converted."""
+
+    UNITS = "1", _("units (as written)")
+    THOUSANDS = "k", _("thousand")
+    MILLIONS = "M", _("million")
+    BILLIONS = "bn", _("billion")
+
+
 class AccountQuerySet(models.QuerySet):
     def visible_to(self, user) -> AccountQuerySet:
         """Every role reads the whole register; a user with no role reads nothing."""
@@ -52,6 +61,11 @@ class AccountQuerySet(models.QuerySet):
         if user.has_any_role():
             return self.all()
         return self.none()
+
+    def sectors_in_use(self) -> list[str]:
+        """The sectors used, each spelling once, most used first: imports and the form keep that spelling."""
+        rows = self.exclude(sector="").values("sector").annotate(uses=models.Count("pk")).order_by("-uses", "sector")
+        return [row["sector"] for row in rows]
 
     def editable_by(self, user) -> AccountQuerySet:
         """Administrators change any account; key account managers the ones they run."""
@@ -88,6 +102,20 @@ class Account(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    # The customer's own size, as its CRM or annual report gives it: a company fact, never our revenue.
+    company_turnover = models.DecimalField(
+        _("company turnover (reported)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The customer's own yearly turnover, as reported; not our revenue with them."),
+    )
+    company_turnover_unit = models.CharField(
+        _("unit of the company turnover"), max_length=2, choices=TurnoverUnit.choices, blank=True
+    )
+    company_turnover_currency = models.CharField(_("currency of the company turnover"), max_length=3, blank=True)
+    founded_year = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -193,6 +221,20 @@ class Account(models.Model):
             return None
         total = Account.objects.filter(pk__in=ids).aggregate(total=models.Sum("last_year_revenue"))["total"]
         return total
+
+    @property
+    def company_turnover_display(self) -> str:
+        """ "1,096.53 millions USD": the figure with the unit and currency it was reported in."""
+        from django.utils import formats
+
+        if self.company_turnover is None:
+            return ""
+        parts = [formats.number_format(self.company_turnover, decimal_pos=2, use_l10n=True, force_grouping=True)]
+        if self.company_turnover_unit and self.company_turnover_unit != TurnoverUnit.UNITS:
+            parts.append(str(self.get_company_turnover_unit_display()))
+        if self.company_turnover_currency:
+            parts.append(self.company_turnover_currency)
+        return " ".join(parts)
 
     @property
     def service_process(self) -> str:
@@ -411,6 +453,8 @@ class ImportBatch(models.Model):
     create_missing_accounts = models.BooleanField(_("create accounts for unknown customers"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    # The wizard's other answers: units and currencies, accepted close-match corrections, the saved mapping used.
+    options = models.JSONField(_("import options"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -422,3 +466,64 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:import_map", args=[self.pk])
+
+
+class ImportMappingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportMappingQuerySet:
+        """A saved mapping is its author's; administrators see and tidy everyone's."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        return self.filter(created_by=user)
+
+
+class ImportMapping(models.Model):
+    """A column mapping kept for files with the same header, so the next export of the same CRM maps itself."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("what the file holds"), max_length=20)
+    # sha256 of the file's normalised column names, in order (see accounts.importing.mappings.header_signature).
+    header_signature = models.CharField(_("header signature"), max_length=64, db_index=True)
+    columns = models.JSONField(_("columns"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    options = models.JSONField(_("import options"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ImportMappingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("saved import mapping")
+        verbose_name_plural = _("saved import mappings")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SalesProfile(models.Model):
+    """Where a salesperson sits in the sales team: their manager and region, as the sales-team file gives them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sales_profile"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    region = models.CharField(_("region or office"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("sales profile")
+        verbose_name_plural = _("sales profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -24,4 +24,12 @@ urlpatterns += [
     path("import/<int:pk>/map/", importing.import_map, name="import_map"),
     path("import/<int:pk>/preview/", importing.import_preview, name="import_preview"),
     path("import/<int:pk>/result/", importing.import_result, name="import_result"),
+    path(
+        "import/<int:pk>/accept-suggestions/",
+        importing.import_accept_suggestions,
+        name="import_accept_suggestions",
+    ),
+    path("import/mappings/", importing.import_mappings, name="import_mappings"),
+    path("import/mappings/<int:pk>/", importing.import_mapping_edit, name="import_mapping_edit"),
+    path("import/mappings/<int:pk>/delete/", importing.import_mapping_delete, name="import_mapping_delete"),
 ]

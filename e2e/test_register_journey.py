@@ -105,9 +105,9 @@ def test_manager_imports_northwind_customers_through_the_wizard(page, sign_in, a
     assert serious_violations(axe, page) == []
     page.get_by_role("button", name="Preview the import").click()
 
-    expect(page.locator("#import-counts")).to_contain_text("91 to create")
+    expect(page.locator("#import-counts")).to_contain_text("91 accounts to create")
     page.get_by_role("button", name="Apply the import").click()
-    expect(page.locator("#import-result")).to_contain_text("91 created")
+    expect(page.locator("#import-result")).to_contain_text("91 accounts created")
     assert Account.objects.filter(owner=manager).count() == 91
 
     # The same file again changes nothing.
@@ -127,7 +127,7 @@ def test_broken_upload_gets_a_clear_message_not_an_error_page(page, sign_in, tmp
     page.locator("#id_file").set_input_files(str(broken))
     page.get_by_role("button", name="Upload and continue").click()
     expect(page.locator(".invalid-feedback, .text-danger").first).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Import accounts or transaction lines")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import accounts, transaction lines or a sales team")
 
 
 def test_register_in_french_is_translated_and_accessible(page, sign_in, axe, transactional_db):

@@ -2,45 +2,63 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from accounts.importing.common import HISTORY_REASON, Register, chunked, importer_check, mapped_columns
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import ACCOUNT_FIELDS, ImportKind
 from accounts.importing.parsing import (
     FLOAT_ID,
+    close_matches,
+    country_index,
     invalid_emails,
+    lifecycle_index,
     normalise_ids,
     normalise_name,
     normalise_names,
+    normalise_sectors,
     parse_countries,
     parse_lifecycles,
     parse_numbers,
     parse_websites,
 )
+from accounts.importing.people import assignable_users, users_match
 from accounts.importing.reading import LINE_COLUMN
-from accounts.importing.results import ImportPreview, ImportResult, RowErrors, count_text, line_list
+from accounts.importing.results import (
+    ImportPreview,
+    ImportResult,
+    RowErrors,
+    SkippedRows,
+    Suggestion,
+    count_text,
+    line_list,
+)
 from accounts.importing.writing import insert_with_history, update_with_history, yearly_revenues_upsert
-from accounts.models import Account, Contact, Lifecycle, YearlyFinancial
+from accounts.models import Account, Contact, Lifecycle, TurnoverUnit, YearlyFinancial
 from kam.roles import Role
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 SAMPLE_SIZE = 20
 # DecimalField(max_digits=14, decimal_places=2)
 MAX_AMOUNT = 10**12
+MAX_TURNOVER = 10**16  # max_digits=18
+FIRST_FOUNDED_YEAR = 1800
 TEXT_LIMITS = {
     "sector": 100, "city": 100, "contact_name": 200, "contact_title": 200, "contact_email": 254, "contact_phone": 50,
 }  # fmt: skip
 # The account values an import compares with a row.
 COMPARED = (
     "pk", "name", "reference", "lifecycle", "sector", "country", "city", "website", "employees", "owner_id",
-    "potential", "parent_id",
+    "potential", "parent_id", "service_manager_id", "company_turnover", "company_turnover_unit",
+    "company_turnover_currency", "founded_year",
 )  # fmt: skip
 # A node of the group tree: ("pk", id) for an account of the register, ("new", row) for one the file creates.
 Node = tuple[str, int]
@@ -112,6 +130,9 @@ class AccountImportPlan:
             updated=actions.count(UPDATE),
             unchanged=actions.count(UNCHANGED),
             warnings=self.preview.warnings,
+            kind=ImportKind.ACCOUNTS,
+            contacts=len(contacts),
+            skipped=self.preview.skipped,
         )
 
     def _write_financials(self, pk_of) -> None:
@@ -119,17 +140,37 @@ class AccountImportPlan:
         yearly_revenues_upsert(revenues=revenues, user=self.user, reason=HISTORY_REASON)
 
 
-def accounts_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> AccountImportPlan:
-    """Check every row of an accounts file against the register; nothing is written."""
+def accounts_plan(
+    *, frame: pd.DataFrame, mapping: dict[str, str], user, options: dict | None = None
+) -> AccountImportPlan:
+    """Check every row of an accounts file against the register; nothing is written.
+
+    `options`: "turnover_unit" and "turnover_currency" of a company-turnover column, and "corrections"
+    ({field: {cell: replacement}}) the user accepted from the preview's suggestions.
+    """
     importer_check(user=user)
+    options = options or {}
     data = mapped_columns(frame=frame, mapping=mapping, kind=ImportKind.ACCOUNTS)
     labels = {spec.name: str(spec.label) for spec in ACCOUNT_FIELDS}
     if "revenue" in data and "year" not in data:
         raise ImportFileError(
             _("A revenue column needs a year column: map a column to “%(field)s”.") % {"field": labels["year"]}
         )
+    turnover_unit = turnover_currency = ""
+    if "company_turnover" in data:
+        turnover_unit, turnover_currency = turnover_options_check(options)
+    corrected = _apply_corrections(data, options.get("corrections") or {})
+    skipped = []
+    nameless = data["name"] == ""
+    if nameless.any():
+        skipped.append(
+            SkippedRows(reason=_("no account name"), lines=[int(v) for v in data.loc[nameless, LINE_COLUMN]])
+        )
+        data = data[~nameless].reset_index(drop=True)
     errors = RowErrors()
     parsed = _parse_cells(data, errors)
+    parsed["company_turnover_unit"] = turnover_unit
+    parsed["company_turnover_currency"] = turnover_currency
     if not user.is_administrator:
         # As in the edit form: only administrators hand an account to another manager.
         errors.add_where(
@@ -143,10 +184,12 @@ def accounts_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> Acco
     parents = _resolve_parents(data, parsed, matched, register, errors)
     rows = _plan_rows(data, parsed, matched, by_reference, parents, user, errors)
 
-    preview = ImportPreview(kind=ImportKind.ACCOUNTS, errors=errors.as_list())
+    preview = ImportPreview(kind=ImportKind.ACCOUNTS, errors=errors.as_list(), skipped=skipped)
+    preview.suggestions = parsed.attrs.get("suggestions", [])
+    preview.contacts = sum(1 for row in rows if row.contact)
     actions = [row.action for row in rows]
     preview.to_create, preview.to_update, preview.unchanged = (actions.count(a) for a in (CREATE, UPDATE, UNCHANGED))
-    preview.warnings = _warnings(data)
+    preview.warnings = corrected + _owner_hint(data, parsed) + _warnings(data)
     preview.sample = [_sample(row, data, parsed, labels) for row in rows[:SAMPLE_SIZE]]
     return AccountImportPlan(user=user, preview=preview, rows=rows)
 
@@ -168,20 +211,34 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
 
     parsed = pd.DataFrame(index=data.index)
     name = _text(data, "name")
-    flag(name == "", _("The name is missing."))
     flag(name.str.len() > 200, _("The name is longer than 200 characters."))
     parsed["name"] = name
     parsed["key"] = normalise_names(name)
     parsed["reference"] = normalise_ids(_text(data, "reference"))
     flag(parsed["reference"].str.len() > 50, _("The reference is longer than 50 characters."))
 
+    # An unknown value close to a known one is a suggestion the user accepts once for all its rows.
     parsed["lifecycle"], invalid = parse_lifecycles(_text(data, "lifecycle"))
-    flag(invalid, _("“%(value)s” is not a lifecycle: use prospect, customer or former customer."), "lifecycle")
-    parsed["country"], invalid = parse_countries(_text(data, "country"))
-    flag(
+    suggestions = _flag_with_suggestions(
+        flag,
+        data,
+        "lifecycle",
         invalid,
-        _("“%(value)s” is not a country: use its ISO code (FR, DE) or its English or French name."),
+        index=lifecycle_index(),
+        label_of=lambda value: str(Lifecycle(value).label),
+        unknown=_("“%(value)s” is not a lifecycle: use prospect, customer or former customer."),
+        did_you_mean=_("“%(value)s” is not a lifecycle: did you mean %(suggestion)s?"),
+    )
+    parsed["country"], invalid = parse_countries(_text(data, "country"))
+    suggestions += _flag_with_suggestions(
+        flag,
+        data,
         "country",
+        invalid,
+        index=country_index(),
+        label_of=lambda code: str(countries.name(code)),
+        unknown=_("“%(value)s” is not a country: use its ISO code (FR, DE) or its English or French name."),
+        did_you_mean=_("“%(value)s” is not a country: did you mean %(suggestion)s?"),
     )
     for name_, limit in TEXT_LIMITS.items():
         parsed[name_] = _text(data, name_)
@@ -191,6 +248,7 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
             field=_label(name_),
             limit=limit,
         )
+    parsed["sector"] = normalise_sectors(parsed["sector"], Account.objects.sectors_in_use())
     parsed["website"], invalid = parse_websites(_text(data, "website"))
     flag(invalid, _("“%(value)s” is not a web address."), "website")
     parsed["contact_email"] = _text(data, "contact_email")
@@ -203,6 +261,21 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
         _("The number of employees must be a whole number, 0 or more."),
     )
     parsed["employees"] = employees
+    turnover, invalid = parse_numbers(_text(data, "company_turnover"))
+    flag(invalid, _("The company turnover “%(value)s” is not an amount."), "company_turnover")
+    flag(turnover < 0, _("The company turnover cannot be negative."))
+    flag(turnover >= MAX_TURNOVER, _("The company turnover is too large."))
+    parsed["company_turnover"] = turnover
+    founded, invalid = parse_numbers(_text(data, "founded_year"))
+    this_year = date.today().year
+    flag(
+        invalid | (founded.notna() & (~founded.between(FIRST_FOUNDED_YEAR, this_year) | (founded % 1 > 0))),
+        _("The year founded “%(value)s” is not a year between %(first)s and %(last)s."),
+        "founded_year",
+        first=FIRST_FOUNDED_YEAR,
+        last=this_year,
+    )
+    parsed["founded_year"] = founded
     for amount in ("potential", "revenue"):
         values, invalid = parse_numbers(_text(data, amount))
         flag(invalid, _("%(field)s “%(value)s” is not an amount."), amount, field=_label(amount))
@@ -218,34 +291,94 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
     parsed["year"] = years
     flag(parsed["revenue"].notna() & years.isna() & ~invalid, _("The revenue has no year."))
 
-    parsed["owner_id"] = _owner_ids(_text(data, "owner"))
-    flag(
-        (_text(data, "owner") != "") & parsed["owner_id"].isna(),
-        _("No active key account manager has the username “%(value)s”."),
-        "owner",
+    parsed["owner_id"], found = users_match(
+        _text(data, "owner"),
+        lines,
+        errors,
+        users=assignable_users(Role.KEY_ACCOUNT_MANAGER),
+        not_found=_("No key account manager has the username, e-mail or full name “%(value)s”."),
+        field="owner",
+        field_label=_label("owner"),
     )
+    suggestions += found
+    parsed["service_manager_id"], found = users_match(
+        _text(data, "service_manager"),
+        lines,
+        errors,
+        users=assignable_users(),
+        not_found=_("No user has the username, e-mail or full name “%(value)s”."),
+        field="service_manager",
+        field_label=_label("service_manager"),
+    )
+    suggestions += found
+    parsed.attrs["suggestions"] = suggestions
     parsed["parent"] = _text(data, "parent")
     return parsed
+
+
+def _apply_corrections(data: pd.DataFrame, corrections: dict[str, dict[str, str]]) -> list[str]:
+    """Replace (in place) the cells the user accepted a suggestion for; say so, so nothing changes silently."""
+    labels = {"country": lambda code: str(countries.name(code)), "lifecycle": lambda value: str(Lifecycle(value).label)}
+    notes = []
+    for name, fixes in corrections.items():
+        if name not in data or not fixes:
+            continue
+        counts = data[name][data[name].isin(list(fixes))].value_counts()
+        for value, count in counts.items():
+            replacement = fixes[value]
+            notes.append(
+                ngettext(
+                    "“%(value)s” is read as %(replacement)s on %(count)s row, as you accepted.",
+                    "“%(value)s” is read as %(replacement)s on %(count)s rows, as you accepted.",
+                    count,
+                )
+                % {"value": value, "replacement": labels.get(name, str)(replacement), "count": count_text(count)}
+            )
+        data[name] = data[name].replace(fixes)
+    return notes
+
+
+def _flag_with_suggestions(
+    flag, data: pd.DataFrame, field: str, invalid: pd.Series, *, index: dict, label_of, unknown: str, did_you_mean: str
+) -> list[Suggestion]:
+    """Flag the invalid cells of `field`, offering the close match of each distinct one that has one."""
+    cells = _text(data, field)
+    suggested = close_matches(cells[invalid], index)
+    flag(invalid & ~cells.isin(suggested), unknown, field)
+    suggestions = []
+    for value, replacement in suggested.items():
+        where = invalid & (cells == value)
+        shown = label_of(replacement)
+        flag(where, did_you_mean, field, suggestion=shown)
+        suggestions.append(
+            Suggestion(
+                field=field,
+                field_label=_label(field),
+                value=value,
+                replacement=replacement,
+                replacement_label=shown,
+                lines=[int(line) for line in data.loc[where, LINE_COLUMN]],
+            )
+        )
+    return suggestions
 
 
 def _label(name: str) -> str:
     return next(str(spec.label) for spec in ACCOUNT_FIELDS if spec.name == name)
 
 
-def _owner_ids(values: pd.Series) -> pd.Series:
-    """The active key account manager each cell names, by username or e-mail, case-insensitively."""
-    wanted = {value.casefold() for value in values.unique() if value}
-    if not wanted:
-        return pd.Series(float("nan"), index=values.index)
-    by_name: dict[str, int] = {}
-    by_email: dict[str, list[int]] = {}
-    owners = get_user_model().objects.filter(is_active=True, groups__name=Role.KEY_ACCOUNT_MANAGER)
-    for pk, username, email in owners.values_list("pk", "username", "email"):
-        by_name[username.casefold()] = pk
-        if email:
-            by_email.setdefault(email.casefold(), []).append(pk)
-    found = {key: by_name.get(key) or (by_email[key][0] if len(by_email.get(key, [])) == 1 else None) for key in wanted}
-    return values.str.casefold().map(found).astype(float)
+def turnover_options_check(options: dict) -> tuple[str, str]:
+    """(unit, currency) of a company-turnover column: the user must say them, as nothing in a number does."""
+    unit = options.get("turnover_unit") or ""
+    currency = str(options.get("turnover_currency") or "").strip().upper()
+    if unit not in TurnoverUnit.values or not re.fullmatch(r"[A-Z]{3}", currency):
+        raise ImportFileError(
+            _(
+                "Say in which unit and currency the company turnover is written (for example million, USD): "
+                "it is kept as the customer reports it."
+            )
+        )
+    return unit, currency
 
 
 def _flag_duplicates(data: pd.DataFrame, parsed: pd.DataFrame, errors: RowErrors) -> None:
@@ -463,9 +596,34 @@ def _row_values(record, *, new: bool, rename: bool) -> dict[str, object]:
         values["employees"] = int(record.employees)
     if pd.notna(record.owner_id):
         values["owner_id"] = int(record.owner_id)
+    if pd.notna(record.service_manager_id):
+        values["service_manager_id"] = int(record.service_manager_id)
+    if pd.notna(record.company_turnover):
+        values["company_turnover"] = _decimal(record.company_turnover)
+        values["company_turnover_unit"] = record.company_turnover_unit
+        values["company_turnover_currency"] = record.company_turnover_currency
+    if pd.notna(record.founded_year):
+        values["founded_year"] = int(record.founded_year)
     if pd.notna(record.potential):
         values["potential"] = _decimal(record.potential)
     return values
+
+
+def _owner_hint(data: pd.DataFrame, parsed: pd.DataFrame) -> list[str]:
+    """Owners named but not found on many rows usually mean the sales team is not imported yet: say how to go on."""
+    unknown = int(((_text(data, "owner") != "") & parsed["owner_id"].isna()).sum())
+    if not unknown:
+        return []
+    return [
+        ngettext(
+            "%(count)s row names an owner who is not one of our users: import the sales-team file first "
+            "(administrators), or ignore the owner column.",
+            "%(count)s rows name an owner who is not one of our users: import the sales-team file first "
+            "(administrators), or ignore the owner column.",
+            unknown,
+        )
+        % {"count": count_text(unknown)}
+    ]
 
 
 def _warnings(data: pd.DataFrame) -> list[str]:
@@ -492,9 +650,9 @@ def _sample(row: PlannedRow, data: pd.DataFrame, parsed: pd.DataFrame, labels: d
         if name not in data:
             continue
         value = parsed.at[row.index, name] if name in parsed and name != "owner" else data.at[row.index, name]
-        if name in ("potential", "revenue") and pd.notna(value):
+        if name in ("potential", "revenue", "company_turnover") and pd.notna(value):
             value = _decimal(value)
-        elif name in ("employees", "year") and pd.notna(value):
+        elif name in ("employees", "year", "founded_year") and pd.notna(value):
             value = int(value)
         elif name == "lifecycle" and value:
             value = Lifecycle(value).label

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 class ImportKind(models.TextChoices):
     ACCOUNTS = "accounts", _("Accounts")
     TRANSACTIONS = "transactions", _("Transaction lines")
+    SALES_TEAM = "sales_team", _("Sales team (agents, managers, regions)")
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,13 @@ ACCOUNT_FIELDS = [
     ),
     FieldSpec(
         "parent",
-        _("Parent account"),
+        _("Parent account (name or reference)"),
         synonyms=(
-            "parent", "parent account", "parent company", "parent reference", "compte parent", "group", "groupe",
-            "holding", "maison mère", "société mère", "tête de groupe",
+            "parent", "parent account", "parent account name", "parent account id", "parent id", "parent company",
+            "parent name", "parent reference", "parent ref", "parent code", "account parent", "subsidiary of",
+            "subsidiaryof", "member of", "part of", "ultimate parent", "parent organization", "compte parent",
+            "group", "group name", "groupe", "nom du groupe", "holding", "maison mère", "société mère",
+            "tête de groupe", "filiale de", "appartient à", "code groupe", "référence groupe",
         ),
     ),
     FieldSpec(
@@ -64,7 +68,15 @@ ACCOUNT_FIELDS = [
         _("Sector"),
         synonyms=("sector", "secteur", "secteur d'activité", "industry", "industrie", "activité", "business sector"),
     ),
-    FieldSpec("country", _("Country"), synonyms=("country", "pays", "country code", "code pays")),
+    FieldSpec(
+        "country",
+        _("Country"),
+        synonyms=(
+            "country", "pays", "country code", "code pays", "billing country", "shipping country", "mailing country",
+            "country/region", "country region", "office location", "hq country", "headquarters country",
+            "country of headquarters", "pays de facturation", "pays du siège", "nation",
+        ),
+    ),
     FieldSpec("city", _("City"), synonyms=("city", "ville", "town", "localité", "commune")),
     FieldSpec(
         "website",
@@ -73,18 +85,47 @@ ACCOUNT_FIELDS = [
     ),
     FieldSpec(
         "employees",
-        _("Employees"),
+        _("Employees (the company's headcount)"),
         synonyms=(
-            "employees", "number of employees", "headcount", "staff", "effectif", "effectifs", "salariés",
-            "nombre de salariés", "employés", "nombre d'employés",
+            "employees", "number of employees", "employee count", "no of employees", "nb employees", "headcount",
+            "staff", "effectif", "effectifs", "salariés", "nombre de salariés", "employés", "nombre d'employés",
+            "nb salariés", "taille", "company size",
+        ),
+    ),
+    FieldSpec(
+        "company_turnover",
+        _("Company turnover (reported, not our revenue)"),
+        synonyms=(
+            "revenue", "revenues", "annual revenue", "company revenue", "turnover", "annual turnover",
+            "company turnover", "chiffre d'affaires", "chiffre d'affaires annuel", "ca", "ca annuel", "ca société",
+            "revenue (m)", "revenue m", "revenue musd", "revenue meur", "turnover (m)", "ca (m€)", "ca (k€)",
+        ),
+    ),
+    FieldSpec(
+        "founded_year",
+        _("Year founded"),
+        synonyms=(
+            "founded", "year founded", "founded year", "founding year", "year established", "established",
+            "year of establishment", "year of creation", "creation year", "année de création", "année création",
+            "date de création", "fondée en", "fondation", "année de fondation",
         ),
     ),
     FieldSpec(
         "owner",
-        _("Key account manager (username)"),
+        _("Key account manager (username, e-mail or full name)"),
         synonyms=(
-            "owner", "kam", "key account manager", "account manager", "account owner", "responsable",
-            "responsable du compte", "commercial", "propriétaire", "gestionnaire", "username",
+            "owner", "kam", "key account manager", "account manager", "account owner", "owner name",
+            "account owner name", "sales agent", "agent", "sales rep", "sales representative", "salesperson",
+            "responsable", "responsable du compte", "commercial", "propriétaire", "propriétaire du compte",
+            "gestionnaire", "username",
+        ),
+    ),
+    FieldSpec(
+        "service_manager",
+        _("Service manager (username, e-mail or full name)"),
+        synonyms=(
+            "service manager", "customer success manager", "csm", "account service manager", "responsable service",
+            "responsable de service", "responsable du service client",
         ),
     ),
     FieldSpec(
@@ -92,12 +133,11 @@ ACCOUNT_FIELDS = [
         _("Estimated potential"),
         synonyms=("potential", "estimated potential", "potentiel", "potentiel estimé", "wallet", "category spend"),
     ),
+    # Never guessed from a plain "revenue" column: in an accounts export that is the customer's own size.
     FieldSpec(
         "revenue",
         _("Revenue"),
-        synonyms=(
-            "revenue", "annual revenue", "turnover", "sales", "chiffre d'affaires", "ca", "ca annuel", "ventes",
-        ),
+        synonyms=("our revenue", "revenue with us", "our sales", "notre chiffre d'affaires", "notre ca"),
     ),
     FieldSpec("year", _("Year of the revenue"), synonyms=("year", "année", "annee", "exercice", "fiscal year")),
     FieldSpec(
@@ -180,9 +220,41 @@ TRANSACTION_FIELDS = [
     FieldSpec("country", _("Country"), synonyms=("country", "pays", "country code", "code pays")),
 ]  # fmt: skip
 
+SALES_TEAM_FIELDS = [
+    FieldSpec(
+        "name",
+        _("Full name"),
+        required=True,
+        synonyms=(
+            "sales agent", "salesagent", "agent", "agent name", "name", "full name", "sales rep", "salesperson",
+            "sales representative", "account manager", "user", "employee", "nom", "nom complet", "commercial",
+            "vendeur", "collaborateur",
+        ),
+    ),
+    FieldSpec("email", _("E-mail"), synonyms=("email", "e-mail", "mail", "courriel", "email address")),
+    FieldSpec("username", _("Username"), synonyms=("username", "login", "user name", "identifiant")),
+    FieldSpec(
+        "manager",
+        _("Manager (full name, e-mail or username)"),
+        synonyms=(
+            "manager", "sales manager", "manager name", "team lead", "team leader", "reports to", "supervisor",
+            "responsable", "manager commercial", "n+1", "supérieur", "chef d'équipe", "directeur commercial",
+        ),
+    ),
+    FieldSpec(
+        "region",
+        _("Region or office"),
+        synonyms=(
+            "regional office", "region", "région", "office", "team", "sales team", "territory", "équipe",
+            "bureau", "agence", "territoire", "bureau régional", "zone",
+        ),
+    ),
+]  # fmt: skip
+
 FIELDS: dict[ImportKind, list[FieldSpec]] = {
     ImportKind.ACCOUNTS: ACCOUNT_FIELDS,
     ImportKind.TRANSACTIONS: TRANSACTION_FIELDS,
+    ImportKind.SALES_TEAM: SALES_TEAM_FIELDS,
 }
 
 
@@ -214,3 +286,20 @@ def guess_mapping(*, columns: list[str], kind: ImportKind) -> dict[str, str]:
             used.add(field)
         mapping[column] = field
     return mapping
+
+
+UNIT_HINTS = (
+    ("bn", r"\b(bn|billions?|milliards?|mds?|mrd)\b|\bb[$€£]|[$€£]\s?b\b"),
+    ("M", r"\b(m|mn|mio|millions?|m[$€£]|meur|musd|mgbp)\b|[$€£]\s?m\b"),
+    ("k", r"\b(k|thousands?|milliers?|k[$€£]|keur|kusd|kgbp)\b|[$€£]\s?k\b"),
+)
+CURRENCY_HINTS = (("EUR", r"€|\b[mk]?eur\b|euros?"), ("USD", r"\$|\b[mk]?usd\b|dollars?"), ("GBP", r"£|\b[mk]?gbp\b"),
+                  ("CHF", r"\bchf\b"))  # fmt: skip
+
+
+def amount_hints(header: str) -> tuple[str, str]:
+    """(unit, currency) a column header states, like "Revenue (M$)" or "CA k€"; "" for what it does not say."""
+    text = str(header).casefold().replace("_", " ")
+    unit = next((unit for unit, pattern in UNIT_HINTS if re.search(pattern, text)), "")
+    currency = next((code for code, pattern in CURRENCY_HINTS if re.search(pattern, text)), "")
+    return unit, currency

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from functools import lru_cache
@@ -27,8 +28,13 @@ COUNTRY_ALIASES = {
     "czech republic": "CZ", "republique tcheque": "CZ", "russia": "RU", "russie": "RU", "south korea": "KR",
     "korea": "KR", "coree du sud": "KR", "vietnam": "VN", "iran": "IR", "syria": "SY", "bolivia": "BO",
     "venezuela": "VE", "taiwan": "TW", "macedonia": "MK", "moldova": "MD", "tanzania": "TZ", "laos": "LA",
-    "ivory coast": "CI", "cote d ivoire": "CI", "turkey": "TR", "turquie": "TR",
+    "ivory coast": "CI", "cote d ivoire": "CI", "turkey": "TR", "turquie": "TR", "deutschland": "DE",
+    "espana": "ES", "italia": "IT", "brasil": "BR", "nederland": "NL", "the netherlands": "NL", "schweiz": "CH",
+    "osterreich": "AT", "polska": "PL", "belgie": "BE", "magyarorszag": "HU", "sverige": "SE", "norge": "NO",
+    "danmark": "DK", "suomi": "FI", "united states of america": "US", "uae": "AE", "emirates": "AE",
 }  # fmt: skip
+# How close a misspelling must be to a known value to be suggested (difflib's ratio, 0 to 1).
+SUGGESTION_CUTOFF = 0.8
 LIFECYCLE_WORDS = {
     "prospect": Lifecycle.PROSPECT, "lead": Lifecycle.PROSPECT, "prospection": Lifecycle.PROSPECT,
     "customer": Lifecycle.CUSTOMER, "client": Lifecycle.CUSTOMER, "active": Lifecycle.CUSTOMER,
@@ -192,14 +198,57 @@ def parse_countries(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return codes, (keys != "") & (codes == "")
 
 
-def parse_lifecycles(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(Lifecycle values, '' when empty, invalid): from values or English/French labels."""
+def country_index() -> dict[str, str]:
+    """{normalised name, code or alias: ISO code}."""
+    return _country_index()
+
+
+def close_matches(values: pd.Series, index: dict[str, str]) -> dict[str, str]:
+    """{cell: index value} for each distinct cell whose normalised text is close to one key of index.
+
+    Any field whose cells name one of a known set of values (countries, lifecycles, users) can offer these.
+    """
+    keys = list(index)
+    found: dict[str, str] = {}
+    for value in values.unique():
+        match = difflib.get_close_matches(normalise_name(value), keys, n=1, cutoff=SUGGESTION_CUTOFF)
+        if match:
+            found[value] = index[match[0]]
+    return found
+
+
+def sector_key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def normalise_sectors(values: pd.Series, known: list[str]) -> pd.Series:
+    """Sectors trimmed, spaces collapsed, and spelt like a sector already used whatever the case.
+
+    `known` lists the register's sectors, most used first: its spelling wins; a new sector keeps the file's
+    first spelling, so "Retail" and "retail" in one file become one sector.
+    """
+    cleaned = values.astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
+    spelling: dict[str, str] = {}
+    for text in [*known, *cleaned.unique()]:
+        if text.strip():
+            spelling.setdefault(sector_key(text), " ".join(text.split()))
+    return cleaned.map(lambda text: spelling.get(sector_key(text), text))
+
+
+def lifecycle_index() -> dict[str, str]:
+    """{normalised word: Lifecycle value} from the values, their English and French labels and common words."""
     words = dict(LIFECYCLE_WORDS)
     for choice in Lifecycle:
         words[normalise_name(choice.value)] = choice.value
         for language in ("en", "fr"):
             with translation.override(language):
                 words[normalise_name(str(choice.label))] = choice.value
+    return words
+
+
+def parse_lifecycles(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(Lifecycle values, '' when empty, invalid): from values or English/French labels."""
+    words = lifecycle_index()
     keys = normalise_names(values.astype(str))
     found = keys.map(words).fillna("").astype(str)
     return found, (keys != "") & (found == "")

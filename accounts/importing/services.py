@@ -9,19 +9,28 @@ from django.utils.translation import gettext as _
 from accounts.importing.accounts import AccountImportPlan, accounts_plan
 from accounts.importing.errors import ImportFileError, ImportRejected
 from accounts.importing.fields import ImportKind
+from accounts.importing.people import SalesTeamImportPlan, sales_team_plan
 from accounts.importing.results import ImportPreview, ImportResult
 from accounts.importing.transactions import TransactionImportPlan, transactions_plan
 
 
 def _plan(
-    *, frame: pd.DataFrame, mapping: dict[str, str], kind: ImportKind | str, user, create_missing_accounts: bool
-) -> AccountImportPlan | TransactionImportPlan:
+    *,
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    kind: ImportKind | str,
+    user,
+    create_missing_accounts: bool,
+    options: dict | None = None,
+) -> AccountImportPlan | TransactionImportPlan | SalesTeamImportPlan:
     try:
         kind = ImportKind(kind)
     except ValueError as error:
         raise ImportFileError(_("Unknown kind of import: %(kind)s.") % {"kind": kind}) from error
     if kind == ImportKind.ACCOUNTS:
-        return accounts_plan(frame=frame, mapping=mapping, user=user)
+        return accounts_plan(frame=frame, mapping=mapping, user=user, options=options)
+    if kind == ImportKind.SALES_TEAM:
+        return sales_team_plan(frame=frame, mapping=mapping, user=user)
     return transactions_plan(frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts)
 
 
@@ -32,10 +41,19 @@ def preview_import(
     kind: ImportKind | str,
     user,
     create_missing_accounts: bool = False,
+    options: dict | None = None,
 ) -> ImportPreview:
-    """What applying the file would do, and every row error; writes nothing."""
+    """What applying the file would do, and every row error; writes nothing.
+
+    `options` holds the wizard's other answers (units, currencies, accepted corrections): see accounts_plan.
+    """
     return _plan(
-        frame=frame, mapping=mapping, kind=kind, user=user, create_missing_accounts=create_missing_accounts
+        frame=frame,
+        mapping=mapping,
+        kind=kind,
+        user=user,
+        create_missing_accounts=create_missing_accounts,
+        options=options,
     ).preview
 
 
@@ -46,11 +64,17 @@ def apply_import(
     kind: ImportKind | str,
     user,
     create_missing_accounts: bool = False,
+    options: dict | None = None,
 ) -> ImportResult:
     """Check the file again and write it in one transaction; raises ImportRejected, writing nothing, on any error."""
     with transaction.atomic():
         plan = _plan(
-            frame=frame, mapping=mapping, kind=kind, user=user, create_missing_accounts=create_missing_accounts
+            frame=frame,
+            mapping=mapping,
+            kind=kind,
+            user=user,
+            create_missing_accounts=create_missing_accounts,
+            options=options,
         )
         if not plan.preview.ok:
             raise ImportRejected(plan.preview)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from accounts.models import Account, ImportBatch
+from accounts.models import Account, ImportBatch, ImportMapping
+from kam.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_wizard_imports_a_french_excel_csv_end_to_end(client, manager):
         response.url, {"column_0": "reference", "column_1": "name", "column_2": "country", "column_3": "potential"}
     )
     assert response.url == f"/accounts/import/{batch.pk}/preview/"
-    assert "1</strong> to create" in client.get(response.url).content.decode()
+    assert "1 account to create, 0 to update, 0 unchanged" in client.get(response.url).content.decode()
     response = client.post(f"/accounts/import/{batch.pk}/preview/")
     assert response.url == f"/accounts/import/{batch.pk}/result/"
     account = Account.objects.get(reference="C1")
@@ -46,8 +47,10 @@ def test_preview_lists_every_bad_row_and_apply_writes_nothing(client, manager):
     batch_url = _upload(client, "accounts.csv", content).url
     preview_url = batch_url.replace("map", "preview")
     body = client.get(preview_url).content.decode()
-    for line in ("3", "4", "5"):
+    for line in ("3", "5"):
         assert f'<th scope="row">{line}</th>' in body
+    assert '<th scope="row">4</th>' not in body
+    assert "1 row skipped: no account name (line 4)." in body
     assert "Nothing will be imported" in body
     response = client.post(preview_url)
     assert "Nothing was imported" in response.content.decode()
@@ -120,3 +123,112 @@ def test_northwind_orders_import_as_yearly_revenue(client, admin_user, tmp_path)
     batch = ImportBatch.objects.get()
     assert batch.status == "applied", batch.result
     assert Account.objects.filter(financials__isnull=False).exists()
+
+
+# --- CRM exports: suggestions, company facts, saved mappings, sales teams -----------------------------------------
+
+CRM = Path(__file__).resolve().parent / "data" / "crm"
+
+
+def _map_as_guessed(client, batch_url: str, **extra):
+    """Post the map step as shown (guessed or saved mapping), with extra answers."""
+    form = client.get(batch_url).context["form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data = {name: value for name, value in data.items() if value not in (None, False)}
+    return client.post(batch_url, {**data, **extra})
+
+
+def test_one_click_accepts_every_country_suggestion_then_the_file_applies(client, manager):
+    client.force_login(manager)
+    batch_url = _upload(client, "a.csv", b"name,country\nA,Germnay\nB,Germnay\nC,France\n").url
+    preview_url = batch_url.replace("map", "preview")
+    body = client.get(preview_url).content.decode()
+    assert "Did you mean Germany for “Germnay” (2 rows)?" in body
+
+    response = client.post(batch_url.replace("map", "accept-suggestions"), follow=True)
+
+    body = response.content.decode()
+    assert "Did you mean" not in body and "rows have problems" not in body
+    assert "3 accounts to create" in body
+    client.post(preview_url)
+    assert sorted(Account.objects.values_list("country", flat=True)) == ["DE", "DE", "FR"]
+
+
+def test_map_step_asks_unit_and_currency_of_the_company_turnover(client, manager):
+    client.force_login(manager)
+    batch_url = _upload(client, "a.csv", b"account,revenue\nAcme,12.5\n").url
+
+    response = _map_as_guessed(client, batch_url)
+
+    assert response.status_code == 200
+    assert "Say in which unit the company turnover is written." in response.content.decode()
+    response = _map_as_guessed(client, batch_url, turnover_unit="M", turnover_currency="usd")
+    assert response.url.endswith("/preview/")
+    client.post(response.url)
+    acme = Account.objects.get()
+    assert acme.company_turnover_display == "12.50 million USD"
+
+
+def test_a_file_with_an_imported_header_reuses_its_saved_mapping(client, manager):
+    client.force_login(manager)
+    content = b"Societe,Chiffre,Pays\nAcme,10,FR\n"
+    batch_url = _upload(client, "crm.csv", content).url
+    _map_as_guessed(client, batch_url, column_0="name", column_1="company_turnover", column_2="country",
+                    turnover_unit="k", turnover_currency="EUR", save_as="Our CRM")  # fmt: skip
+    client.post(batch_url.replace("map", "preview"))
+
+    second = _upload(client, "crm-next-month.csv", b"SOCIETE, chiffre ,Pays\nBeta,20,DE\n").url
+    body = client.get(second).content.decode()
+
+    assert "Using saved mapping “Our CRM”" in body
+    form = client.get(second).context["form"]
+    assert [form.initial[f"column_{i}"] for i in range(3)] == ["name", "company_turnover", "country"]
+    assert (form.initial["turnover_unit"], form.initial["turnover_currency"]) == ("k", "EUR")
+
+
+def test_saved_mappings_are_listed_renamed_and_deleted_by_their_author_only(client, manager, other_manager, admin_user):
+    client.force_login(manager)
+    batch_url = _upload(client, "a.csv", b"name\nAcme\n").url
+    client.post(batch_url.replace("map", "preview"))  # applying keeps the mapping, named after the file
+    saved = ImportMapping.objects.get()
+    assert saved.name == "a.csv"
+    assert "a.csv" in client.get("/accounts/import/mappings/").content.decode()
+
+    client.post(f"/accounts/import/mappings/{saved.pk}/", {"name": "Weekly export"}, follow=True)
+    assert ImportMapping.objects.get().name == "Weekly export"
+    client.force_login(other_manager)
+    assert "Weekly export" not in client.get("/accounts/import/mappings/").content.decode()
+    assert client.post(f"/accounts/import/mappings/{saved.pk}/delete/").status_code == 404
+    client.force_login(admin_user)
+    assert "Weekly export" in client.get("/accounts/import/mappings/").content.decode()
+    client.force_login(manager)
+    client.post(f"/accounts/import/mappings/{saved.pk}/delete/")
+    assert not ImportMapping.objects.exists()
+
+
+def test_sales_team_then_crm_accounts_through_the_wizard_with_counts_that_say_what_they_count(client, admin_user):
+    client.force_login(admin_user)
+    team_url = _upload(client, "sales_teams.csv", (CRM / "sales_teams.csv").read_bytes(), kind="sales_team").url
+    _map_as_guessed(client, team_url)
+    response = client.post(team_url.replace("map", "preview"), follow=True)
+    assert "14 users created, 0 updated, 0 unchanged" in response.content.decode()
+
+    accounts_url = _upload(client, "accounts.csv", (CRM / "accounts.csv").read_bytes()).url
+    _map_as_guessed(client, accounts_url, turnover_unit="M", turnover_currency="USD")
+    client.post(accounts_url.replace("map", "accept-suggestions"))
+    response = client.post(accounts_url.replace("map", "preview"), follow=True)
+
+    body = response.content.decode()
+    assert "40 accounts created, 0 updated, 0 unchanged" in body
+    assert "2 rows skipped: no account name (lines 17, 33)." in body
+
+
+def test_a_manager_cannot_import_a_sales_team(client, manager):
+    client.force_login(manager)
+
+    response = _upload(client, "team.csv", b"sales_agent,manager\nAnna Lee,Bo Chef\n", kind="sales_team")
+
+    assert response.status_code == 200
+    assert "Only administrators can import a sales team" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+    assert not User.objects.filter(last_name="Lee").exists()

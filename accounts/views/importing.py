@@ -1,4 +1,4 @@
-"""The import wizard: upload, map columns, preview every problem, apply all or nothing."""
+"""The import wizard: upload, map columns, preview every problem, apply all or nothing; and saved mappings."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.access import can_create_accounts
-from accounts.forms import ImportMappingForm, ImportUploadForm
+from accounts.forms import ImportMappingForm, ImportMappingRenameForm, ImportUploadForm
 from accounts.importing import ImportFileError, ImportRejected, apply_import, guess_mapping, preview_import, read_table
-from accounts.models import ImportBatch, ImportStatus
+from accounts.importing.fields import ImportKind, amount_hints
+from accounts.importing.mappings import saved_mapping_find, saved_mapping_save
+from accounts.importing.people import sales_team_importer_check
+from accounts.importing.results import result_summary
+from accounts.models import ImportBatch, ImportMapping, ImportStatus
 
 SAMPLE_ROWS = 5
 
@@ -27,6 +32,26 @@ def _get_batch(request: HttpRequest, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch.objects.filter(created_by=request.user), pk=pk)
 
 
+def _columns(frame) -> list[str]:
+    return [str(column) for column in frame.columns if column != "line"]
+
+
+def _first_guess(*, columns: list[str], kind: str, user) -> tuple[dict, dict]:
+    """(mapping, options): a saved mapping of the same header, else the guess from the column names."""
+    saved = saved_mapping_find(user=user, kind=kind, columns=columns)
+    if saved is not None:
+        # Same columns in the same order, perhaps spelt with another case: the saved mapping applies by position.
+        mapping = {column: saved.mapping.get(old, "") for column, old in zip(columns, saved.columns, strict=True)}
+        return mapping, {**saved.options, "saved_mapping": saved.pk, "saved_mapping_name": saved.name}
+    mapping = guess_mapping(columns=columns, kind=kind)
+    options: dict = {}
+    turnover = next((column for column, field in mapping.items() if field == "company_turnover"), None)
+    if turnover:
+        unit, currency = amount_hints(turnover)
+        options = {"turnover_unit": unit, "turnover_currency": currency}
+    return mapping, options
+
+
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -34,24 +59,28 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         kind = form.cleaned_data["kind"]
         try:
+            if kind == ImportKind.SALES_TEAM:
+                sales_team_importer_check(user=request.user)
+        except ImportFileError as error:
+            form.add_error("kind", error.message)
+            return render(request, "accounts/import_upload.html", {"form": form})
+        try:
             data = upload.read()
             frame = read_table(data=data, filename=upload.name)
         except ImportFileError as error:
             form.add_error("file", error.message)
         else:
+            mapping, options = _first_guess(columns=_columns(frame), kind=kind, user=request.user)
             batch = ImportBatch.objects.create(
                 created_by=request.user,
                 kind=kind,
                 filename=upload.name[:255],
                 data=data,
-                mapping=guess_mapping(columns=[str(c) for c in frame.columns if c != "line"], kind=kind),
+                mapping=mapping,
+                options=options,
             )
             return redirect("accounts:import_map", pk=batch.pk)
     return render(request, "accounts/import_upload.html", {"form": form})
-
-
-def _columns(frame) -> list[str]:
-    return [str(column) for column in frame.columns if column != "line"]
 
 
 def import_map(request: HttpRequest, pk: int) -> HttpResponse:
@@ -62,35 +91,61 @@ def import_map(request: HttpRequest, pk: int) -> HttpResponse:
     columns = _columns(frame)
     initial = {f"column_{i}": batch.mapping.get(column, "") for i, column in enumerate(columns)}
     initial["create_missing_accounts"] = batch.create_missing_accounts
+    initial.update({key: batch.options.get(key, "") for key in ("turnover_unit", "turnover_currency")})
     form = ImportMappingForm(request.POST or None, columns=columns, kind=batch.kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         batch.mapping = form.mapping()
         batch.create_missing_accounts = form.cleaned_data.get("create_missing_accounts", False)
-        batch.save(update_fields=["mapping", "create_missing_accounts"])
+        batch.options = {**batch.options, **form.options()}
+        if form.cleaned_data.get("save_as"):
+            saved = saved_mapping_save(
+                user=request.user,
+                kind=batch.kind,
+                columns=columns,
+                mapping=batch.mapping,
+                options=batch.options,
+                name=form.cleaned_data["save_as"],
+            )
+            batch.options.update(saved_mapping=saved.pk, saved_mapping_name=saved.name)
+            messages.success(request, _("Mapping saved as “%(name)s”.") % {"name": saved.name})
+        batch.save(update_fields=["mapping", "create_missing_accounts", "options"])
         return redirect("accounts:import_preview", pk=batch.pk)
     sample = frame.head(SAMPLE_ROWS)[columns].values.tolist()
     rows = [(form[f"column_{i}"], [row[i] for row in sample]) for i in range(len(columns))]
     return render(request, "accounts/import_map.html", {"batch": batch, "form": form, "rows": rows})
 
 
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch(request, pk)
-    if batch.status == ImportStatus.APPLIED:
-        return redirect("accounts:import_result", pk=batch.pk)
-    frame = read_table(data=bytes(batch.data), filename=batch.filename)
-    options = {
-        "frame": frame,
+def _import_options(request: HttpRequest, batch: ImportBatch) -> dict:
+    return {
+        "frame": read_table(data=bytes(batch.data), filename=batch.filename),
         "mapping": batch.mapping,
         "kind": batch.kind,
         "user": request.user,
         "create_missing_accounts": batch.create_missing_accounts,
+        "options": batch.options,
     }
+
+
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch(request, pk)
+    if batch.status == ImportStatus.APPLIED:
+        return redirect("accounts:import_result", pk=batch.pk)
+    options = _import_options(request, batch)
     try:
         if request.method == "POST":
             result = apply_import(**options)
+            columns = _columns(options["frame"])
+            # The mapping that worked is kept (a saved one is updated, keeping its name) for the next export.
+            saved_mapping_save(
+                user=request.user,
+                kind=batch.kind,
+                columns=columns,
+                mapping=batch.mapping,
+                options=batch.options,
+                default_name=batch.filename,
+            )
             batch.status = ImportStatus.APPLIED
-            batch.result = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                            "warnings": [str(w) for w in result.warnings]}  # fmt: skip
+            batch.result = result.as_dict()
             batch.data = b""  # applied: the file is no longer needed
             batch.save(update_fields=["status", "result", "data"])
             messages.success(request, _("Import applied."))
@@ -105,8 +160,65 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/import_preview.html", {"batch": batch, "preview": preview})
 
 
+@require_POST
+def import_accept_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep every close-match suggestion of the preview as a correction of the file, then preview again."""
+    batch = _get_batch(request, pk)
+    if batch.status == ImportStatus.APPLIED:
+        return redirect("accounts:import_result", pk=batch.pk)
+    try:
+        preview = preview_import(**_import_options(request, batch))
+    except ImportFileError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:import_map", pk=batch.pk)
+    corrections = {field: dict(fixes) for field, fixes in batch.options.get("corrections", {}).items()}
+    for suggestion in preview.suggestions:
+        corrections.setdefault(suggestion.field, {})[suggestion.value] = suggestion.replacement
+    batch.options = {**batch.options, "corrections": corrections}
+    batch.save(update_fields=["options"])
+    if preview.suggestions:
+        messages.success(request, _("Suggestions accepted: the file is read with these corrections."))
+    return redirect("accounts:import_preview", pk=batch.pk)
+
+
 def import_result(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
     if batch.status != ImportStatus.APPLIED:
         return redirect("accounts:import_preview", pk=batch.pk)
-    return render(request, "accounts/import_result.html", {"batch": batch})
+    summary = result_summary({"kind": batch.kind, **batch.result})
+    return render(request, "accounts/import_result.html", {"batch": batch, "summary": summary})
+
+
+# --- Saved mappings --------------------------------------------------------------------------------------------
+
+
+def _get_mapping(request: HttpRequest, pk: int) -> ImportMapping:
+    _require_importer(request)
+    return get_object_or_404(ImportMapping.objects.visible_to(request.user), pk=pk)
+
+
+def import_mappings(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    mappings = list(ImportMapping.objects.visible_to(request.user).select_related("created_by"))
+    kinds = dict(ImportKind.choices)
+    for saved in mappings:
+        saved.kind_label = kinds.get(saved.kind, saved.kind)
+    return render(request, "accounts/import_mappings.html", {"mappings": mappings})
+
+
+def import_mapping_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = _get_mapping(request, pk)
+    form = ImportMappingRenameForm(request.POST or None, instance=saved)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Mapping renamed “%(name)s”.") % {"name": saved.name})
+        return redirect("accounts:import_mappings")
+    return render(request, "accounts/import_mapping_form.html", {"form": form, "saved": saved})
+
+
+@require_POST
+def import_mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = _get_mapping(request, pk)
+    saved.delete()
+    messages.success(request, _("Mapping “%(name)s” deleted.") % {"name": saved.name})
+    return redirect("accounts:import_mappings")

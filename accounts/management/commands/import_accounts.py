@@ -22,7 +22,7 @@ from accounts.importing.results import ImportPreview
 
 
 class Command(BaseCommand):
-    help = "Import accounts or transaction lines from a CSV or .xlsx file: all rows or none."
+    help = "Import accounts, transaction lines or a sales team from a CSV or .xlsx file: all rows or none."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
@@ -37,6 +37,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create-missing", action="store_true", help="Create accounts for customers not in the register."
         )
+        parser.add_argument(
+            "--turnover-unit",
+            choices=["1", "k", "M", "bn"],
+            help="Unit the company-turnover column is written in (1, k, M or bn).",
+        )
+        parser.add_argument("--turnover-currency", help="Currency code of the company-turnover column, like USD.")
         parser.add_argument("--user", help="Username the import runs as (default: the first superuser).")
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
 
@@ -62,6 +68,10 @@ class Command(BaseCommand):
                 "kind": kind,
                 "user": user,
                 "create_missing_accounts": options["create_missing"],
+                "options": {
+                    "turnover_unit": options["turnover_unit"] or "",
+                    "turnover_currency": options["turnover_currency"] or "",
+                },
             }
             if options["dry_run"]:
                 preview = preview_import(**arguments)
@@ -81,6 +91,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Created {result.created}, updated {result.updated}, unchanged {result.unchanged}.")
         )
+        for sentence in result.summary[1:]:
+            self.stdout.write(sentence)
 
     def _user(self, username: str | None):
         users = get_user_model().objects.filter(is_active=True)
