@@ -305,7 +305,6 @@ class ImportMappingRenameForm(forms.ModelForm):
         fields = ["name"]
 
 
-
 class ReportsToField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         label = f"{obj.name} — {obj.job_title}" if obj.job_title else obj.name
