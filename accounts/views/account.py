@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.charts import financial_history
 from accounts.coverage import account_coverage
+from accounts.financial_year import financial_year_in_use
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.history import account_changes
 from accounts.maps import map_contacts
@@ -53,6 +54,7 @@ def _detail_context(request: HttpRequest, account: Account, interaction_form: In
         "explanation": latest_explanation(account),
         "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
         "currency": settings.KAM_CURRENCY,
+        "financial_year": financial_year_in_use(),
     }
 
 

@@ -12,6 +12,7 @@ from django_countries import countries
 
 from accounts.exporting import register_csv, register_xlsx
 from accounts.filters import AccountFilter
+from accounts.financial_year import financial_year_in_use
 from accounts.models import Account, Lifecycle, Segment, Tier
 from accounts.views.access import can_create_accounts
 
@@ -55,6 +56,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "currency": settings.KAM_CURRENCY,
+        "financial_year": financial_year_in_use(),
         "can_create": can_create_accounts(request.user),
     }
     # A history restore (back button after the cache expired) needs the whole page.
