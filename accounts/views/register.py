@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.exporting import register_csv, register_xlsx
@@ -37,9 +38,10 @@ def _label_rows(page) -> None:
     segments, tiers, lifecycles = (
         {value: str(label) for value, label in choices.choices} for choices in (Segment, Tier, Lifecycle)
     )
+    not_scored = str(_("Not scored"))
     for account in page:
         account.country_name = country_names[account.country.code]
-        account.segment_label = segments.get(account.segment, "")
+        account.segment_label = segments.get(account.segment) or (not_scored if account.score is None else "")
         account.tier_label = tiers.get(account.tier, "")
         account.lifecycle_label = lifecycles.get(account.lifecycle, "")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.financial_year import financial_year_in_use
 from accounts.models import Account
 from kam.models import User
 from kam.notifications import notifications_send
@@ -24,6 +25,7 @@ from scoring.analytics import (
     MissingPolicy,
     Normalisation,
     Thresholds,
+    key_stabilise,
     score_portfolio,
 )
 from scoring.models import (
@@ -128,7 +130,13 @@ def _config(criteria: list[Criterion], thresholds: Thresholds) -> dict:
             "key_accounts": thresholds.key_accounts,
             "key_score": thresholds.key_score,
             "key_top_n": thresholds.key_top_n,
+            "max_missing_share": thresholds.max_missing_share,
+            "filled_weight": thresholds.filled_weight,
+            "key_band": thresholds.key_band,
+            "key_top_n_margin": thresholds.key_top_n_margin,
+            "key_confirm_runs": thresholds.key_confirm_runs,
         },
+        "financial_year": financial_year_in_use(),
     }
 
 
@@ -171,26 +179,22 @@ def _execute(run: SegmentationRun) -> None:
     if base.empty:
         raise RunRefused(_("There is no account to score."))
     settings = SegmentationSettings.load()
-    thresholds = Thresholds(
-        mode=settings.mode,
-        value=settings.value,
-        potential=settings.potential,
-        gold=settings.gold,
-        silver=settings.silver,
-        key_accounts=settings.key_rule,
-        key_score=settings.key_score,
-        key_top_n=settings.key_top_n,
-    )
+    thresholds = _thresholds(settings)
     raw = _raw_frame(criteria, base)
     result = score_portfolio(raw, _specs(criteria), thresholds)
 
     previous_run = SegmentationRun.objects.filter(status=RunStatus.DONE).exclude(pk=run.pk).order_by("-finished_at")
     previous = pd.DataFrame(
         list(
-            AccountScore.objects.filter(run__in=previous_run[:1]).values_list("account_id", "segment", "tier", "is_key")
+            AccountScore.objects.filter(run__in=previous_run[:1]).values_list(
+                "account_id", "segment", "tier", "is_key", "rule_key", "key_pending"
+            )
         ),
-        columns=["account_id", "previous_segment", "previous_tier", "was_key"],
+        columns=["account_id", "previous_segment", "previous_tier", "was_key", "rule_key", "key_pending"],
     ).set_index("account_id")
+    # Runs from before stable key status stored no rule status: their final status is the best evidence left.
+    previous["rule_key"] = previous.rule_key.astype(object).where(previous.rule_key.notna(), previous.was_key)
+    stable = key_stabilise(result, previous if len(previous) else None, thresholds)
     keys = [c.key for c in criteria]
     rows = pd.DataFrame(
         {
@@ -202,7 +206,12 @@ def _execute(run: SegmentationRun) -> None:
             "rank": result["rank"].astype("Int64").to_numpy(),
             "segment": result.segment.astype(object).fillna("").to_numpy(),
             "tier": result.tier.astype(object).fillna("").to_numpy(),
-            "is_key": result.is_key.astype(bool).to_numpy(),
+            "is_key": stable.rule_key.to_numpy(dtype=bool),
+            "scored": result.scored.to_numpy(dtype=bool),
+            "missing": _missing_keys(result, keys),
+            "rule_key": stable.rule_key.to_numpy(dtype=bool),
+            "key_pending": stable.key_pending.to_numpy(),
+            "key_reason": stable.key_reason.to_numpy(dtype=object),
         }
     )
     before = previous.reindex(result.index)
@@ -230,8 +239,39 @@ def _execute(run: SegmentationRun) -> None:
             "overrides": overridden,
             "over_capacity": _managers_over_capacity(settings.manager_capacity),
             "capacity": settings.manager_capacity,
+            "not_scored": int((~rows.scored).sum()),
+            "waiting": int((rows.key_reason == "waiting").sum()),
+            "held_by_band": int((rows.key_reason == "held_by_band").sum()),
         },
     )
+
+
+def _thresholds(settings: SegmentationSettings) -> Thresholds:
+    return Thresholds(
+        mode=settings.mode,
+        value=settings.value,
+        potential=settings.potential,
+        gold=settings.gold,
+        silver=settings.silver,
+        key_accounts=settings.key_rule,
+        key_score=settings.key_score,
+        key_top_n=settings.key_top_n,
+        max_missing_share=settings.max_missing_percent / 100,
+        filled_weight=settings.filled_weight,
+        key_band=settings.key_band,
+        key_top_n_margin=settings.key_top_n_margin,
+        key_confirm_runs=settings.key_confirm_runs,
+    )
+
+
+def _missing_keys(result: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """The criterion keys each not-scored account has no value for, space-separated ("" for scored accounts)."""
+    missing = np.full(len(result), "", dtype=object)
+    not_scored = ~result.scored.to_numpy(dtype=bool)
+    if not_scored.any():
+        lacking = result.loc[not_scored, [f"missing_{key}" for key in keys]].to_numpy(dtype=bool)
+        missing[not_scored] = [" ".join(k for k, gone in zip(keys, row, strict=True) if gone) for row in lacking]
+    return missing
 
 
 def _apply_overrides(rows: pd.DataFrame) -> int:
@@ -264,7 +304,10 @@ def _managers_over_capacity(capacity: int) -> list[dict]:
         .filter(count__gt=capacity)
     )
     names = {user.pk: str(user) for user in User.objects.filter(pk__in=[row["owner"] for row in counts])}
-    return [{"owner_id": row["owner"], "name": names[row["owner"]], "count": row["count"]} for row in counts]
+    return [
+        {"owner_id": row["owner"], "name": names[row["owner"]], "count": row["count"], "over": row["count"] - capacity}
+        for row in counts
+    ]
 
 
 def segmentation_notify_changes(*, run: SegmentationRun) -> int:
@@ -330,6 +373,11 @@ SCORE_COLUMNS = [
     "was_key",
     "position",
     "override_id",
+    "scored",
+    "missing",
+    "rule_key",
+    "key_pending",
+    "key_reason",
 ]
 
 
@@ -347,6 +395,8 @@ def _write_scores(rows: pd.DataFrame) -> None:
     null = "\\N"
     frame = rows.assign(
         is_key=rows.is_key.map({True: "t", False: "f"}),
+        scored=rows.scored.map({True: "t", False: "f"}),
+        rule_key=rows.rule_key.map({True: "t", False: "f"}),
         was_key=rows.was_key.map({True: "t", False: "f"}).astype(object),
     )
     buffer = io.StringIO()

@@ -27,7 +27,13 @@ def _formset_data(criteria, **changes) -> dict:
         "key_rule": "gold",
         "key_score": "70",
         "key_top_n": "30",
+        "key_band": "5",
+        "key_top_n_margin": "5",
+        "key_confirm_runs": "1",
+        "max_missing_percent": "50",
+        "filled_weight": "0.5",
         "manager_capacity": "7",
+        "year-fixed_year": "",
     }
     for index, criterion in enumerate(criteria):
         data |= {
