@@ -32,7 +32,7 @@ def latest_explanation(account: Account) -> dict | None:
     """The latest finished run's result for the account, with one line per criterion (one query)."""
     score = (
         AccountScore.objects.filter(account=account, run__status=RunStatus.DONE)
-        .select_related("run", "override__proposed_by", "override__decided_by")
+        .select_related("run", "override__proposed_by", "override__decided_by", "inherited_from")
         .order_by("-run__finished_at")
         .first()
     )

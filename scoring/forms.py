@@ -70,12 +70,16 @@ class SegmentationSettingsForm(forms.ModelForm):
             "key_confirm_runs",
             "max_missing_percent",
             "filled_weight",
+            "group_rollup",
             "manager_capacity",
         ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+                continue
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
 

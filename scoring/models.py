@@ -118,6 +118,7 @@ class KeyReason(models.TextChoices):
     NOT_SCORED = "not_scored", _("Not scored: too little data")
     HELD_BY_BAND = "held_by_band", _("Below the entry level but within the band: stays key")
     WAITING = "waiting", _("The rule says otherwise: waiting for the confirming runs")
+    INHERITED = "inherited", _("Part of a group scored as a whole: its parent carries the key status")
 
 
 class SegmentationSettings(models.Model):
@@ -170,6 +171,14 @@ class SegmentationSettings(models.Model):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("1 changes it at once; 2 waits for a second run that says the same."),
+    )
+    group_rollup = models.BooleanField(
+        _("score groups as a whole"),
+        default=False,
+        help_text=_(
+            "On: the top of each group carries the figures of all its subsidiaries, which inherit its segment and "
+            "tier. Off: every account is scored alone."
+        ),
     )
     manager_capacity = models.PositiveSmallIntegerField(
         _("key accounts one manager can carry"),
@@ -269,6 +278,10 @@ class AccountScore(models.Model):
     rule_key = models.BooleanField(null=True)
     key_pending = models.PositiveSmallIntegerField(default=0)
     key_reason = models.CharField(max_length=20, choices=KeyReason.choices, blank=True)
+    # With groups scored as a whole, the top of the group whose segment and tier this subsidiary inherits.
+    inherited_from = models.ForeignKey(
+        Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+    )
     # This account's row in the run's criterion matrix (SegmentationRun.criterion_matrix).
     position = models.PositiveIntegerField(null=True)
     # The approved override that decided the key status instead of the rule, if any.

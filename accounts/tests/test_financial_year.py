@@ -76,3 +76,19 @@ def test_dashboard_states_the_year_of_its_revenue_figures(client, sponsor, histo
     client.force_login(sponsor)
     page = client.get("/dashboard/").content.decode()
     assert "Revenue figures: financial year 2019." in page
+
+
+def test_register_shows_group_revenue_of_the_year_in_use_on_each_member(client, contributor):
+    holding = AccountFactory(name="Holding Group")
+    child = AccountFactory(name="Holding Child", parent=holding)
+    grandchild = AccountFactory(name="Holding Grandchild", parent=child)
+    AccountFactory(name="Standalone Ltd")
+    for account, revenue in ((holding, "1000"), (child, "2000"), (grandchild, "500")):
+        YearlyFinancialFactory(account=account, year=2019, revenue=Decimal(revenue))
+    financials_refresh()
+    client.force_login(contributor)
+    page = client.get("/accounts/").content.decode()
+    for name in ("Holding Group", "Holding Child", "Holding Grandchild"):
+        row = page.split(f">{name}</a>")[1].split("</tr>")[0]
+        assert "Group revenue: 3,500" in row
+    assert "Group revenue" not in page.split(">Standalone Ltd</a>")[1].split("</tr>")[0]

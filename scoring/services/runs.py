@@ -28,10 +28,12 @@ from scoring.analytics import (
     key_stabilise,
     score_portfolio,
 )
+from scoring.analytics.groups import group_roots, roll_up
 from scoring.models import (
     AccountScore,
     Criterion,
     KeyOverride,
+    KeyReason,
     OverrideDecision,
     Rating,
     RunStatus,
@@ -105,7 +107,7 @@ def _raw_frame(criteria: list[Criterion], base: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _config(criteria: list[Criterion], thresholds: Thresholds) -> dict:
+def _config(criteria: list[Criterion], thresholds: Thresholds, *, group_rollup: bool) -> dict:
     return {
         "criteria": [
             {
@@ -137,6 +139,7 @@ def _config(criteria: list[Criterion], thresholds: Thresholds) -> dict:
             "key_confirm_runs": thresholds.key_confirm_runs,
         },
         "financial_year": financial_year_in_use(),
+        "group_rollup": group_rollup,
     }
 
 
@@ -180,6 +183,10 @@ def _execute(run: SegmentationRun) -> None:
         raise RunRefused(_("There is no account to score."))
     settings = SegmentationSettings.load()
     thresholds = _thresholds(settings)
+    roots = _group_roots(base) if settings.group_rollup else None
+    if roots is not None:
+        # The top of each group carries the whole group's figures; its subsidiaries are not scored alone.
+        base = roll_up(base, roots, weighted={"revenue_growth": "last_year_revenue"})
     raw = _raw_frame(criteria, base)
     result = score_portfolio(raw, _specs(criteria), thresholds)
 
@@ -195,6 +202,9 @@ def _execute(run: SegmentationRun) -> None:
     # Runs from before stable key status stored no rule status: their final status is the best evidence left.
     previous["rule_key"] = previous.rule_key.astype(object).where(previous.rule_key.notna(), previous.was_key)
     stable = key_stabilise(result, previous if len(previous) else None, thresholds)
+    inherited_from = pd.Series(pd.NA, index=result.index, dtype="Int64")
+    if roots is not None:
+        raw, result, stable, inherited_from = _inherit(raw, result, stable, roots)
     keys = [c.key for c in criteria]
     rows = pd.DataFrame(
         {
@@ -212,6 +222,7 @@ def _execute(run: SegmentationRun) -> None:
             "rule_key": stable.rule_key.to_numpy(dtype=bool),
             "key_pending": stable.key_pending.to_numpy(),
             "key_reason": stable.key_reason.to_numpy(dtype=object),
+            "inherited_from_id": inherited_from.to_numpy(),
         }
     )
     before = previous.reindex(result.index)
@@ -228,7 +239,7 @@ def _execute(run: SegmentationRun) -> None:
     SegmentationRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE,
         finished_at=timezone.now(),
-        config=_config(criteria, thresholds),
+        config=_config(criteria, thresholds, group_rollup=settings.group_rollup),
         summary={
             "accounts": len(rows),
             "key_accounts": int(rows.is_key.sum()),
@@ -244,6 +255,35 @@ def _execute(run: SegmentationRun) -> None:
             "held_by_band": int((rows.key_reason == "held_by_band").sum()),
         },
     )
+
+
+def _group_roots(base: pd.DataFrame) -> pd.Series:
+    parents = pd.DataFrame(
+        list(Account.objects.exclude(parent=None).order_by().values_list("pk", "parent_id")),
+        columns=["account_id", "parent_id"],
+    ).set_index("account_id")["parent_id"]
+    return group_roots(parents, base.index)
+
+
+def _inherit(
+    raw: pd.DataFrame, result: pd.DataFrame, stable: pd.DataFrame, roots: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Rows for the subsidiaries too: the segment and tier of the top of their group, no score of their own."""
+    members = roots.index
+    subsidiaries = roots[roots.index != roots.to_numpy()]
+    top = subsidiaries.to_numpy()
+    result = result.reindex(members)
+    result.loc[subsidiaries.index, "segment"] = result.loc[top, "segment"].to_numpy()
+    result.loc[subsidiaries.index, "tier"] = result.loc[top, "tier"].to_numpy()
+    result["scored"] = result.scored.astype("boolean").fillna(True).astype(bool)
+    result["is_key"] = result.is_key.astype("boolean").fillna(False).astype(bool)
+    stable = stable.reindex(members)
+    stable.loc[subsidiaries.index, ["rule_key", "key_pending", "key_reason"]] = [False, 0, KeyReason.INHERITED]
+    stable["rule_key"] = stable.rule_key.astype(bool)
+    stable["key_pending"] = stable.key_pending.astype(int)
+    inherited_from = pd.Series(pd.NA, index=members, dtype="Int64")
+    inherited_from.loc[subsidiaries.index] = top
+    return raw.reindex(members), result, stable, inherited_from
 
 
 def _thresholds(settings: SegmentationSettings) -> Thresholds:
@@ -378,6 +418,7 @@ SCORE_COLUMNS = [
     "rule_key",
     "key_pending",
     "key_reason",
+    "inherited_from_id",
 ]
 
 

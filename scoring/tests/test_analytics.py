@@ -671,3 +671,29 @@ def test_an_account_new_to_the_portfolio_is_not_key_before_its_confirming_runs()
     stable = key_stabilise(result, previous, thresholds)
     assert stable.rule_key.tolist() == [True, False]
     assert stable.key_reason.tolist() == ["", "waiting"]
+
+
+# --- groups -----------------------------------------------------------------------------------------------
+
+
+def test_group_roots_walk_up_to_the_top_and_stop_at_cycles_and_outsiders():
+    from scoring.analytics.groups import group_roots
+
+    members = pd.Index([1, 2, 3, 4, 5, 6, 7], name="account_id")
+    parents = pd.Series({2: 1, 3: 2, 5: 99, 6: 7, 7: 6})  # 3 → 2 → 1; 99 is not a member; 6 ↔ 7 is a cycle
+    roots = group_roots(parents, members)
+    assert roots.loc[[1, 2, 3, 4, 5]].tolist() == [1, 1, 1, 4, 5]
+    assert set(roots.loc[[6, 7]]) <= {6, 7}
+
+
+def test_roll_up_sums_figures_into_the_parent_and_weights_growth_by_revenue():
+    from scoring.analytics.groups import roll_up
+
+    data = pd.DataFrame(
+        {"last_year_revenue": [100.0, 300.0, np.nan], "revenue_growth": [10.0, 20.0, 5.0], "potential": [1.0, 2, 3]},
+        index=pd.Index([1, 2, 3], name="account_id"),
+    )
+    rolled = roll_up(data, pd.Series([1, 1, 3], index=data.index), weighted={"revenue_growth": "last_year_revenue"})
+    assert rolled.index.tolist() == [1, 3]
+    assert rolled.loc[1].tolist() == [400.0, 17.5, 3.0]
+    assert math.isnan(rolled.loc[3, "last_year_revenue"]) and math.isnan(rolled.loc[3, "revenue_growth"])

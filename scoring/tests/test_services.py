@@ -243,3 +243,26 @@ def test_an_approved_override_still_makes_a_not_scored_account_key(manager, spon
     assert (score.scored, score.rule_key, score.is_key) == (False, False, True)
     empty.refresh_from_db()
     assert empty.is_key and empty.segment == ""
+
+
+def test_groups_scored_as_a_whole_sum_into_the_parent_and_subsidiaries_inherit(client, contributor):
+    _criteria()
+    SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold", group_rollup=True)
+    a, b, *_others = _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    Account.objects.filter(pk=b.pk).update(parent=a)  # a's group: revenue 300, potential 1800
+    run = segmentation_execute(run=segmentation_run_request())
+    details = AccountScore.objects.get(run=run, account=a).criterion_details(
+        [c_["key"] for c_ in run.config["criteria"]]
+    )
+    revenue_key = Criterion.objects.get(name="Revenue").key
+    assert details[revenue_key]["raw"] == 300.0
+    score_b = AccountScore.objects.get(run=run, account=b)
+    score_a = AccountScore.objects.get(run=run, account=a)
+    assert score_b.inherited_from_id == a.pk and score_b.total_score is None
+    assert (score_b.segment, score_b.tier, score_b.is_key) == (score_a.segment, score_a.tier, False)
+    assert score_b.key_reason == "inherited"
+    b.refresh_from_db()
+    assert b.segment == score_a.segment
+    client.force_login(contributor)
+    page = client.get(f"/accounts/{b.pk}/").content.decode()
+    assert f"the segment and tier are those of {a.name}" in page
