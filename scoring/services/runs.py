@@ -213,7 +213,8 @@ def _execute(run: SegmentationRun) -> None:
             "value_score": result.value_score.round(2).to_numpy(),
             "potential_score": result.potential_score.round(2).to_numpy(),
             "total_score": result.total_score.round(2).to_numpy(),
-            "rank": result["rank"].astype("Int64").to_numpy(),
+            # pandas arrays, not numpy: an object array of ints and NA becomes floats ("2.0") in the CSV for COPY
+            "rank": result["rank"].astype("Int64").array,
             "segment": result.segment.astype(object).fillna("").to_numpy(),
             "tier": result.tier.astype(object).fillna("").to_numpy(),
             "is_key": stable.rule_key.to_numpy(dtype=bool),
@@ -222,7 +223,7 @@ def _execute(run: SegmentationRun) -> None:
             "rule_key": stable.rule_key.to_numpy(dtype=bool),
             "key_pending": stable.key_pending.to_numpy(),
             "key_reason": stable.key_reason.to_numpy(dtype=object),
-            "inherited_from_id": inherited_from.to_numpy(),
+            "inherited_from_id": inherited_from.array,
         }
     )
     before = previous.reindex(result.index)
