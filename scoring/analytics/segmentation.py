@@ -398,10 +398,11 @@ def score_portfolio(
     eligible = missing_share <= thresholds.max_missing_share + 1e-9
     # Accounts not scored take no part in the portfolio's figures: their few values must not move the others'
     # percentiles, medians or cut-offs (an import of empty accounts then changes nobody else's standing).
-    known = raw if eligible.all() else np.where(eligible, raw, np.nan)
+    if not eligible.all():
+        raw[:, ~eligible] = np.nan  # raw is this function's own copy, and `missing` was taken before
     norm = np.empty_like(raw)
     for j, spec in enumerate(criteria):
-        norm[j] = _normalise_array(known[j], spec)
+        norm[j] = _normalise_array(raw[j], spec)
         _apply_missing(norm[j], missing[j] & eligible, spec.missing)
     scored = ~np.isnan(norm)
     filled = missing & scored
@@ -409,14 +410,18 @@ def score_portfolio(
     # filled in (a guess counts less than a fact). A zero fill keeps its full weight: discounting it would reward
     # the missing data it is meant to penalise.
     present = scored.astype(np.float64)
-    medians = np.array([spec.missing == MissingPolicy.MEDIAN for spec in criteria])
-    if thresholds.filled_weight != 1 and (filled & medians[:, None]).any():
-        present[filled & medians[:, None]] = thresholds.filled_weight
+    discounted = False
+    if thresholds.filled_weight != 1:
+        for j, spec in enumerate(criteria):
+            if spec.missing == MissingPolicy.MEDIAN and filled[j].any():
+                np.copyto(present[j], thresholds.filled_weight, where=filled[j])
+                discounted = True
     value_weights = weights * [spec.axis == Axis.VALUE for spec in criteria]
     potential_weights = weights * [spec.axis in POTENTIAL_AXES for spec in criteria]
     # weighted means as matrix-vector products; in-place steps because fresh 100k × 8 arrays cost more than maths
     points = np.fmax(norm, 0.0)  # NaN → 0; norms are never below 0
-    points *= present
+    if discounted:
+        points *= present
     with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 → NaN for an account scored on nothing
         value = np.round((value_weights @ points) / (value_weights @ present), 1)
         potential = np.round((potential_weights @ points) / (potential_weights @ present), 1)
