@@ -344,16 +344,27 @@ _SEGMENT_BY_HIGH_VALUE_AND_POTENTIAL = np.array(
 )
 
 
-def _segment_codes(value: np.ndarray, potential: np.ndarray, cutoffs: Cutoffs) -> np.ndarray:
+def _segment_codes(
+    value: np.ndarray,
+    potential: np.ndarray,
+    cutoffs: Cutoffs,
+    value_real: np.ndarray | None = None,
+    potential_real: np.ndarray | None = None,
+) -> np.ndarray:
     """Index into SEGMENTS, -1 when unscored.
 
     An axis an account has no score on (no criterion on it, or all of them skipped) copies the other axis, so
     the account lands on the diagonal: high → loyal_core, low → small. With value criteria only, the key
-    accounts are thus the high-value ones.
+    accounts are thus the high-value ones. An axis scored only on filled-in values (`*_real` False) is never
+    high: a median stands in for the data, and no account is called high-potential without potential data.
     """
     value_known, potential_known = ~np.isnan(value), ~np.isnan(potential)
     value_high = value >= cutoffs.value  # NaN compares False
     potential_high = potential >= cutoffs.potential
+    if value_real is not None:
+        value_high &= value_real
+    if potential_real is not None:
+        potential_high &= potential_real
     high_value = np.where(value_known, value_high, potential_high)
     high_potential = np.where(potential_known, potential_high, value_high)
     codes = _SEGMENT_BY_HIGH_VALUE_AND_POTENTIAL[high_value * 2 + high_potential]
@@ -375,7 +386,8 @@ def score_portfolio(
     of the weights it is scored on × norm), missing_<key> (the raw value was missing), filled_<key> (missing and
     filled in by the policy; a median counts `filled_weight` times a real value), value_score,
     potential_score, total_score (sum of the points; the three scores rounded to 1 decimal), rank (1 = best,
-    ties share the best rank), segment, tier, is_key, scored_on, scored, missing_share (of the weights). An
+    ties share the best rank), segment, tier, is_key, scored_on, scored, missing_share (of the weights),
+    value_real / potential_real (the axis has at least one real value, not only filled-in ones). An
     account missing more than `max_missing_share` of the weights, or scored on no criterion, is not scored: NaN
     scores, no rank, segment or tier, never key. is_key is the rule on this run alone; `key_stabilise` then
     applies the previous run's status. `result.attrs` holds the thresholds and the resolved
@@ -431,7 +443,10 @@ def score_portfolio(
     total[~eligible] = np.nan
     cutoffs = _resolve(value, potential, total, thresholds)
 
-    segment_codes = _segment_codes(value, potential, cutoffs)
+    real = scored & ~filled
+    value_real = (value_weights @ real) > 0
+    potential_real = (potential_weights @ real) > 0
+    segment_codes = _segment_codes(value, potential, cutoffs, value_real, potential_real)
     tier_codes = np.where(total >= cutoffs.gold, 0, np.where(total >= cutoffs.silver, 1, 2))
     tier_codes[np.isnan(total)] = -1
     rank = _rank(total)
@@ -454,6 +469,8 @@ def score_portfolio(
         "scored_on": scored.sum(axis=0),
         "scored": ~np.isnan(total),
         "missing_share": missing_share,
+        "value_real": value_real,
+        "potential_real": potential_real,
     }
     result = pd.concat([*blocks, pd.DataFrame(summary, index=frame.index)], axis=1)
     result.attrs = {"thresholds": thresholds, "cutoffs": cutoffs}
@@ -567,6 +584,13 @@ def _segment_rule(row: pd.Series, thresholds: Thresholds, cutoffs: Cutoffs) -> d
         if score is None:
             if axes[other][1] is not None:
                 parts.append(_("%(label)s not scored, follows %(other)s") % {"label": label, "other": axes[other][0]})
+            continue
+        if not row.get(f"{name}_real", True):
+            checks.append({"axis": name, "score": score, "cutoff": cutoff, "high": False})
+            parts.append(
+                _("%(label)s %(score).1f from filled-in values only: not counted as high")
+                % {"label": label, "score": score}
+            )
             continue
         checks.append({"axis": name, "score": score, "cutoff": cutoff, "high": score >= cutoff})
         parts.append(_comparison(label, score, _("threshold"), cutoff, _basis(thresholds, level)))

@@ -278,6 +278,8 @@ def test_result_keeps_the_account_index_and_documented_columns():
         "scored_on",
         "scored",
         "missing_share",
+        "value_real",
+        "potential_real",
     ]
     assert result.columns.tolist() == expected
     assert result.index.equals(HAND_FRAME.index)
@@ -697,3 +699,16 @@ def test_roll_up_sums_figures_into_the_parent_and_weights_growth_by_revenue():
     assert rolled.index.tolist() == [1, 3]
     assert rolled.loc[1].tolist() == [400.0, 17.5, 3.0]
     assert math.isnan(rolled.loc[3, "last_year_revenue"]) and math.isnan(rolled.loc[3, "revenue_growth"])
+
+
+def test_no_account_is_high_potential_on_filled_in_values_alone():
+    specs = [rating("v", weight=3), rating("p", weight=2, axis=Axis.POTENTIAL)]
+    specs.append(rating("q", weight=1, axis=Axis.POTENTIAL))
+    data = frame({"v": [2, 3, 1, 9], "p": [9, 8, 2, np.nan], "q": [9, 8, 2, np.nan]})
+    result = score_portfolio(data, specs, Thresholds(mode="absolute", value=50, potential=50))
+    d = result.loc["D"]
+    assert d.scored and not d.potential_real
+    assert d.potential_score == 80.0  # the median of 90, 80, 20, filled in
+    assert d.segment == "large_flat"  # high value, and no claim of high potential without potential data
+    segment = next(line for line in explain(d, specs, cutoffs=result.attrs["cutoffs"]) if line["kind"] == "segment")
+    assert "potential 80.0 from filled-in values only: not counted as high" in segment["text"]
