@@ -13,6 +13,9 @@ from accounts.models import Account, Lifecycle, Segment, Tier
 from kam.models import User
 from kam.roles import Role
 
+# Accounts the latest segmentation could not score (too little data), or never scored: no score on the account.
+NOT_SCORED = "not_scored"
+SEGMENT_CHOICES = [*Segment.choices, (NOT_SCORED, _("Not scored"))]
 KEY_CHOICES = [("yes", _("Key accounts")), ("no", _("Other accounts"))]
 
 # Sort keys as they appear in the URL; "-" sorts descending. Empty values last.
@@ -57,7 +60,7 @@ def register_options() -> tuple[list[str], set[str]]:
 
 class AccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("Segment"))
+    segment = django_filters.ChoiceFilter(choices=SEGMENT_CHOICES, method="filter_segment", label=_("Segment"))
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
     key = django_filters.ChoiceFilter(choices=KEY_CHOICES, method="filter_key", label=_("Key status"))
     owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label=_("Key account manager"))
@@ -89,6 +92,9 @@ class AccountFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(reference__iexact=value))
+
+    def filter_segment(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(score__isnull=True) if value == NOT_SCORED else queryset.filter(segment=value)
 
     def filter_key(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(is_key=value == "yes")

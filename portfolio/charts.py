@@ -145,7 +145,7 @@ def value_potential_matrix(points: pd.DataFrame, *, total: int, currency: str) -
     key_count = int(points.is_key.sum())
     summary = _(
         "%(shown)s of %(total)s accounts placed by their value and potential scores, %(key)s of them key accounts; "
-        "bubble size is last year's revenue, colour the segment. The table lists them."
+        "bubble size is the revenue of the financial year in use, colour the segment. The table lists them."
     ) % {"shown": len(points), "total": total, "key": key_count}
     rows = [
         [

@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.coverage import coverage_portfolio
+from accounts.financial_year import financial_year_in_use
 from accounts.models import Account
 from plans.models import IN_FORCE, AccountPlan, Checkpoint, Objective
 from plans.progress import objective_progress
@@ -57,9 +58,11 @@ def _float(field: str) -> Cast:
 SCORE_COLUMNS = ["value_score", "potential_score", "score_segment", "previous_segment", "score_is_key", "was_key"]
 
 
-def _accounts_frame(accounts: QuerySet[Account], *, run: SegmentationRun | None, today: date) -> pd.DataFrame:
-    """Accounts with last year's and the year before's revenue and their result in the run: one query, two joins."""
-    previous = FilteredRelation("financials", condition=Q(financials__year=today.year - 2))
+def _accounts_frame(accounts: QuerySet[Account], *, run: SegmentationRun | None, year: int | None) -> pd.DataFrame:
+    """Accounts with the year in use's and the year before's revenue and their result in the run: one query."""
+    # No year in use (no figures at all): the join matches nothing, so the previous revenue is missing.
+    before = year - 1 if year is not None else 0
+    previous = FilteredRelation("financials", condition=Q(financials__year=before))
     rows = accounts.order_by().annotate(previous=previous)
     columns = ["pk", "name", "segment", "is_key", _float("last_year_revenue"), _float("potential")]
     columns += [_float("revenue_growth"), _float("previous__revenue")]
@@ -158,7 +161,8 @@ def overdue_reviews_count(accounts: QuerySet[Account], today: date) -> int | Non
 def portfolio_read(*, accounts: QuerySet[Account], today: date | None = None) -> Portfolio:
     today = today or timezone.localdate()
     run = latest_run()
-    frame = _accounts_frame(accounts, run=run, today=today)
+    year = financial_year_in_use(today=today)
+    frame = _accounts_frame(accounts, run=run, year=year)
     scores = _scores_of(frame)
     with_plan, plan_ids = _plans_in_force(accounts)
     frame["has_plan"] = frame.index.isin(list(with_plan))
@@ -171,4 +175,5 @@ def portfolio_read(*, accounts: QuerySet[Account], today: date | None = None) ->
         objectives=_objectives_frame(plan_ids),
         answers=_answers_frame(accounts),
         overdue_reviews=overdue_reviews_count(accounts, today),
+        extras={"financial_year": year},
     )

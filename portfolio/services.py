@@ -35,6 +35,7 @@ def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | No
     figures: dict[str, float | int | None] = {**dashboard.headline(frame)}
     figures |= {f"key_{k}": v for k, v in dashboard.key_satisfaction(portfolio.answers, frame, role_weights()).items()}
     figures["overdue_reviews"] = portfolio.overdue_reviews
+    figures["financial_year"] = portfolio.extras.get("financial_year")
     figures = {
         name: None if isinstance(value, float) and math.isnan(value) else value for name, value in figures.items()
     }

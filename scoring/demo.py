@@ -20,7 +20,7 @@ from scoring.services import (
 
 DEFAULT_CRITERIA = [
     # name, axis, weight, source, higher is better, rubric (0, 5, 10)
-    ("Last year's revenue", "value", 25, "last_year_revenue", True, None),
+    ("Revenue of the financial year", "value", 25, "last_year_revenue", True, None),
     ("Share of wallet", "value", 10, "share_of_wallet", True, None),
     ("Revenue growth", "potential", 15, "revenue_growth", True, None),
     ("Untapped headroom", "potential", 20, "headroom", True, None),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Account
 from scoring.models import AccountScore, KeyOverride, KeyRule, OverrideStatus, RunStatus
 
@@ -16,13 +18,21 @@ class CriterionLine:
     normalised: float | None
     weight_share: float
     points: float | None
+    # Set when the account had no value and the policy filled one in: says what stands in for the data.
+    filled: str = ""
+
+
+FILLED_LABELS = {
+    "median": _("median of the portfolio, no data"),
+    "zero": _("worst score, no data"),
+}
 
 
 def latest_explanation(account: Account) -> dict | None:
     """The latest finished run's result for the account, with one line per criterion (one query)."""
     score = (
         AccountScore.objects.filter(account=account, run__status=RunStatus.DONE)
-        .select_related("run", "override__proposed_by", "override__decided_by")
+        .select_related("run", "override__proposed_by", "override__decided_by", "inherited_from")
         .order_by("-run__finished_at")
         .first()
     )
@@ -39,6 +49,7 @@ def latest_explanation(account: Account) -> dict | None:
             normalised=details.get(c["key"], {}).get("norm"),
             weight_share=round(100 * c["weight"] / total_weight, 1),
             points=details.get(c["key"], {}).get("points"),
+            filled=_filled_label(c, details.get(c["key"], {})),
         )
         for c in criteria
     ]
@@ -48,9 +59,18 @@ def latest_explanation(account: Account) -> dict | None:
         "lines": lines,
         "thresholds": thresholds,
         "key_rule": _key_rule_label(thresholds),
+        "missing": score.missing_names(criteria) if not score.scored else [],
+        "filled_weight": thresholds.get("filled_weight"),
+        "has_filled": any(line.filled for line in lines),
         "override": score.override,
         "pending_override": KeyOverride.objects.filter(account=account, status=OverrideStatus.PROPOSED).first(),
     }
+
+
+def _filled_label(criterion: dict, detail: dict) -> str:
+    if detail.get("raw") is not None or detail.get("norm") is None:
+        return ""
+    return str(FILLED_LABELS.get(criterion.get("missing", ""), ""))
 
 
 def _key_rule_label(thresholds: dict) -> str:

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.filters import NOT_SCORED
 from accounts.models import Segment, Tier
 from kam.models import User
 from kam.roles import Role
@@ -20,7 +21,9 @@ CHANGE_CHOICES = [
 
 class RunScoreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="account__name", lookup_expr="icontains", label=_("Account"))
-    segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("Segment"))
+    segment = django_filters.ChoiceFilter(
+        choices=[*Segment.choices, (NOT_SCORED, _("Not scored"))], method="by_segment", label=_("Segment")
+    )
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
     key = django_filters.ChoiceFilter(
         choices=[("yes", _("Key accounts")), ("no", _("Other accounts"))], method="by_key", label=_("Key status")
@@ -40,6 +43,9 @@ class RunScoreFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = (
                 "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
             )
+
+    def by_segment(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(scored=False) if value == NOT_SCORED else queryset.filter(segment=value)
 
     def by_key(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(is_key=value == "yes")

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import FinancialYearSetting
 from scoring.analytics import MAX_CRITERIA, MIN_CRITERIA
 from scoring.models import Criterion, OverrideDecision, SegmentationSettings
 from scoring.services.ratings import RatingRow
@@ -64,12 +65,21 @@ class SegmentationSettingsForm(forms.ModelForm):
             "key_rule",
             "key_score",
             "key_top_n",
+            "key_band",
+            "key_top_n_margin",
+            "key_confirm_runs",
+            "max_missing_percent",
+            "filled_weight",
+            "group_rollup",
             "manager_capacity",
         ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+                continue
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
 
@@ -84,6 +94,13 @@ class SegmentationSettingsForm(forms.ModelForm):
         if gold is not None and silver is not None and gold < silver:
             self.add_error("gold", _("Gold must start at or above silver."))
         return cleaned
+
+
+class FinancialYearForm(forms.ModelForm):
+    class Meta:
+        model = FinancialYearSetting
+        fields = ["fixed_year"]
+        widgets = {"fixed_year": forms.NumberInput(attrs={"class": "form-control form-control-sm"})}
 
 
 def _in_a_year() -> date:

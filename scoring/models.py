@@ -110,6 +110,17 @@ class KeyRule(models.TextChoices):
     TOP_N = "top_n", _("The N best-ranked accounts")
 
 
+class KeyReason(models.TextChoices):
+    """Why an account has the key status it has in a run (scoring.analytics.key_stabilise)."""
+
+    ENTERED = "entered", _("Qualifies by the key-account rule")
+    LEFT = "left", _("No longer qualifies, even with the band")
+    NOT_SCORED = "not_scored", _("Not scored: too little data")
+    HELD_BY_BAND = "held_by_band", _("Below the entry level but within the band: stays key")
+    WAITING = "waiting", _("The rule says otherwise: waiting for the confirming runs")
+    INHERITED = "inherited", _("Part of a group scored as a whole: its parent carries the key status")
+
+
 class SegmentationSettings(models.Model):
     """The administrators' thresholds; one row (pk=1)."""
 
@@ -131,6 +142,43 @@ class SegmentationSettings(models.Model):
         default=30,
         validators=[MinValueValidator(1)],
         help_text=_("Used when key accounts are the N best-ranked."),
+    )
+    max_missing_percent = models.PositiveSmallIntegerField(
+        _("not scored when data is missing for more than (% of the weights)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Such an account gets no segment, no tier and is never a key account by rule."),
+    )
+    filled_weight = models.FloatField(
+        _("weight of a value filled in with the median"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("1 counts it like a real value, 0.5 half as much, 0 not at all."),
+    )
+    key_band = models.FloatField(
+        _("a key account stays key down to this many points below the entry level"),
+        default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("For the score and gold rules: a small move does not take an account out of key status."),
+    )
+    key_top_n_margin = models.PositiveIntegerField(
+        _("a key account stays key down to rank N plus"),
+        default=5,
+        help_text=_("For the N best-ranked rule."),
+    )
+    key_confirm_runs = models.PositiveSmallIntegerField(
+        _("runs in a row needed to change key status"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("1 changes it at once; 2 waits for a second run that says the same."),
+    )
+    group_rollup = models.BooleanField(
+        _("score groups as a whole"),
+        default=False,
+        help_text=_(
+            "On: the top of each group carries the figures of all its subsidiaries, which inherit its segment and "
+            "tier. Off: every account is scored alone."
+        ),
     )
     manager_capacity = models.PositiveSmallIntegerField(
         _("key accounts one manager can carry"),
@@ -221,6 +269,19 @@ class AccountScore(models.Model):
     previous_segment = models.CharField(max_length=20, choices=Segment.choices, blank=True)
     previous_tier = models.CharField(max_length=10, choices=Tier.choices, blank=True)
     was_key = models.BooleanField(null=True)
+    # False: the account lacks data for more than the allowed share of the weights; `missing` lists the criterion
+    # keys it has no value for (space-separated), so the run page says what each one lacks.
+    scored = models.BooleanField(default=True)
+    missing = models.CharField(max_length=200, blank=True)
+    # Key status by rule before overrides (the next run's starting point), how many runs in a row the rule has
+    # contradicted it, and why it is what it is (scoring.analytics.KEY_REASONS).
+    rule_key = models.BooleanField(null=True)
+    key_pending = models.PositiveSmallIntegerField(default=0)
+    key_reason = models.CharField(max_length=20, choices=KeyReason.choices, blank=True)
+    # With groups scored as a whole, the top of the group whose segment and tier this subsidiary inherits.
+    inherited_from = models.ForeignKey(
+        Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+    )
     # This account's row in the run's criterion matrix (SegmentationRun.criterion_matrix).
     position = models.PositiveIntegerField(null=True)
     # The approved override that decided the key status instead of the rule, if any.
@@ -240,6 +301,11 @@ class AccountScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} in run {self.run_id}"
+
+    def missing_names(self, criteria: list[dict]) -> list[str]:
+        """Names of the criteria this account has no value for, from the run's config."""
+        names = {c["key"]: c["name"] for c in criteria}
+        return [names.get(key, key) for key in self.missing.split()]
 
     def criterion_details(self, keys: list[str]) -> dict[str, dict[str, float | None]]:
         """{criterion key: {"raw", "norm", "points"}}; `keys` in the order of the run's config.

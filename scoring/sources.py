@@ -66,7 +66,7 @@ def _headroom(frame: pd.DataFrame) -> pd.Series:
     return (frame.potential - frame.last_year_revenue).clip(lower=0)
 
 
-register_source("last_year_revenue", _("Last year's revenue"), _column("last_year_revenue"))
+register_source("last_year_revenue", _("Revenue of the financial year in use"), _column("last_year_revenue"))
 register_source("revenue_growth", _("Revenue growth %"), _column("revenue_growth"))
 register_source("potential", _("Estimated potential"), _column("potential"))
 register_source("share_of_wallet", _("Share of wallet %"), _share_of_wallet)

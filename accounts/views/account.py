@@ -21,6 +21,7 @@ from accounts.access import (
 )
 from accounts.cards import account_cards
 from accounts.charts import financial_history
+from accounts.financial_year import financial_year_in_use
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.history import account_changes
 from accounts.models import Account
@@ -56,6 +57,7 @@ def _detail_context(request: HttpRequest, account: Account, interaction_form: In
         # Every app's card (score, plan, reviews, satisfaction, profile, contacts): see accounts.cards.
         "cards": account_cards(request=request, account=account, can_edit=can_edit),
         "currency": settings.KAM_CURRENCY,
+        "financial_year": financial_year_in_use(),
     }
 
 

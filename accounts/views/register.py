@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.access import can_create_accounts
 from accounts.exporting import register_csv, register_xlsx
 from accounts.filters import AccountFilter
+from accounts.financial_year import financial_year_in_use
 from accounts.models import Account, Lifecycle, Segment, Tier
 
 PAGE_SIZE = 50
@@ -36,11 +40,53 @@ def _label_rows(page) -> None:
     segments, tiers, lifecycles = (
         {value: str(label) for value, label in choices.choices} for choices in (Segment, Tier, Lifecycle)
     )
+    not_scored = str(_("Not scored"))
     for account in page:
         account.country_name = country_names[account.country.code]
-        account.segment_label = segments.get(account.segment, "")
+        account.segment_label = segments.get(account.segment) or (not_scored if account.score is None else "")
         account.tier_label = tiers.get(account.tier, "")
         account.lifecycle_label = lifecycles.get(account.lifecycle, "")
+
+
+MAX_GROUP_DEPTH = 10  # deeper chains are cycles or data errors
+
+
+def _group_revenues(page) -> None:
+    """Set `group_total` on each account of the page that belongs to a group (revenue of the year in use).
+
+    Queries grow with the depth of the groups, not with the rows: one per level up, one per level down, one sum.
+    """
+    parent = {account.pk: account.parent_id for account in page}
+    root = {pk: pk for pk in parent}
+    for _level in range(MAX_GROUP_DEPTH):
+        unknown = {top for top in root.values() if top not in parent}
+        if unknown:
+            parent.update(Account.objects.filter(pk__in=unknown).values_list("pk", "parent_id"))
+        moved = {pk: parent[top] for pk, top in root.items() if parent.get(top) is not None}
+        if not moved:
+            break
+        root.update(moved)
+    member_root = {top: top for top in set(root.values())}
+    level = set(member_root)
+    for _level in range(MAX_GROUP_DEPTH):
+        children = (
+            Account.objects.filter(parent_id__in=level).exclude(pk__in=member_root).values_list("pk", "parent_id")
+        )
+        new = {pk: member_root[of] for pk, of in children}
+        if not new:
+            break
+        member_root.update(new)
+        level = set(new)
+    sizes: dict[int, int] = {}
+    for top in member_root.values():
+        sizes[top] = sizes.get(top, 0) + 1
+    grouped = [pk for pk, top in member_root.items() if sizes[top] > 1]
+    totals: dict[int, Decimal] = {}
+    for pk, revenue in Account.objects.filter(pk__in=grouped).values_list("pk", "last_year_revenue"):
+        if revenue is not None:
+            totals[member_root[pk]] = totals.get(member_root[pk], Decimal(0)) + revenue
+    for account in page:
+        account.group_total = totals.get(root[account.pk]) if sizes.get(root[account.pk], 1) > 1 else None
 
 
 def account_list(request: HttpRequest) -> HttpResponse:
@@ -48,6 +94,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     accounts = _matching(register).select_related("owner")
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     _label_rows(page)
+    _group_revenues(page)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -55,6 +102,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "currency": settings.KAM_CURRENCY,
+        "financial_year": financial_year_in_use(),
         "can_create": can_create_accounts(request.user),
     }
     # A history restore (back button after the cache expired) needs the whole page.

@@ -10,6 +10,7 @@ from scoring.analytics.segmentation import (
     CHANGES,
     GOLD,
     HIGH_POTENTIAL,
+    KEY_REASONS,
     KEY_SEGMENTS,
     LARGE_FLAT,
     LOYAL_CORE,
@@ -27,14 +28,15 @@ from scoring.analytics.segmentation import (
     Normalisation,
     Thresholds,
     explain,
+    key_stabilise,
     migrations,
     normalise,
     score_portfolio,
 )
 
 __all__ = [
-    "BRONZE", "CHANGES", "GOLD", "HIGH_POTENTIAL", "KEY_SEGMENTS", "LARGE_FLAT", "LOYAL_CORE", "MAX_CRITERIA",
-    "MIN_CRITERIA", "POTENTIAL_AXES", "SEGMENTS", "SILVER", "SMALL", "TIERS", "Axis", "CriterionSpec", "Cutoffs",
-    "MissingPolicy", "Normalisation", "Thresholds", "explain", "headroom_by_segment", "migrations", "normalise",
-    "pareto", "score_portfolio",
+    "BRONZE", "CHANGES", "GOLD", "HIGH_POTENTIAL", "KEY_REASONS", "KEY_SEGMENTS", "LARGE_FLAT", "LOYAL_CORE",
+    "MAX_CRITERIA", "MIN_CRITERIA", "POTENTIAL_AXES", "SEGMENTS", "SILVER", "SMALL", "TIERS", "Axis",
+    "CriterionSpec", "Cutoffs", "MissingPolicy", "Normalisation", "Thresholds", "explain", "headroom_by_segment",
+    "key_stabilise", "migrations", "normalise", "pareto", "score_portfolio",
 ]  # fmt: skip

@@ -71,7 +71,12 @@ class Thresholds:
     """Where "high" starts on each axis and where the tiers start on the total score.
 
     In "quantile" mode each level is a quantile (0-1) of this run's scores; in "absolute" mode a score (0-100).
-    A score equal to its threshold counts as high (or reaches the tier).
+    A score equal to its threshold counts as high (or reaches the tier), every time.
+
+    An account missing criteria worth more than `max_missing_share` of the weights is not scored. A value filled
+    in by the MEDIAN policy counts `filled_weight` times as much as a real one. Key status is stable: once
+    key, an account stays key down to `key_band` points below the entry level (score and gold rules) or down to
+    rank N + `key_top_n_margin` (top N rule), and a change of status needs `key_confirm_runs` runs in a row.
     """
 
     mode: Literal["quantile", "absolute"] = "quantile"
@@ -83,6 +88,11 @@ class Thresholds:
     key_accounts: Literal["segments", "gold", "score", "top_n"] = "segments"
     key_score: float = 70.0
     key_top_n: int = 20
+    max_missing_share: float = 0.5
+    filled_weight: float = 0.5
+    key_band: float = 0.0
+    key_top_n_margin: int = 0
+    key_confirm_runs: int = 1
 
 
 @dataclass(frozen=True)
@@ -180,6 +190,16 @@ def _thresholds_problems(thresholds: Thresholds) -> list[str]:
         problems.append(f"key_score must be a score between 0 and 100, got {thresholds.key_score!r}")
     if thresholds.key_accounts == "top_n" and not (isinstance(thresholds.key_top_n, int) and thresholds.key_top_n > 0):
         problems.append(f"key_top_n must be a positive whole number, got {thresholds.key_top_n!r}")
+    for name in ("max_missing_share", "filled_weight"):
+        share = getattr(thresholds, name)
+        if not (isinstance(share, int | float) and 0 <= share <= 1):
+            problems.append(f"{name} must be between 0 and 1, got {share!r}")
+    if not (isinstance(thresholds.key_band, int | float) and 0 <= thresholds.key_band <= 100):
+        problems.append(f"key_band must be between 0 and 100 points, got {thresholds.key_band!r}")
+    for name in ("key_top_n_margin", "key_confirm_runs"):
+        count = getattr(thresholds, name)
+        if not (isinstance(count, int) and count >= (1 if name == "key_confirm_runs" else 0)):
+            problems.append(f"{name} must be a whole number, got {count!r}")
     return problems
 
 
@@ -271,10 +291,10 @@ def _apply_missing(norm: np.ndarray, missing: np.ndarray, policy: MissingPolicy)
         return
     if policy == MissingPolicy.ZERO:
         np.copyto(norm, 0.0, where=missing)
-    elif missing.all():
-        norm[:] = 50.0  # nobody has a value: no median, so the middle of the scale
-    else:
-        np.copyto(norm, np.median(norm[~missing]), where=missing)
+        return
+    known = norm[~np.isnan(norm)]  # the scored accounts' values: the not scored ones are NaN here
+    # nobody has a value: no median, so the middle of the scale
+    np.copyto(norm, np.median(known) if known.size else 50.0, where=missing)
 
 
 def _quantile_on_grid(scores: np.ndarray, level: float) -> float:
@@ -324,16 +344,27 @@ _SEGMENT_BY_HIGH_VALUE_AND_POTENTIAL = np.array(
 )
 
 
-def _segment_codes(value: np.ndarray, potential: np.ndarray, cutoffs: Cutoffs) -> np.ndarray:
+def _segment_codes(
+    value: np.ndarray,
+    potential: np.ndarray,
+    cutoffs: Cutoffs,
+    value_real: np.ndarray | None = None,
+    potential_real: np.ndarray | None = None,
+) -> np.ndarray:
     """Index into SEGMENTS, -1 when unscored.
 
     An axis an account has no score on (no criterion on it, or all of them skipped) copies the other axis, so
     the account lands on the diagonal: high → loyal_core, low → small. With value criteria only, the key
-    accounts are thus the high-value ones.
+    accounts are thus the high-value ones. An axis scored only on filled-in values (`*_real` False) is never
+    high: a median stands in for the data, and no account is called high-potential without potential data.
     """
     value_known, potential_known = ~np.isnan(value), ~np.isnan(potential)
     value_high = value >= cutoffs.value  # NaN compares False
     potential_high = potential >= cutoffs.potential
+    if value_real is not None:
+        value_high &= value_real
+    if potential_real is not None:
+        potential_high &= potential_real
     high_value = np.where(value_known, value_high, potential_high)
     high_potential = np.where(potential_known, potential_high, value_high)
     codes = _SEGMENT_BY_HIGH_VALUE_AND_POTENTIAL[high_value * 2 + high_potential]
@@ -352,10 +383,14 @@ def score_portfolio(
     """Score, rank, segment and tier every account of `frame` (index: account id, one column per criterion key).
 
     Columns: norm_<key> (0-100 after the missing policy, NaN where skipped), points_<key> (the account's share
-    of the weights it is scored on × norm), missing_<key> (the raw value was missing), value_score,
+    of the weights it is scored on × norm), missing_<key> (the raw value was missing), filled_<key> (missing and
+    filled in by the policy; a median counts `filled_weight` times a real value), value_score,
     potential_score, total_score (sum of the points; the three scores rounded to 1 decimal), rank (1 = best,
-    ties share the best rank), segment, tier, is_key, scored_on. An account scored on no criterion gets NaN
-    scores, no rank, segment or tier, and is not key. `result.attrs` holds the thresholds and the resolved
+    ties share the best rank), segment, tier, is_key, scored_on, scored, missing_share (of the weights),
+    value_real / potential_real (the axis has at least one real value, not only filled-in ones). An
+    account missing more than `max_missing_share` of the weights, or scored on no criterion, is not scored: NaN
+    scores, no rank, segment or tier, never key. is_key is the rule on this run alone; `key_stabilise` then
+    applies the previous run's status. `result.attrs` holds the thresholds and the resolved
     `Cutoffs`, which `explain` needs.
     """
     criteria = tuple(criteria)
@@ -369,26 +404,49 @@ def score_portfolio(
 
     raw = _raw_matrix(frame, criteria)
     missing = np.isnan(raw)
+    weights = np.array([spec.weight for spec in criteria], dtype=np.float64)
+    missing_share = (weights @ missing) / weights.sum()
+    # A small tolerance: three of six equal weights missing is exactly half, not a rounding error above it.
+    eligible = missing_share <= thresholds.max_missing_share + 1e-9
+    # Accounts not scored take no part in the portfolio's figures: their few values must not move the others'
+    # percentiles, medians or cut-offs (an import of empty accounts then changes nobody else's standing).
+    if not eligible.all():
+        raw[:, ~eligible] = np.nan  # raw is this function's own copy, and `missing` was taken before
     norm = np.empty_like(raw)
     for j, spec in enumerate(criteria):
         norm[j] = _normalise_array(raw[j], spec)
-        _apply_missing(norm[j], missing[j], spec.missing)
+        _apply_missing(norm[j], missing[j] & eligible, spec.missing)
     scored = ~np.isnan(norm)
+    filled = missing & scored
+    # Each cell's share of its criterion's weight: 1 for a real value, 0 if none, and filled_weight for a median
+    # filled in (a guess counts less than a fact). A zero fill keeps its full weight: discounting it would reward
+    # the missing data it is meant to penalise.
     present = scored.astype(np.float64)
-    weights = np.array([spec.weight for spec in criteria], dtype=np.float64)
+    discounted = False
+    if thresholds.filled_weight != 1:
+        for j, spec in enumerate(criteria):
+            if spec.missing == MissingPolicy.MEDIAN and filled[j].any():
+                np.copyto(present[j], thresholds.filled_weight, where=filled[j])
+                discounted = True
     value_weights = weights * [spec.axis == Axis.VALUE for spec in criteria]
     potential_weights = weights * [spec.axis in POTENTIAL_AXES for spec in criteria]
     # weighted means as matrix-vector products; in-place steps because fresh 100k × 8 arrays cost more than maths
     points = np.fmax(norm, 0.0)  # NaN → 0; norms are never below 0
+    if discounted:
+        points *= present
     with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 → NaN for an account scored on nothing
         value = np.round((value_weights @ points) / (value_weights @ present), 1)
         potential = np.round((potential_weights @ points) / (potential_weights @ present), 1)
         points *= weights[:, None]
         points /= weights @ present
     total = np.round(points.sum(axis=0), 1)
+    total[~eligible] = np.nan
     cutoffs = _resolve(value, potential, total, thresholds)
 
-    segment_codes = _segment_codes(value, potential, cutoffs)
+    real = scored & ~filled
+    value_real = (value_weights @ real) > 0
+    potential_real = (potential_weights @ real) > 0
+    segment_codes = _segment_codes(value, potential, cutoffs, value_real, potential_real)
     tier_codes = np.where(total >= cutoffs.gold, 0, np.where(total >= cutoffs.silver, 1, 2))
     tier_codes[np.isnan(total)] = -1
     rank = _rank(total)
@@ -398,7 +456,7 @@ def score_portfolio(
     # criteria × accounts arrays are pandas' own block layout: their transposes become frames without a copy
     blocks = [
         pd.DataFrame(matrix.T, index=frame.index, columns=[f"{prefix}_{key}" for key in keys], copy=False)
-        for prefix, matrix in (("norm", norm), ("points", points), ("missing", missing))
+        for prefix, matrix in (("norm", norm), ("points", points), ("missing", missing), ("filled", filled))
     ]
     summary = {
         "value_score": value,
@@ -409,10 +467,70 @@ def score_portfolio(
         "tier": _categories(tier_codes, TIERS),
         "is_key": is_key,
         "scored_on": scored.sum(axis=0),
+        "scored": ~np.isnan(total),
+        "missing_share": missing_share,
+        "value_real": value_real,
+        "potential_real": potential_real,
     }
     result = pd.concat([*blocks, pd.DataFrame(summary, index=frame.index)], axis=1)
     result.attrs = {"thresholds": thresholds, "cutoffs": cutoffs}
     return result
+
+
+# --- stable key status ------------------------------------------------------------------------------------
+
+KEY_REASONS = ("entered", "left", "not_scored", "held_by_band", "waiting", "")
+
+
+def _stays_key(result: pd.DataFrame, thresholds: Thresholds) -> np.ndarray:
+    """Whether a key account still qualifies, with the band that keeps it from flipping on small moves."""
+    total = result["total_score"].to_numpy(dtype=float)
+    rule = thresholds.key_accounts
+    with np.errstate(invalid="ignore"):
+        if rule == "score":
+            return np.nan_to_num(total, nan=-1.0) >= thresholds.key_score - thresholds.key_band
+        if rule == "gold":
+            gold = result.attrs["cutoffs"].gold
+            return np.nan_to_num(total, nan=-1.0) >= gold - thresholds.key_band
+        if rule == "top_n":
+            rank = result["rank"].to_numpy(dtype=float, na_value=np.nan)
+            return np.nan_to_num(rank, nan=np.inf) <= thresholds.key_top_n + thresholds.key_top_n_margin
+    return result["is_key"].to_numpy(dtype=bool)
+
+
+def key_stabilise(result: pd.DataFrame, previous: pd.DataFrame | None, thresholds: Thresholds) -> pd.DataFrame:
+    """Key status by rule that changes only on the account's own evidence (index: account id, like `result`).
+
+    `result` is `score_portfolio`'s; `previous` holds the last run's `rule_key` (key status by rule, before
+    overrides) and `key_pending` (runs in a row the rule has contradicted it) per account, or is None for a first
+    run. A key account stays key while it is within the band; a change waits for `key_confirm_runs` runs in a row
+    that say so; a not-scored account is never key by rule, at once. An account new to the portfolio starts as
+    not key. Returns rule_key, key_pending and key_reason (one of KEY_REASONS).
+    """
+    enters = result["is_key"].to_numpy(dtype=bool)
+    scored = result["scored"].to_numpy(dtype=bool)
+    if previous is None:
+        reasons = np.where(scored, np.where(enters, "entered", ""), "not_scored")
+        return pd.DataFrame(
+            {"rule_key": enters, "key_pending": np.zeros(len(result), dtype=np.int64), "key_reason": reasons},
+            index=result.index,
+        )
+    before = previous.reindex(result.index)
+    was = before["rule_key"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    pending = before["key_pending"].fillna(0).to_numpy(dtype=np.int64)
+    verdict = np.where(was, _stays_key(result, thresholds), enters) & scored
+    differs = verdict != was
+    waited = np.where(differs, pending + 1, 0)
+    changes = differs & ((waited >= thresholds.key_confirm_runs) | ~scored)
+    status = np.where(changes, verdict, was)
+    reasons = np.select(
+        [changes & ~scored, changes & status, changes & ~status, differs, was & ~enters],
+        ["not_scored", "entered", "left", "waiting", "held_by_band"],
+        default=np.where(scored, "", "not_scored"),
+    )
+    return pd.DataFrame(
+        {"rule_key": status, "key_pending": np.where(changes, 0, waited), "key_reason": reasons}, index=result.index
+    )
 
 
 # --- explanation ------------------------------------------------------------------------------------------
@@ -467,6 +585,13 @@ def _segment_rule(row: pd.Series, thresholds: Thresholds, cutoffs: Cutoffs) -> d
             if axes[other][1] is not None:
                 parts.append(_("%(label)s not scored, follows %(other)s") % {"label": label, "other": axes[other][0]})
             continue
+        if not row.get(f"{name}_real", True):
+            checks.append({"axis": name, "score": score, "cutoff": cutoff, "high": False})
+            parts.append(
+                _("%(label)s %(score).1f from filled-in values only: not counted as high")
+                % {"label": label, "score": score}
+            )
+            continue
         checks.append({"axis": name, "score": score, "cutoff": cutoff, "high": score >= cutoff})
         parts.append(_comparison(label, score, _("threshold"), cutoff, _basis(thresholds, level)))
     text = "; ".join(parts) if checks else _("not scored: no criterion applies to this account")
@@ -490,7 +615,13 @@ def _tier_rule(row: pd.Series, thresholds: Thresholds, cutoffs: Cutoffs) -> dict
 def _key_rule(row: pd.Series, thresholds: Thresholds) -> dict[str, Any]:
     is_key = bool(row["is_key"])
     if _number(row["total_score"]) is None:
-        text = _("not a key account: not scored")
+        share = _number(row.get("missing_share"))
+        if share:
+            text = _("not a key account: not scored, %(share)s %% of the weights have no data") % {
+                "share": round(share * 100)
+            }
+        else:
+            text = _("not a key account: not scored")
         return {"kind": "key", "outcome": is_key, "text": text}
     if thresholds.key_accounts == "gold":
         context = {"tier": row["tier"]}
@@ -562,6 +693,7 @@ def explain(
                 "points": _number(result_row[f"points_{spec.key}"]),
                 "missing_policy": str(spec.missing),
                 "missing_policy_applied": applied,
+                "filled": bool(result_row.get(f"filled_{spec.key}", False)),
             }
         )
     lines.append(_segment_rule(result_row, thresholds, cutoffs))

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.financial_year import financial_year_in_use
 from accounts.models import Account
 from kam.models import User
 from kam.notifications import notifications_send
@@ -24,12 +25,15 @@ from scoring.analytics import (
     MissingPolicy,
     Normalisation,
     Thresholds,
+    key_stabilise,
     score_portfolio,
 )
+from scoring.analytics.groups import group_roots, roll_up
 from scoring.models import (
     AccountScore,
     Criterion,
     KeyOverride,
+    KeyReason,
     OverrideDecision,
     Rating,
     RunStatus,
@@ -103,7 +107,7 @@ def _raw_frame(criteria: list[Criterion], base: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _config(criteria: list[Criterion], thresholds: Thresholds) -> dict:
+def _config(criteria: list[Criterion], thresholds: Thresholds, *, group_rollup: bool) -> dict:
     return {
         "criteria": [
             {
@@ -128,7 +132,14 @@ def _config(criteria: list[Criterion], thresholds: Thresholds) -> dict:
             "key_accounts": thresholds.key_accounts,
             "key_score": thresholds.key_score,
             "key_top_n": thresholds.key_top_n,
+            "max_missing_share": thresholds.max_missing_share,
+            "filled_weight": thresholds.filled_weight,
+            "key_band": thresholds.key_band,
+            "key_top_n_margin": thresholds.key_top_n_margin,
+            "key_confirm_runs": thresholds.key_confirm_runs,
         },
+        "financial_year": financial_year_in_use(),
+        "group_rollup": group_rollup,
     }
 
 
@@ -171,26 +182,29 @@ def _execute(run: SegmentationRun) -> None:
     if base.empty:
         raise RunRefused(_("There is no account to score."))
     settings = SegmentationSettings.load()
-    thresholds = Thresholds(
-        mode=settings.mode,
-        value=settings.value,
-        potential=settings.potential,
-        gold=settings.gold,
-        silver=settings.silver,
-        key_accounts=settings.key_rule,
-        key_score=settings.key_score,
-        key_top_n=settings.key_top_n,
-    )
+    thresholds = _thresholds(settings)
+    roots = _group_roots(base) if settings.group_rollup else None
+    if roots is not None:
+        # The top of each group carries the whole group's figures; its subsidiaries are not scored alone.
+        base = roll_up(base, roots, weighted={"revenue_growth": "last_year_revenue"})
     raw = _raw_frame(criteria, base)
     result = score_portfolio(raw, _specs(criteria), thresholds)
 
     previous_run = SegmentationRun.objects.filter(status=RunStatus.DONE).exclude(pk=run.pk).order_by("-finished_at")
     previous = pd.DataFrame(
         list(
-            AccountScore.objects.filter(run__in=previous_run[:1]).values_list("account_id", "segment", "tier", "is_key")
+            AccountScore.objects.filter(run__in=previous_run[:1]).values_list(
+                "account_id", "segment", "tier", "is_key", "rule_key", "key_pending"
+            )
         ),
-        columns=["account_id", "previous_segment", "previous_tier", "was_key"],
+        columns=["account_id", "previous_segment", "previous_tier", "was_key", "rule_key", "key_pending"],
     ).set_index("account_id")
+    # Runs from before stable key status stored no rule status: their final status is the best evidence left.
+    previous["rule_key"] = previous.rule_key.astype(object).where(previous.rule_key.notna(), previous.was_key)
+    stable = key_stabilise(result, previous if len(previous) else None, thresholds)
+    inherited_from = pd.Series(pd.NA, index=result.index, dtype="Int64")
+    if roots is not None:
+        raw, result, stable, inherited_from = _inherit(raw, result, stable, roots)
     keys = [c.key for c in criteria]
     rows = pd.DataFrame(
         {
@@ -199,10 +213,17 @@ def _execute(run: SegmentationRun) -> None:
             "value_score": result.value_score.round(2).to_numpy(),
             "potential_score": result.potential_score.round(2).to_numpy(),
             "total_score": result.total_score.round(2).to_numpy(),
-            "rank": result["rank"].astype("Int64").to_numpy(),
+            # pandas arrays, not numpy: an object array of ints and NA becomes floats ("2.0") in the CSV for COPY
+            "rank": result["rank"].astype("Int64").array,
             "segment": result.segment.astype(object).fillna("").to_numpy(),
             "tier": result.tier.astype(object).fillna("").to_numpy(),
-            "is_key": result.is_key.astype(bool).to_numpy(),
+            "is_key": stable.rule_key.to_numpy(dtype=bool),
+            "scored": result.scored.to_numpy(dtype=bool),
+            "missing": _missing_keys(result, keys),
+            "rule_key": stable.rule_key.to_numpy(dtype=bool),
+            "key_pending": stable.key_pending.to_numpy(),
+            "key_reason": stable.key_reason.to_numpy(dtype=object),
+            "inherited_from_id": inherited_from.array,
         }
     )
     before = previous.reindex(result.index)
@@ -219,7 +240,7 @@ def _execute(run: SegmentationRun) -> None:
     SegmentationRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE,
         finished_at=timezone.now(),
-        config=_config(criteria, thresholds),
+        config=_config(criteria, thresholds, group_rollup=settings.group_rollup),
         summary={
             "accounts": len(rows),
             "key_accounts": int(rows.is_key.sum()),
@@ -230,8 +251,68 @@ def _execute(run: SegmentationRun) -> None:
             "overrides": overridden,
             "over_capacity": _managers_over_capacity(settings.manager_capacity),
             "capacity": settings.manager_capacity,
+            "not_scored": int((~rows.scored).sum()),
+            "waiting": int((rows.key_reason == "waiting").sum()),
+            "held_by_band": int((rows.key_reason == "held_by_band").sum()),
         },
     )
+
+
+def _group_roots(base: pd.DataFrame) -> pd.Series:
+    parents = pd.DataFrame(
+        list(Account.objects.exclude(parent=None).order_by().values_list("pk", "parent_id")),
+        columns=["account_id", "parent_id"],
+    ).set_index("account_id")["parent_id"]
+    return group_roots(parents, base.index)
+
+
+def _inherit(
+    raw: pd.DataFrame, result: pd.DataFrame, stable: pd.DataFrame, roots: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Rows for the subsidiaries too: the segment and tier of the top of their group, no score of their own."""
+    members = roots.index
+    subsidiaries = roots[roots.index != roots.to_numpy()]
+    top = subsidiaries.to_numpy()
+    result = result.reindex(members)
+    result.loc[subsidiaries.index, "segment"] = result.loc[top, "segment"].to_numpy()
+    result.loc[subsidiaries.index, "tier"] = result.loc[top, "tier"].to_numpy()
+    result["scored"] = result.scored.astype("boolean").fillna(True).astype(bool)
+    result["is_key"] = result.is_key.astype("boolean").fillna(False).astype(bool)
+    stable = stable.reindex(members)
+    stable.loc[subsidiaries.index, ["rule_key", "key_pending", "key_reason"]] = [False, 0, KeyReason.INHERITED]
+    stable["rule_key"] = stable.rule_key.astype(bool)
+    stable["key_pending"] = stable.key_pending.astype(int)
+    inherited_from = pd.Series(pd.NA, index=members, dtype="Int64")
+    inherited_from.loc[subsidiaries.index] = top
+    return raw.reindex(members), result, stable, inherited_from
+
+
+def _thresholds(settings: SegmentationSettings) -> Thresholds:
+    return Thresholds(
+        mode=settings.mode,
+        value=settings.value,
+        potential=settings.potential,
+        gold=settings.gold,
+        silver=settings.silver,
+        key_accounts=settings.key_rule,
+        key_score=settings.key_score,
+        key_top_n=settings.key_top_n,
+        max_missing_share=settings.max_missing_percent / 100,
+        filled_weight=settings.filled_weight,
+        key_band=settings.key_band,
+        key_top_n_margin=settings.key_top_n_margin,
+        key_confirm_runs=settings.key_confirm_runs,
+    )
+
+
+def _missing_keys(result: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """The criterion keys each not-scored account has no value for, space-separated ("" for scored accounts)."""
+    missing = np.full(len(result), "", dtype=object)
+    not_scored = ~result.scored.to_numpy(dtype=bool)
+    if not_scored.any():
+        lacking = result.loc[not_scored, [f"missing_{key}" for key in keys]].to_numpy(dtype=bool)
+        missing[not_scored] = [" ".join(k for k, gone in zip(keys, row, strict=True) if gone) for row in lacking]
+    return missing
 
 
 def _apply_overrides(rows: pd.DataFrame) -> int:
@@ -264,7 +345,10 @@ def _managers_over_capacity(capacity: int) -> list[dict]:
         .filter(count__gt=capacity)
     )
     names = {user.pk: str(user) for user in User.objects.filter(pk__in=[row["owner"] for row in counts])}
-    return [{"owner_id": row["owner"], "name": names[row["owner"]], "count": row["count"]} for row in counts]
+    return [
+        {"owner_id": row["owner"], "name": names[row["owner"]], "count": row["count"], "over": row["count"] - capacity}
+        for row in counts
+    ]
 
 
 def segmentation_notify_changes(*, run: SegmentationRun) -> int:
@@ -330,6 +414,12 @@ SCORE_COLUMNS = [
     "was_key",
     "position",
     "override_id",
+    "scored",
+    "missing",
+    "rule_key",
+    "key_pending",
+    "key_reason",
+    "inherited_from_id",
 ]
 
 
@@ -347,6 +437,8 @@ def _write_scores(rows: pd.DataFrame) -> None:
     null = "\\N"
     frame = rows.assign(
         is_key=rows.is_key.map({True: "t", False: "f"}),
+        scored=rows.scored.map({True: "t", False: "f"}),
+        rule_key=rows.rule_key.map({True: "t", False: "f"}),
         was_key=rows.was_key.map({True: "t", False: "f"}).astype(object),
     )
     buffer = io.StringIO()

@@ -19,6 +19,7 @@ from scoring.analytics import (
     Normalisation,
     Thresholds,
     explain,
+    key_stabilise,
     migrations,
     normalise,
     score_portfolio,
@@ -266,7 +267,7 @@ def test_hand_computed_four_account_portfolio():
 def test_result_keeps_the_account_index_and_documented_columns():
     result = hand_result()
     keys = [spec.key for spec in HAND_CRITERIA]
-    expected = [f"{prefix}_{key}" for prefix in ("norm", "points", "missing") for key in keys] + [
+    expected = [f"{prefix}_{key}" for prefix in ("norm", "points", "missing", "filled") for key in keys] + [
         "value_score",
         "potential_score",
         "total_score",
@@ -275,6 +276,10 @@ def test_result_keeps_the_account_index_and_documented_columns():
         "tier",
         "is_key",
         "scored_on",
+        "scored",
+        "missing_share",
+        "value_real",
+        "potential_real",
     ]
     assert result.columns.tolist() == expected
     assert result.index.equals(HAND_FRAME.index)
@@ -304,18 +309,28 @@ def test_vectorised_scores_match_a_row_by_row_computation():
         CriterionSpec("e", 0.5, Axis.IMAGE, normalisation=MINMAX, missing=MissingPolicy.SKIP),
     ]
     result = score_portfolio(data, specs)
+    total_weight = sum(spec.weight for spec in specs)
+    lacking = {
+        account: sum(spec.weight for spec in specs if math.isnan(row[spec.key])) / total_weight
+        for account, row in data.iterrows()
+    }
+    eligible = data[[lacking[account] <= 0.5 for account in data.index]]
+    assert 0 < len(eligible) < len(data)  # the data exercises both cases
     for account, row in data.iterrows():
-        norms = {}
+        if account not in eligible.index:
+            assert math.isnan(result.loc[account, "total_score"])
+            assert not result.loc[account, "scored"]
+            continue
+        norms, weights = {}, {}
         for spec in specs:
-            column = normalise(data[spec.key], spec)
-            value = column[account]
+            column = normalise(eligible[spec.key], spec)
+            value, weight = column[account], spec.weight
             if math.isnan(row[spec.key]) and spec.missing == MissingPolicy.ZERO:
                 value = 0.0
             elif math.isnan(row[spec.key]) and spec.missing == MissingPolicy.MEDIAN:
-                value = column.median()
+                value, weight = column.median(), spec.weight * 0.5  # a filled-in median counts half
             if not math.isnan(value):
-                norms[spec.key] = value
-        weights = {spec.key: spec.weight for spec in specs if spec.key in norms}
+                norms[spec.key], weights[spec.key] = value, weight
         expected = sum(norms[key] * weight for key, weight in weights.items()) / sum(weights.values())
         assert result.loc[account, "total_score"] == pytest.approx(round(expected, 1), abs=1e-9)
         assert result.loc[account, "scored_on"] == len(norms)
@@ -434,6 +449,7 @@ def test_explanation_lists_every_criterion_and_its_points_sum_to_the_total():
         "points": 40.0,
         "missing_policy": "median",
         "missing_policy_applied": False,
+        "filled": False,
     }
 
 
@@ -553,3 +569,146 @@ def test_migrations_between_two_scoring_runs():
     assert result.loc["A", "change"] == "entered"
     assert result.loc["B", "change"] == "left"
     assert (result.loc[["C", "D"], "change"] == "unchanged").all()
+
+
+# --- not scored, filled-in values -------------------------------------------------------------------------
+
+
+def test_an_account_missing_more_than_half_the_weights_is_not_scored():
+    data = frame({"a": [8, 2, 5, np.nan], "b": [6, 4, np.nan, np.nan], "c": [9, 1, np.nan, np.nan]})
+    result = score_portfolio(data, [rating("a"), rating("b"), rating("c")])
+    assert result.scored.tolist() == [True, True, False, False]
+    not_scored = result.loc[["C", "D"]]
+    assert not_scored.total_score.isna().all() and not_scored["rank"].isna().all()
+    assert not_scored.segment.isna().all() and not_scored.tier.isna().all()
+    assert not not_scored.is_key.any()
+    assert result.loc["C", "missing_share"] == pytest.approx(2 / 3)
+
+
+def test_accounts_with_no_data_change_nobody_elses_result():
+    specs = [rating("a", normalisation=PERCENTILE), rating("b", axis=Axis.POTENTIAL), rating("c")]
+    data = frame({"a": [8, 2, 5, 7], "b": [6, 4, 3, 9], "c": [9, 1, 5, 2]})
+    before = score_portfolio(data, specs, Thresholds(key_accounts="gold"))
+    empty = pd.DataFrame(np.nan, index=pd.Index([f"N{i}" for i in range(30)], name="account"), columns=list("abc"))
+    # one of them has a single value: still too little to be scored, and it must not move the percentiles
+    empty.loc["N0", "a"] = 10
+    after = score_portfolio(pd.concat([data, empty]), specs, Thresholds(key_accounts="gold"))
+    columns = ["total_score", "rank", "segment", "tier", "is_key"]
+    pd.testing.assert_frame_equal(after.loc[data.index, columns], before[columns])
+    assert not after.loc[empty.index, "scored"].any()
+
+
+def test_a_filled_in_median_counts_half_and_is_marked():
+    data = frame({"a": [8, 2, 6], "b": [6, 4, np.nan], "c": [9, 1, 5]})
+    result = score_portfolio(data, [rating("a"), rating("b"), rating("c")])
+    c = result.loc["C"]
+    assert c["filled_b"] and not c["filled_a"]
+    assert c["norm_b"] == 50.0  # median of 60 and 40
+    assert c["total_score"] == pytest.approx(round((60 + 0.5 * 50 + 50) / 2.5, 1))
+    lines = explain(c, [rating("a"), rating("b"), rating("c")], cutoffs=result.attrs["cutoffs"])
+    assert [line.get("filled") for line in lines[:3]] == [False, True, False]
+
+
+# --- stable key status ------------------------------------------------------------------------------------
+
+
+def _scored(totals: dict[str, float], thresholds: Thresholds) -> pd.DataFrame:
+    data = frame({"a": [t / 10 for t in totals.values()], "b": [t / 10 for t in totals.values()]}, "".join(totals))
+    data["c"] = data["a"]
+    return score_portfolio(data, [rating("a"), rating("b"), rating("c")], thresholds)
+
+
+def test_the_first_run_takes_the_rule_as_it_is():
+    thresholds = Thresholds(key_accounts="score", key_score=70, key_band=5)
+    result = _scored({"A": 80, "B": 68}, thresholds)
+    stable = key_stabilise(result, None, thresholds)
+    assert stable.rule_key.tolist() == [True, False]
+    assert stable.key_reason.tolist() == ["entered", ""]
+
+
+def test_a_key_account_within_the_band_stays_key_and_below_it_leaves():
+    thresholds = Thresholds(key_accounts="score", key_score=70, key_band=5)
+    result = _scored({"A": 67, "B": 64, "C": 69}, thresholds)
+    previous = pd.DataFrame({"rule_key": [True, True, False], "key_pending": [0, 0, 0]}, index=result.index)
+    stable = key_stabilise(result, previous, thresholds)
+    assert stable.rule_key.tolist() == [True, False, False]
+    assert stable.key_reason.tolist() == ["held_by_band", "left", ""]
+
+
+def test_top_n_keeps_key_accounts_up_to_the_margin():
+    thresholds = Thresholds(key_accounts="top_n", key_top_n=1, key_top_n_margin=1)
+    result = _scored({"A": 90, "B": 80, "C": 70}, thresholds)
+    previous = pd.DataFrame({"rule_key": [False, True, True], "key_pending": [0, 0, 0]}, index=result.index)
+    stable = key_stabilise(result, previous, thresholds)
+    assert stable.rule_key.tolist() == [True, True, False]  # B is rank 2 ≤ 1 + 1; C rank 3 leaves
+
+
+def test_a_change_waits_for_the_confirming_runs():
+    thresholds = Thresholds(key_accounts="score", key_score=70, key_confirm_runs=2)
+    result = _scored({"A": 80, "B": 50}, thresholds)
+    first = pd.DataFrame({"rule_key": [False, True], "key_pending": [0, 0]}, index=result.index)
+    waiting = key_stabilise(result, first, thresholds)
+    assert waiting.rule_key.tolist() == [False, True]
+    assert waiting.key_reason.tolist() == ["waiting", "waiting"]
+    confirmed = key_stabilise(result, waiting[["rule_key", "key_pending"]], thresholds)
+    assert confirmed.rule_key.tolist() == [True, False]
+    assert confirmed.key_reason.tolist() == ["entered", "left"]
+    assert confirmed.key_pending.tolist() == [0, 0]
+
+
+def test_a_key_account_without_enough_data_leaves_at_once():
+    thresholds = Thresholds(key_accounts="score", key_score=70, key_confirm_runs=3)
+    data = frame({"a": [9, np.nan], "b": [9, np.nan], "c": [9, 9]})
+    result = score_portfolio(data, [rating("a"), rating("b"), rating("c")], thresholds)
+    previous = pd.DataFrame({"rule_key": [True, True], "key_pending": [0, 0]}, index=result.index)
+    stable = key_stabilise(result, previous, thresholds)
+    assert stable.rule_key.tolist() == [True, False]
+    assert stable.key_reason.tolist() == ["", "not_scored"]
+
+
+def test_an_account_new_to_the_portfolio_is_not_key_before_its_confirming_runs():
+    thresholds = Thresholds(key_accounts="score", key_score=70, key_confirm_runs=2)
+    result = _scored({"A": 80, "N": 90}, thresholds)
+    previous = pd.DataFrame({"rule_key": [True], "key_pending": [0]}, index=pd.Index(["A"], name="account"))
+    stable = key_stabilise(result, previous, thresholds)
+    assert stable.rule_key.tolist() == [True, False]
+    assert stable.key_reason.tolist() == ["", "waiting"]
+
+
+# --- groups -----------------------------------------------------------------------------------------------
+
+
+def test_group_roots_walk_up_to_the_top_and_stop_at_cycles_and_outsiders():
+    from scoring.analytics.groups import group_roots
+
+    members = pd.Index([1, 2, 3, 4, 5, 6, 7], name="account_id")
+    parents = pd.Series({2: 1, 3: 2, 5: 99, 6: 7, 7: 6})  # 3 → 2 → 1; 99 is not a member; 6 ↔ 7 is a cycle
+    roots = group_roots(parents, members)
+    assert roots.loc[[1, 2, 3, 4, 5]].tolist() == [1, 1, 1, 4, 5]
+    assert set(roots.loc[[6, 7]]) <= {6, 7}
+
+
+def test_roll_up_sums_figures_into_the_parent_and_weights_growth_by_revenue():
+    from scoring.analytics.groups import roll_up
+
+    data = pd.DataFrame(
+        {"last_year_revenue": [100.0, 300.0, np.nan], "revenue_growth": [10.0, 20.0, 5.0], "potential": [1.0, 2, 3]},
+        index=pd.Index([1, 2, 3], name="account_id"),
+    )
+    rolled = roll_up(data, pd.Series([1, 1, 3], index=data.index), weighted={"revenue_growth": "last_year_revenue"})
+    assert rolled.index.tolist() == [1, 3]
+    assert rolled.loc[1].tolist() == [400.0, 17.5, 3.0]
+    assert math.isnan(rolled.loc[3, "last_year_revenue"]) and math.isnan(rolled.loc[3, "revenue_growth"])
+
+
+def test_no_account_is_high_potential_on_filled_in_values_alone():
+    specs = [rating("v", weight=3), rating("p", weight=2, axis=Axis.POTENTIAL)]
+    specs.append(rating("q", weight=1, axis=Axis.POTENTIAL))
+    data = frame({"v": [2, 3, 1, 9], "p": [9, 8, 2, np.nan], "q": [9, 8, 2, np.nan]})
+    result = score_portfolio(data, specs, Thresholds(mode="absolute", value=50, potential=50))
+    d = result.loc["D"]
+    assert d.scored and not d.potential_real
+    assert d.potential_score == 80.0  # the median of 90, 80, 20, filled in
+    assert d.segment == "large_flat"  # high value, and no claim of high potential without potential data
+    segment = next(line for line in explain(d, specs, cutoffs=result.attrs["cutoffs"]) if line["kind"] == "segment")
+    assert "potential 80.0 from filled-in values only: not counted as high" in segment["text"]

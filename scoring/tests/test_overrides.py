@@ -31,7 +31,7 @@ IN_A_YEAR = timezone.localdate() + timedelta(days=365)
 def portfolio(manager, sponsor):
     """a 30, b 46.7, c 63.3, d 70: with gold from 60, c and d are key."""
     three_criteria()
-    SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold")
+    SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold", key_band=0)
     accounts = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
     Account.objects.filter(pk__in=[a.pk for a in accounts]).update(owner=manager, executive_sponsor=sponsor)
     segmentation_execute(run=segmentation_run_request())
@@ -136,7 +136,7 @@ def test_owner_and_sponsor_get_one_notification_per_run_listing_their_changed_ac
 def test_run_warns_about_managers_over_their_key_account_capacity(portfolio, manager):
     SegmentationSettings.objects.filter(pk=1).update(manager_capacity=1)
     run = segmentation_execute(run=segmentation_run_request())
-    assert run.summary["over_capacity"] == [{"owner_id": manager.pk, "name": str(manager), "count": 2}]
+    assert run.summary["over_capacity"] == [{"owner_id": manager.pk, "name": str(manager), "count": 2, "over": 1}]
 
 
 def test_rating_grid_saves_only_changes_and_requires_a_justification(portfolio, manager):

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account
+from accounts.tests.factories import AccountFactory
 from scoring.models import AccountScore, Criterion, Rating, RunStatus, SegmentationRun, SegmentationSettings
 from scoring.services import RunRefused, segmentation_execute, segmentation_run_request
 from scoring.tests.factories import rated_portfolio, three_criteria
@@ -124,3 +125,115 @@ def test_a_run_abandoned_by_a_dead_worker_is_failed_and_does_not_block_the_next(
     assert stuck.status == RunStatus.FAILED
     assert "worker stopped" in stuck.error
     assert fresh.status == RunStatus.PENDING
+
+
+# --- truth about missing data, stable key status ----------------------------------------------------------
+
+
+def _varied_portfolio(size: int) -> list[Account]:
+    """Revenues, potentials and fit ratings that spread the accounts over every segment and tier."""
+    return rated_portfolio(
+        [(1000 + 137 * ((i * 7) % size), 5000 + 211 * ((i * 11) % size)) for i in range(size)],
+        [(i * 3) % 11 for i in range(size)],
+    )
+
+
+def test_importing_accounts_with_no_data_changes_no_other_accounts_key_status(manager):
+    from kam.models import Notification
+
+    three_criteria()  # default settings: quantile cut-offs, key accounts are the gold tier (top 10 %)
+    existing = _varied_portfolio(40)
+    Account.objects.update(owner=manager)
+    first = segmentation_execute(run=segmentation_run_request())
+    before = dict(AccountScore.objects.filter(run=first).values_list("account_id", "is_key"))
+    assert sum(before.values()) >= 3
+    notified = Notification.objects.filter(user=manager).count()
+
+    imported = [AccountFactory(owner=manager) for _ in range(30)]  # a CRM export with names and nothing else
+    second = segmentation_execute(run=segmentation_run_request())
+
+    after = AccountScore.objects.filter(run=second)
+    assert dict(after.filter(account__in=existing).values_list("account_id", "is_key")) == before
+    assert (second.summary["entered"], second.summary["left"], second.summary["not_scored"]) == (0, 0, 30)
+    new = after.filter(account__in=imported)
+    assert set(new.values_list("scored", "segment", "tier", "is_key", "rank")) == {(False, "", "", False, None)}
+    assert new.first().missing_names(second.config["criteria"]) == ["Revenue", "Headroom", "Fit"]
+    assert not Account.objects.filter(pk__in=[a.pk for a in imported], score__isnull=False).exists()
+    assert Notification.objects.filter(user=manager).count() == notified  # nobody's key status really changed
+
+
+def test_accounts_with_enough_data_are_scored_on_their_real_figures():
+    three_criteria()
+    SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold")
+    *_others, d = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    Rating.objects.filter(account=d).delete()  # fit (20 % of the weights) missing: still scored
+    run = segmentation_execute(run=segmentation_run_request())
+    score_d = AccountScore.objects.get(run=run, account=d)
+    assert score_d.scored and score_d.missing == ""
+    details = score_d.criterion_details([c_["key"] for c_ in run.config["criteria"]])
+    fit = details[Criterion.objects.get(name="Fit").key]
+    assert fit["raw"] is None and fit["norm"] == 50.0  # median of 0, 50, 100: filled in, and marked so
+    # revenue 100 × 50 + headroom 0 × 30 + fit 50 × 20 × 0.5 (a filled-in median counts half), over weights 90
+    assert score_d.total_score == pytest.approx(round((100 * 50 + 0 * 30 + 50 * 10) / 90, 1))
+
+
+def test_a_key_account_slightly_below_the_entry_score_stays_key_within_the_band():
+    three_criteria()
+    SegmentationSettings.objects.create(
+        pk=1, mode="absolute", gold=90, silver=30, key_rule="score", key_score=60, key_band=5
+    )
+    _a, _b, c, _d = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    segmentation_execute(run=segmentation_run_request())  # c 63.3 and d 70 are key
+    Rating.objects.filter(account=c).update(value=8)  # c: 33.3 + 10 + 16 = 59.3, under 60 but above 55
+    run = segmentation_execute(run=segmentation_run_request())
+    score_c = AccountScore.objects.get(run=run, account=c)
+    assert (score_c.total_score, score_c.is_key, score_c.key_reason) == (59.3, True, "held_by_band")
+    assert run.summary["left"] == 0 and run.summary["held_by_band"] == 1
+
+
+def test_an_approved_override_still_makes_a_not_scored_account_key(manager, sponsor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scoring.services import override_decide, override_propose
+
+    three_criteria()
+    rated_portfolio([(100, 1000), (200, 800), (300, 600)], [1, 2, 3])
+    empty = AccountFactory(owner=manager, executive_sponsor=sponsor)
+    override = override_propose(
+        account=empty,
+        decision="include",
+        reason="Strategic newcomer",
+        expires_on=timezone.localdate() + timedelta(days=90),
+        by=manager,
+    )
+    override_decide(override=override, approve=True, by=sponsor)
+    run = segmentation_execute(run=segmentation_run_request())
+    score = AccountScore.objects.get(run=run, account=empty)
+    assert (score.scored, score.rule_key, score.is_key) == (False, False, True)
+    empty.refresh_from_db()
+    assert empty.is_key and empty.segment == ""
+
+
+def test_groups_scored_as_a_whole_sum_into_the_parent_and_subsidiaries_inherit(client, contributor):
+    three_criteria()
+    SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold", group_rollup=True)
+    a, b, *_others = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    Account.objects.filter(pk=b.pk).update(parent=a)  # a's group: revenue 300, potential 1800
+    run = segmentation_execute(run=segmentation_run_request())
+    details = AccountScore.objects.get(run=run, account=a).criterion_details(
+        [c_["key"] for c_ in run.config["criteria"]]
+    )
+    revenue_key = Criterion.objects.get(name="Revenue").key
+    assert details[revenue_key]["raw"] == 300.0
+    score_b = AccountScore.objects.get(run=run, account=b)
+    score_a = AccountScore.objects.get(run=run, account=a)
+    assert score_b.inherited_from_id == a.pk and score_b.total_score is None
+    assert (score_b.segment, score_b.tier, score_b.is_key) == (score_a.segment, score_a.tier, False)
+    assert score_b.key_reason == "inherited"
+    b.refresh_from_db()
+    assert b.segment == score_a.segment
+    client.force_login(contributor)
+    page = client.get(f"/accounts/{b.pk}/").content.decode()
+    assert f"the segment and tier are those of {a.name}" in page

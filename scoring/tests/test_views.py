@@ -27,7 +27,13 @@ def _formset_data(criteria, **changes) -> dict:
         "key_rule": "gold",
         "key_score": "70",
         "key_top_n": "30",
+        "key_band": "5",
+        "key_top_n_margin": "5",
+        "key_confirm_runs": "1",
+        "max_missing_percent": "50",
+        "filled_weight": "0.5",
         "manager_capacity": "7",
+        "year-fixed_year": "",
     }
     for index, criterion in enumerate(criteria):
         data |= {
@@ -265,3 +271,85 @@ def test_run_page_lists_every_account_when_opened_without_filters(client, contri
     results = body.split('id="run-results"')[1]
     assert all(account.name in results for account in accounts)
     assert "4 accounts" in body
+
+
+# --- not scored, filled in, the rules, capacity -----------------------------------------------------------
+
+
+@pytest.fixture
+def with_gaps(manager):
+    """Four scored accounts (one lacking only its fit rating) and one imported with no data at all."""
+    from accounts.tests.factories import AccountFactory
+    from scoring.services import segmentation_execute, segmentation_run_request
+
+    three_criteria()
+    SegmentationSettings.objects.create(pk=1, mode="absolute", gold=60, silver=30, key_rule="gold", manager_capacity=1)
+    accounts = rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [0, 5, 10, 10])
+    Rating.objects.filter(account=accounts[3]).delete()
+    empty = AccountFactory(name="Imported Empty SA")
+    Account.objects.update(owner=manager)
+    run = segmentation_execute(run=segmentation_run_request())
+    return run, accounts, empty
+
+
+def test_run_page_lists_the_accounts_not_scored_with_what_each_lacks(client, contributor, with_gaps):
+    run, _accounts, _empty = with_gaps
+    client.force_login(contributor)
+    page = client.get(f"/scoring/runs/{run.pk}/").content.decode()
+    listed = page.split('id="not-scored"')[1].split("</table>")[0]
+    assert "Imported Empty SA" in listed and "Revenue, Headroom, Fit" in listed
+    assert "1 account not scored: too little data" in page
+    assert "a score equal to a cut-off counts as high" in page.split('id="tie-rule"')[1]
+    assert "more than 50 % of the weights is not scored" in page
+    only = client.get(f"/scoring/runs/{run.pk}/", {"segment": "not_scored"}).content.decode()
+    assert only.split('id="run-results"')[1].count("<tr>") == 2  # header + the one account
+
+
+def test_capacity_warning_says_which_manager_is_over_and_by_how_many(client, contributor, manager, with_gaps):
+    run, _accounts, _empty = with_gaps
+    client.force_login(contributor)
+    warning = client.get(f"/scoring/runs/{run.pk}/").content.decode().split('id="over-capacity"')[1]
+    assert f"{manager}: 2 key accounts, capacity 1 (1 over)" in warning
+
+
+def test_register_filters_the_accounts_not_scored(client, contributor, with_gaps):
+    client.force_login(contributor)
+    page = client.get("/accounts/", {"segment": "not_scored"}).content.decode()
+    assert "Imported Empty SA" in page and "1 account" in page
+    assert "Not scored" in page.split("Imported Empty SA")[1].split("</tr>")[0]
+
+
+def test_account_page_says_what_a_not_scored_account_lacks(client, contributor, with_gaps):
+    _run, _accounts, empty = with_gaps
+    client.force_login(contributor)
+    page = client.get(f"/accounts/{empty.pk}/").content.decode()
+    assert "Not scored: too little data." in page
+    assert "No data for Revenue, Headroom, Fit." in page
+    assert "Loyal core" not in page
+
+
+def test_account_page_shows_a_filled_in_value_as_filled_in(client, contributor, with_gaps):
+    _run, accounts, _empty = with_gaps
+    client.force_login(contributor)
+    page = client.get(f"/accounts/{accounts[3].pk}/").content.decode()
+    fit_row = page.split('<th scope="row">Fit</th>')[1].split("</tr>")[0]
+    assert "filled in: median of the portfolio, no data" in fit_row
+    assert "counts 0.5 times as much as a real value" in page
+    revenue_row = page.split('<th scope="row">Revenue</th>')[1].split("</tr>")[0]
+    assert "filled in" not in revenue_row
+
+
+def test_administrator_sets_the_financial_year_and_the_register_follows(client, admin_user):
+    from accounts.tests.factories import AccountFactory, YearlyFinancialFactory
+
+    criteria = three_criteria()
+    account = AccountFactory(name="Two Years Ltd")
+    YearlyFinancialFactory(account=account, year=2020, revenue=1000)
+    YearlyFinancialFactory(account=account, year=2021, revenue=3000)
+    client.force_login(admin_user)
+    response = client.post("/scoring/criteria/", _formset_data(criteria, **{"year-fixed_year": "2020"}))
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.last_year_revenue == 1000
+    assert "use the figures of 2020" in client.get("/scoring/criteria/").content.decode()
+    assert "Revenue 2020" in client.get("/accounts/").content.decode()

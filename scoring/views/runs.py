@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Segment, Tier
+from accounts.financial_year import financial_year_in_use
+from accounts.models import FinancialYearSetting, Segment, Tier
+from accounts.services import financials_refresh
 from scoring.access import can_edit_model, get_run_for_user, require_reader
 from scoring.filters import RunScoreFilter
-from scoring.forms import CriterionFormSet, SegmentationSettingsForm
+from scoring.forms import CriterionFormSet, FinancialYearForm, SegmentationSettingsForm
 from scoring.models import AccountScore, Criterion, SegmentationRun, SegmentationSettings
 from scoring.services import RunRefused, segmentation_run_request
 from scoring.tasks import segmentation_run_task
@@ -28,16 +30,28 @@ def criteria(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     formset = CriterionFormSet(request.POST or None, queryset=Criterion.objects.all(), prefix="criteria")
     settings_form = SegmentationSettingsForm(request.POST or None, instance=SegmentationSettings.load())
-    if request.method == "POST" and formset.is_valid() and settings_form.is_valid():
+    year_form = FinancialYearForm(request.POST or None, instance=FinancialYearSetting.load(), prefix="year")
+    forms_valid = formset.is_valid() and settings_form.is_valid() and year_form.is_valid()
+    if request.method == "POST" and forms_valid:
         with transaction.atomic():
             formset.save()
             settings_form.save()
+            if year_form.has_changed():
+                year_form.save()
+                financials_refresh()  # the register's revenue columns follow the year at once
         messages.success(request, _("Scoring model saved. It applies from the next run."))
         return redirect("scoring:criteria")
     active = list(Criterion.objects.filter(is_active=True))
     total = sum(c.weight for c in active) or 1
     shares = [(c, round(100 * c.weight / total, 1)) for c in active]
-    context = {"formset": formset, "settings_form": settings_form, "can_edit": can_edit, "shares": shares}
+    context = {
+        "formset": formset,
+        "settings_form": settings_form,
+        "year_form": year_form,
+        "financial_year": financial_year_in_use(),
+        "can_edit": can_edit,
+        "shares": shares,
+    }
     return render(request, "scoring/criteria.html", context)
 
 
@@ -67,6 +81,9 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+NOT_SCORED_LISTED = 200
+
+
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request, pk)
     scores = AccountScore.objects.filter(run=run).select_related("account").order_by(F("rank").asc(nulls_last=True))
@@ -75,8 +92,16 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     filtered = RunScoreFilter(request.GET, queryset=scores)
     page = Paginator(filtered.qs if filtered.is_valid() else scores.none(), 50).get_page(request.GET.get("page"))
     summary = run.summary or {}
+    criteria = (run.config or {}).get("criteria", [])
+    not_scored = list(scores.filter(scored=False).order_by("account__name")[:NOT_SCORED_LISTED])
+    for score in not_scored:
+        score.missing_list = score.missing_names(criteria)
     context = {
         "run": run,
+        "thresholds": (run.config or {}).get("thresholds", {}),
+        "financial_year": (run.config or {}).get("financial_year"),
+        "not_scored": not_scored,
+        "not_scored_count": summary.get("not_scored", 0),
         "segment_counts": [(Segment(k).label, v) for k, v in summary.get("segments", {}).items()],
         "tier_counts": [(Tier(k).label, v) for k, v in summary.get("tiers", {}).items()],
         "key_changes": moved[:200],

@@ -20,7 +20,12 @@ class Command(BaseCommand):
         if run.status != RunStatus.DONE:
             raise CommandError(f"Run #{run.pk} failed: {run.error}")
         summary = run.summary
-        self.stdout.write(self.style.SUCCESS(f"Run #{run.pk}: {summary['accounts']} accounts scored."))
+        not_scored = summary.get("not_scored", 0)
+        scored = summary["accounts"] - not_scored
+        message = f"Run #{run.pk}: {scored} accounts scored."
+        if not_scored:
+            message += f" {not_scored} not scored: too little data."
+        self.stdout.write(self.style.SUCCESS(message))
         self.stdout.write(
             f"  key accounts: {summary['key_accounts']} ({summary['entered']} entered, {summary['left']} left)"
         )
@@ -32,6 +37,7 @@ class Command(BaseCommand):
         for row in summary.get("over_capacity", []):
             self.stdout.write(
                 self.style.WARNING(
-                    f"  {row['name']} carries {row['count']} key accounts (capacity {summary['capacity']})"
+                    f"  {row['name']}: {row['count']} key accounts, capacity {summary['capacity']}"
+                    f" ({row['count'] - summary['capacity']} over)"
                 )
             )
