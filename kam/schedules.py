@@ -29,6 +29,8 @@ DEFAULT_SCHEDULES = [
     DefaultSchedule("Daily escalation of overdue reviews", "plans.tasks.review_escalation_task", "15", "7"),
     DefaultSchedule("Daily activation of approved plans", "plans.tasks.plan_activation_task", "5", "0"),
     DefaultSchedule("Daily survey reminders and closing", "surveys.tasks.surveys_daily_task", "0", "8"),
+    DefaultSchedule("Publish queued background work (outbox)", "kam.tasks.outbox_publish_task", "*", "*"),
+    DefaultSchedule("Segmentation watchdog", "scoring.tasks.segmentation_watchdog_task", "*/2", "*"),
 ]
 
 

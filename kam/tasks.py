@@ -80,3 +80,11 @@ def sponsor_digest_task(self, user_id: int, day: str) -> bool:
         return digest_sponsor_send(user=user, today=date.fromisoformat(day)) is not None
     except OSError as error:
         raise self.retry(exc=error) from error
+
+
+@shared_task
+def outbox_publish_task() -> int:
+    """Beat's job every minute: publish the outbox messages the broker did not take (see kam.outbox)."""
+    from kam.outbox import outbox_publish
+
+    return outbox_publish()

@@ -1,4 +1,7 @@
-"""Survey background work: sending a campaign's e-mails, alerts after an answer, the daily reminders and closing."""
+"""Survey background work: sending a campaign's e-mails, alerts after an answer, the daily reminders and closing.
+
+Tasks import services, never the other way: services record the work in the outbox (kam.outbox) by task name.
+"""
 
 from __future__ import annotations
 
