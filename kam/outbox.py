@@ -104,6 +104,12 @@ def outbox_state(*, key: str) -> str | None:
     return message.state if message else None
 
 
+def outbox_publish_failed(*, key: str) -> bool:
+    """True when the latest message about `key` could not be handed to the broker (it will be, once it is back)."""
+    message = OutboxMessage.objects.filter(key=key).order_by("-created_at", "-pk").first()
+    return message is not None and message.state == "waiting" and message.attempts > 0
+
+
 @task_postrun.connect(dispatch_uid="kam_outbox_done")
 def _outbox_mark_done(task_id: str | None = None, state: str | None = None, retval=None, **kwargs) -> None:
     """Infrastructure, not domain flow: a finished task (success or final failure) closes its outbox row."""
