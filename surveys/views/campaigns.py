@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from surveys.forms import CampaignForm
@@ -27,7 +27,7 @@ from surveys.services import (
 )
 from surveys.views.access import can_create_campaigns, can_edit_campaign, get_campaign_for_user, get_editable_campaign
 
-QUEUED_MESSAGE = _lazy(
+QUEUED_MESSAGE = gettext_lazy(
     "Campaign queued: the invitations will be sent when the mail service is back. Nothing else to do."
 )
 
