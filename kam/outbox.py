@@ -31,11 +31,20 @@ logger = logging.getLogger(__name__)
 # A publish that fails waits this long per failed attempt (capped) before the periodic job tries again.
 RETRY_STEP = timedelta(minutes=1)
 RETRY_MAX = timedelta(minutes=10)
+# A fresh message is left to its on_commit publish this long, so the periodic job does not double it.
+ON_COMMIT_GRACE = timedelta(seconds=30)
 
 
 def outbox_enqueue(*, task: str, args: list | None = None, kwargs: dict | None = None, key: str = "") -> OutboxMessage:
     """Record `task` to run after the current transaction commits; publish it then, or later if the broker is down."""
-    message = OutboxMessage.objects.create(task_name=task, args=args or [], kwargs=kwargs or {}, key=key)
+    message = OutboxMessage.objects.create(
+        task_name=task,
+        args=args or [],
+        kwargs=kwargs or {},
+        key=key,
+        # The commit publishes it at once; the periodic job only takes it if that did not happen.
+        available_at=timezone.now() + ON_COMMIT_GRACE,
+    )
     transaction.on_commit(lambda: outbox_message_publish(message=message))
     return message
 

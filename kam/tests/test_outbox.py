@@ -97,3 +97,9 @@ def test_an_unknown_task_stays_waiting_with_its_error():
     assert not outbox_message_publish(message=message)
     message.refresh_from_db()
     assert message.state == "waiting" and "nowhere.tasks.missing" in message.last_error
+
+
+def test_the_periodic_job_leaves_a_fresh_message_to_its_commits_publish(broker):
+    outbox_enqueue(task=TASK)  # the test's transaction never commits: as if the web process died right after
+    assert outbox_publish(now=timezone.now()) == 0
+    assert outbox_publish(now=timezone.now() + timedelta(minutes=1)) == 1

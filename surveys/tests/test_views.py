@@ -355,6 +355,7 @@ def test_a_campaign_sent_while_the_broker_is_down_says_queued_then_mails_everyon
     page = client.get(f"/surveys/{campaign.pk}/").content.decode()
     assert "Queued: the invitations will be sent when the mail service is back." in page
     assert mail.outbox == [] and Campaign.objects.get(pk=campaign.pk).invitations_sent_at is None
+    assert "invitations not all sent yet" in client.get("/surveys/").content.decode()
     # Sending again is allowed while invitations are owed, and says the same.
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(f"/surveys/{campaign.pk}/send/", follow=True).content.decode()
@@ -364,6 +365,7 @@ def test_a_campaign_sent_while_the_broker_is_down_says_queued_then_mails_everyon
     outbox_publish(now=timezone.now() + timedelta(minutes=5))
     assert sorted(m.to[0] for m in mail.outbox) == ["dora@acme.test", "ugo@acme.test"]  # once each
     assert "Queued" not in client.get(f"/surveys/{campaign.pk}/").content.decode()
+    assert "invitations not all sent yet" not in client.get("/surveys/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         refused = client.post(f"/surveys/{campaign.pk}/send/", follow=True).content.decode()
     assert "This campaign has already been sent." in refused and len(mail.outbox) == 2

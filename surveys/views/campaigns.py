@@ -42,7 +42,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     invitations = Invitation.objects.all()
     campaigns = Campaign.objects.visible_to(request.user).annotate(
         account_count=_count_per_campaign(Campaign.accounts.through.objects.all()),
-        invited=_count_per_campaign(invitations),
+        invited=_count_per_campaign(invitations.filter(sent_at__isnull=False)),  # mailed, not merely planned
         answered=_count_per_campaign(invitations.filter(responded_at__isnull=False)),
     )
     page = Paginator(campaigns.order_by("-closes_on", "-pk"), 50).get_page(request.GET.get("page"))
