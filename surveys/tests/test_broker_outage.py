@@ -71,9 +71,8 @@ def _broker(url: str):
     def switch(to: str) -> None:
         os.environ["CELERY_BROKER_URL"] = to  # Celery reads this before its own setting
         app.conf.broker_url = to
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
+        # Forget, never close: the pools are kombu's, shared per broker address, and the next test needs them.
+        app._pool = None
         app.amqp._producer_pool = None
 
     before = os.environ.get("CELERY_BROKER_URL") or app.conf.broker_url
@@ -139,12 +138,12 @@ def test_a_campaign_sent_while_the_broker_is_down_mails_every_contact_once_when_
             own_redis.stop()  # the broker goes down
             client.force_login(manager)
             started = time.monotonic()
-            response = client.post(f"/surveys/{campaign.pk}/send/", follow=True)
+            response = client.post(f"/surveys/{campaign.pk}/send/")
+            # Celery's default publish retries would hold the page about 6 s on a dead broker.
             assert time.monotonic() - started < 2, "sending waited on the dead broker"
-            assert response.status_code == 200
-            assert "Campaign queued: the invitations will be sent when the mail service is back." in (
-                response.content.decode()
-            )
+            assert response.status_code == 302
+            page = client.get(response.url).content.decode()
+            assert "Campaign queued: the invitations will be sent when the mail service is back." in page
             campaign.refresh_from_db()
             assert campaign.invitations_sent_at is None and not Invitation.objects.filter(sent_at__isnull=False)
 
