@@ -33,6 +33,8 @@ RETRY_STEP = timedelta(minutes=1)
 RETRY_MAX = timedelta(minutes=10)
 # A fresh message is left to its on_commit publish this long, so the periodic job does not double it.
 ON_COMMIT_GRACE = timedelta(seconds=30)
+# Done messages are kept a while for the administrators' eyes (/admin/), then pruned by the periodic job.
+KEEP_DONE = timedelta(days=30)
 
 
 def outbox_enqueue(*, task: str, args: list | None = None, kwargs: dict | None = None, key: str = "") -> OutboxMessage:
@@ -99,12 +101,22 @@ def outbox_pending(*, now: datetime | None = None):
 def outbox_publish(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Publish what is waiting; returns how many left. Rows are locked while published, so two beats publish once."""
     now = now or timezone.now()
+    pending = outbox_pending(now=now).order_by("available_at", "pk")
+    if app.conf.task_always_eager:
+        # No broker, one process (development): the tasks run here, outside any lock of ours.
+        return sum(outbox_message_publish(message=message, now=now) for message in list(pending[:limit]))
     published = 0
     with transaction.atomic():
-        batch = list(outbox_pending(now=now).order_by("available_at", "pk").select_for_update(skip_locked=True)[:limit])
-        for message in batch:
+        for message in list(pending.select_for_update(skip_locked=True)[:limit]):
             published += outbox_message_publish(message=message, now=now)
     return published
+
+
+def outbox_prune(*, now: datetime | None = None) -> int:
+    """Forget messages done more than KEEP_DONE ago; returns how many. What is not done is always kept."""
+    now = now or timezone.now()
+    deleted, _by_model = OutboxMessage.objects.filter(done_at__lt=now - KEEP_DONE).delete()
+    return deleted
 
 
 def outbox_state(*, key: str) -> str | None:
@@ -131,5 +143,5 @@ def _outbox_mark_done(task_id: str | None = None, state: str | None = None, retv
     error = "" if state == "SUCCESS" else str(retval)[:2000]
     try:
         OutboxMessage.objects.filter(message_id=task_id, done_at=None).update(done_at=timezone.now(), last_error=error)
-    except Exception:  # a task id that is not a UUID, or a database hiccup: the row is retried later
+    except Exception:  # a database hiccup: the row is published again later, and the task is idempotent
         logger.exception("Could not mark outbox message %s done", task_id)

@@ -85,6 +85,8 @@ def sponsor_digest_task(self, user_id: int, day: str) -> bool:
 @shared_task
 def outbox_publish_task() -> int:
     """Beat's job every minute: publish the outbox messages the broker did not take (see kam.outbox)."""
-    from kam.outbox import outbox_publish
+    from kam.outbox import outbox_prune, outbox_publish
 
-    return outbox_publish()
+    published = outbox_publish()
+    outbox_prune()
+    return published

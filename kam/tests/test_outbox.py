@@ -103,3 +103,26 @@ def test_the_periodic_job_leaves_a_fresh_message_to_its_commits_publish(broker):
     outbox_enqueue(task=TASK)  # the test's transaction never commits: as if the web process died right after
     assert outbox_publish(now=timezone.now()) == 0
     assert outbox_publish(now=timezone.now() + timedelta(minutes=1)) == 1
+
+
+def test_done_messages_are_pruned_after_30_days_and_waiting_ones_never(broker):
+    from kam.outbox import outbox_prune
+
+    now = timezone.now()
+    OutboxMessage.objects.create(task_name=TASK, key="old", done_at=now - timedelta(days=31))
+    OutboxMessage.objects.create(task_name=TASK, key="recent", done_at=now - timedelta(days=29))
+    OutboxMessage.objects.create(task_name=TASK, key="waiting")
+    assert outbox_prune(now=now) == 1
+    assert set(OutboxMessage.objects.values_list("key", flat=True)) == {"recent", "waiting"}
+
+
+def test_the_periodic_job_publishes_what_waits(broker, django_capture_on_commit_callbacks):
+    from kam.tasks import outbox_publish_task
+
+    broker["up"] = False
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_enqueue(task=TASK, key="demo:periodic")
+    broker["up"] = True
+    OutboxMessage.objects.update(available_at=timezone.now())
+    assert outbox_publish_task() == 1
+    assert outbox_state(key="demo:periodic") == "published"
