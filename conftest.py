@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -146,3 +147,23 @@ def celery_worker(transactional_db, settings):
         app.conf.task_always_eager = True
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def use_broker(url: str):
+    """Point this process's Celery app at another broker (a stopped one, one of the test's own), and back afterwards."""
+    from kam.celery import app
+
+    def switch(to: str) -> None:
+        os.environ["CELERY_BROKER_URL"] = to  # Celery reads this before its own setting
+        app.conf.broker_url = to
+        # Forget, never close: the pools are kombu's, shared per broker address, and the next test needs them.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    before = os.environ.get("CELERY_BROKER_URL") or app.conf.broker_url
+    switch(url)
+    try:
+        yield
+    finally:
+        switch(before)

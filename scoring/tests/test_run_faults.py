@@ -7,15 +7,18 @@ import signal
 import threading
 import time
 import uuid
+from datetime import timedelta
 
 import psycopg2
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Account
-from conftest import start_celery_worker
+from conftest import start_celery_worker, use_broker
 from kam.celery import app
+from kam.outbox import outbox_publish
 from scoring.models import RunStatus, SegmentationRun
 from scoring.services import segmentation_execute, segmentation_run_request
 from scoring.tasks import segmentation_run_task, segmentation_watchdog_task
@@ -121,3 +124,23 @@ def test_a_run_whose_worker_is_killed_is_failed_by_the_watchdog_and_the_next_run
     nxt = segmentation_run_request()  # starts at once, no hour to wait
     assert segmentation_run_task.apply_async((nxt.pk,), queue=celery_worker).get(timeout=30) == RunStatus.DONE
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+
+
+def test_run_now_while_the_broker_is_unreachable_queues_the_run_and_the_worker_runs_it_when_it_is_back(
+    celery_worker, admin_user, client, settings
+):
+    settings.CELERY_TASK_DEFAULT_QUEUE = celery_worker
+    _criteria()
+    _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [1, 4, 7, 10])
+    client.force_login(admin_user)
+    with use_broker("redis://127.0.0.1:6390/0"):  # nothing listens there
+        response = client.post("/scoring/runs/new/")
+    run = SegmentationRun.objects.get()
+    assert response.status_code == 302 and response.url == f"/scoring/runs/{run.pk}/"
+    assert "Queued: the run will start when the task service is back." in client.get(response.url).content.decode()
+    assert run.status == RunStatus.PENDING
+    assert outbox_publish(now=timezone.now() + timedelta(minutes=2)) == 1  # the broker is back
+    deadline = time.monotonic() + 30
+    while SegmentationRun.objects.get(pk=run.pk).status != RunStatus.DONE:
+        assert time.monotonic() < deadline, "the worker did not run the queued run within 30 s"
+        time.sleep(0.3)

@@ -6,14 +6,12 @@ starts (never the shared one).
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
 import time
 import uuid
 from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -21,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import BuyingRole
 from accounts.tests.factories import AccountFactory, ContactFactory
-from conftest import require_service, start_celery_worker
+from conftest import require_service, start_celery_worker, use_broker
 from kam.celery import app
 from kam.models import OutboxMessage
 from kam.outbox import outbox_message_publish, outbox_publish
@@ -62,25 +60,6 @@ class OwnRedis:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
-
-
-@contextmanager
-def _broker(url: str):
-    """Point this process's Celery app at another broker, and back afterwards."""
-
-    def switch(to: str) -> None:
-        os.environ["CELERY_BROKER_URL"] = to  # Celery reads this before its own setting
-        app.conf.broker_url = to
-        # Forget, never close: the pools are kombu's, shared per broker address, and the next test needs them.
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    before = os.environ.get("CELERY_BROKER_URL") or app.conf.broker_url
-    switch(url)
-    try:
-        yield
-    finally:
-        switch(before)
 
 
 @pytest.fixture
@@ -131,7 +110,7 @@ def test_a_campaign_sent_while_the_broker_is_down_mails_every_contact_once_when_
     )  # fmt: skip
     queue = f"test-{uuid.uuid4().hex[:8]}"
     settings.CELERY_TASK_DEFAULT_QUEUE = queue  # where the outbox publishes
-    with _broker(own_redis.url):
+    with use_broker(own_redis.url):
         worker = start_celery_worker(queue, CELERY_BROKER_URL=own_redis.url)
         app.conf.task_always_eager = False
         try:
