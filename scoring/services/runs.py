@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings as django_settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
@@ -256,7 +257,7 @@ def segmentation_execute(*, run: SegmentationRun) -> SegmentationRun:
         SegmentationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.FAILED,
             finished_at=timezone.now(),
-            error=getattr(error, "message", str(error)) or error.__class__.__name__,
+            error=_failure_reason(error),
         )
         run.refresh_from_db()
         if isinstance(error, RunRefused):
@@ -265,6 +266,15 @@ def segmentation_execute(*, run: SegmentationRun) -> SegmentationRun:
     run.refresh_from_db()
     segmentation_notify_changes(run=run)
     return run
+
+
+def _failure_reason(error: Exception) -> str:
+    if isinstance(error, SoftTimeLimitExceeded):
+        return _(
+            "Stopped: the run took longer than the %(minutes)s minutes a task may take "
+            "(CELERY_TASK_SOFT_TIME_LIMIT). The previous results stay current."
+        ) % {"minutes": max(1, django_settings.CELERY_TASK_SOFT_TIME_LIMIT // 60)}
+    return getattr(error, "message", str(error)) or error.__class__.__name__
 
 
 def _execute(run: SegmentationRun) -> None:

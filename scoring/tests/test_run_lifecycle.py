@@ -100,3 +100,22 @@ def test_run_now_with_the_broker_down_says_queued_and_the_run_happens_when_it_is
     outbox_publish(now=timezone.now() + timedelta(minutes=5))
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and run.summary["accounts"] == 3
+
+
+def test_a_run_stopped_by_the_time_limit_says_so_and_leaves_the_previous_results_current(monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    _criteria()
+    _portfolio([(100, 1000), (200, 800), (300, 600)], [1, 5, 9])
+    segmentation_execute(run=segmentation_run_request())
+    before = list(Account.objects.order_by("pk").values_list("segment", "score"))
+
+    def too_long(run):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("scoring.services.runs._execute", too_long)
+    with pytest.raises(SoftTimeLimitExceeded):
+        segmentation_execute(run=segmentation_run_request())
+    run = SegmentationRun.objects.order_by("-pk").first()
+    assert run.status == RunStatus.FAILED and "took longer than the 15 minutes" in run.error
+    assert list(Account.objects.order_by("pk").values_list("segment", "score")) == before
