@@ -115,10 +115,14 @@ def start_celery_worker(queue: str, **env: str) -> subprocess.Popen:
     )
     deadline = time.monotonic() + 30
     node = f"{queue}@{socket.gethostname()}"
-    while not app.control.ping(destination=[node], timeout=0.5):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the Celery worker did not start")
+    try:
+        while not app.control.ping(destination=[node], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+    except BaseException:
+        process.kill()  # never leave a worker behind a failed start
+        process.wait(timeout=20)
+        raise
     return process
 
 
