@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -100,6 +101,31 @@ def celery_beat(celery_worker, tmp_path):
         process.wait(timeout=20)
 
 
+def start_celery_worker(queue: str, **env: str) -> subprocess.Popen:
+    """Start a real `celery worker` (solo pool) consuming `queue`, with extra environment; wait until it answers.
+
+    The caller stops it (terminate, or kill to simulate a crash). The test process must use the same broker.
+    """
+    from kam.celery import app
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "kam", "worker", "--pool=solo", "-Q", queue, "-n", f"{queue}@%h"]
+        + ["--loglevel=WARNING", "--without-mingle", "--without-gossip"],
+        env={**_celery_env(), **env},
+    )
+    deadline = time.monotonic() + 30
+    node = f"{queue}@{socket.gethostname()}"
+    try:
+        while not app.control.ping(destination=[node], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+    except BaseException:
+        process.kill()  # never leave a worker behind a failed start
+        process.wait(timeout=20)
+        raise
+    return process
+
+
 @pytest.fixture
 def celery_worker(transactional_db, settings):
     """A real `celery worker` process against the configured broker, on its own queue.
@@ -117,21 +143,31 @@ def celery_worker(transactional_db, settings):
         require_service("PostgreSQL", "set DATABASE_URL: a worker cannot share an in-memory test database")
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = _celery_env()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "kam", "worker", "--pool=solo", "-Q", queue, "-n", f"{queue}@%h"]
-        + ["--loglevel=WARNING", "--without-mingle", "--without-gossip"],
-        env=env,
-    )
+    process = start_celery_worker(queue)
     app.conf.task_always_eager = False
     try:
-        deadline = time.monotonic() + 30
-        node = f"{queue}@{socket.gethostname()}"
-        while not app.control.ping(destination=[node], timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Celery worker did not start")
         yield queue
     finally:
         app.conf.task_always_eager = True
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def use_broker(url: str):
+    """Point this process's Celery app at another broker (a stopped one, one of the test's own), and back afterwards."""
+    from kam.celery import app
+
+    def switch(to: str) -> None:
+        os.environ["CELERY_BROKER_URL"] = to  # Celery reads this before its own setting
+        app.conf.broker_url = to
+        # Forget, never close: the pools are kombu's, shared per broker address, and the next test needs them.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    before = os.environ.get("CELERY_BROKER_URL") or app.conf.broker_url
+    switch(url)
+    try:
+        yield
+    finally:
+        switch(before)

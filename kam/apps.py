@@ -26,6 +26,13 @@ class KamConfig(AppConfig):
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="kam_roles_sync")
         # Setup too: the periodic jobs every app needs (kam.schedules), on every fresh or flushed database.
         post_migrate.connect(_default_schedules_after_migrate, sender=self, dispatch_uid="kam_default_schedules")
+        # Infrastructure too: a finished task closes its outbox row (Celery's task_postrun signal).
+        import kam.outbox  # noqa: F401
+        from kam.schedules import register_schedule
+
+        register_schedule(
+            "Publish queued background work (outbox)", "kam.tasks.outbox_publish_task", minute="*", hour="*"
+        )
 
 
 class KamAdminConfig(admin_apps.AdminConfig):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -119,3 +122,42 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.period}"
+
+
+class OutboxMessage(models.Model):
+    """Background work recorded in the transaction that made it necessary, published to the broker from here.
+
+    The row commits with the change that needs the work, so a broker outage loses nothing: a
+    message not yet published (or published long ago and never done) is published again by
+    the periodic `kam.tasks.outbox_publish_task`. `message_id` is the Celery task id of every
+    delivery, which is how the worker marks the row done. Tasks must be idempotent: a row may
+    be delivered more than once.
+    """
+
+    message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    # What the work is about ("surveys.campaign:12"), so a page can tell whether its work is queued.
+    key = models.CharField(max_length=200, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    available_at = models.DateTimeField(_("publish from"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("publish attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["done_at", "available_at"], name="outbox_open")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.key}".strip()
+
+    @property
+    def state(self) -> str:
+        if self.done_at:
+            return "done"
+        return "published" if self.published_at else "waiting"

@@ -163,11 +163,45 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
-CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+
+# Redelivery and time limits, sized to the longest job: a whole re-segmentation of 100,000 accounts
+# takes about a minute (PERFORMANCE.md), a large campaign's e-mails a few minutes.
+# - A task is acknowledged only once it has finished (acks_late), and put back in the queue when the
+#   process running it dies (reject_on_worker_lost), so a killed pool process loses nothing.
+# - Redis keeps an unacknowledged message invisible for `visibility_timeout` seconds, then hands it to
+#   another worker. It must exceed the longest task (or a task still running would be started twice),
+#   and it is how long a message waits when a whole worker was killed: 30 minutes.
+# - A task is told to stop (SoftTimeLimitExceeded, the run is marked failed) after 15 minutes and
+#   killed after 20: below the visibility timeout, so no task outlives its invisibility.
+# Every task is idempotent (a redelivered one does nothing twice). Segmentation runs also beat a
+# heartbeat that the watchdog checks (SEGMENTATION_HEARTBEAT_* below).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=20 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=30 * 60),
+    # A dead broker answers "down" quickly instead of hanging a page that publishes.
+    "socket_connect_timeout": 2,
+}
+# The outbox (kam.outbox): a message published this long ago and not done yet is published again
+# (its copy was lost with a broker that kept none). Above the visibility timeout plus the time limit,
+# so a message Redis still holds is not doubled needlessly (doubles are harmless: tasks are idempotent).
+OUTBOX_REDELIVER_AFTER = env.int("OUTBOX_REDELIVER_AFTER", default=60 * 60)
+
+# Segmentation runs: the running run's heartbeat is written every INTERVAL seconds by the worker; the
+# watchdog (every 2 minutes) fails a run whose heartbeat is older than TIMEOUT, so the next run may start.
+SEGMENTATION_HEARTBEAT_INTERVAL = env.int("SEGMENTATION_HEARTBEAT_INTERVAL", default=20)
+SEGMENTATION_HEARTBEAT_TIMEOUT = env.int("SEGMENTATION_HEARTBEAT_TIMEOUT", default=5 * 60)
+# A run still waiting for a worker after this long is failed with that reason (no worker is consuming).
+SEGMENTATION_PENDING_TIMEOUT = env.int("SEGMENTATION_PENDING_TIMEOUT", default=60 * 60)
+# /healthz checks the broker at most this often, each check waiting at most 0.2 s.
+HEALTHZ_BROKER_CACHE_SECONDS = 10
 
 # Filters' empty choice reads "All" rather than "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

@@ -13,3 +13,13 @@ def healthcheck_task() -> dict[str, str]:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {"worker": "ok", "database": connection.vendor}
+
+
+@shared_task
+def outbox_publish_task() -> int:
+    """Beat's job every minute: publish the outbox messages the broker did not take (see kam.outbox)."""
+    from kam.outbox import outbox_prune, outbox_publish
+
+    published = outbox_publish()
+    outbox_prune()
+    return published

@@ -26,3 +26,4 @@ class ScoringConfig(AppConfig):
             hour="3",
             day_of_month="1",
         )
+        register_schedule("Segmentation watchdog", "scoring.tasks.segmentation_watchdog_task", minute="*/2", hour="*")

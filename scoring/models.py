@@ -6,8 +6,9 @@ import numpy as np
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -222,6 +223,9 @@ class SegmentationRun(models.Model):
     config = models.JSONField(_("configuration used"), default=dict)
     summary = models.JSONField(_("summary"), default=dict)
     error = models.TextField(_("error"), blank=True)
+    # Written by the worker every SEGMENTATION_HEARTBEAT_INTERVAL seconds while the run executes; the
+    # watchdog fails a running run whose heartbeat stopped (its worker died).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     # Every account's raw value, 0-100 score and points per criterion, as float64 triples in the order of
     # `config["criteria"]`, one row per AccountScore.position (NaN = none). One blob per run writes in a
     # fraction of a second where a JSON document per account took seconds to build and to COPY.
@@ -234,18 +238,29 @@ class SegmentationRun(models.Model):
         verbose_name_plural = _("segmentation runs")
         ordering = ["-created_at"]
         constraints = [
-            # Never two runs at once: the database refuses a second unfinished run.
+            # Never two runs at once: the database refuses a second unfinished run, whatever its status. The
+            # index is on an expression that is the same for every unfinished run (pending or running) and
+            # NULL for a finished one (NULLs never collide): one pending beside one running is refused too.
             models.UniqueConstraint(
-                fields=["status"], condition=Q(status__in=["pending", "running"]), name="one_unfinished_run"
+                Case(When(status__in=["pending", "running"], then=Value(1)), output_field=models.IntegerField()),
+                name="one_unfinished_run_whatever_its_status",
+                violation_error_message=_("A segmentation is already waiting or running."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_status_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("scoring:run_detail", args=[self.pk])
+
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def outbox_key(self) -> str:
+        return f"scoring.run:{self.pk}"
 
 
 class AccountScore(models.Model):

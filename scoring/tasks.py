@@ -5,10 +5,12 @@ from __future__ import annotations
 from celery import shared_task
 
 from scoring.models import SegmentationRun
-from scoring.services import RunRefused, segmentation_execute, segmentation_run_request
+from scoring.services import RunRefused, segmentation_execute, segmentation_run_request, segmentation_watchdog
 
 
-@shared_task(acks_late=True)
+# Acknowledged when done, and put back in the queue when the process running it dies; the run's own
+# state makes a second delivery harmless (only a waiting run is started). Time limits: kam/settings.py.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def segmentation_run_task(run_id: int) -> str | None:
     run = SegmentationRun.objects.filter(pk=run_id).first()
     if run is None or run.is_finished:
@@ -16,7 +18,7 @@ def segmentation_run_task(run_id: int) -> str | None:
     return segmentation_execute(run=run).status
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def scheduled_segmentation_task() -> str:
     """The periodic re-segmentation (schedule edited by administrators in /admin/, Periodic tasks)."""
     try:
@@ -24,3 +26,9 @@ def scheduled_segmentation_task() -> str:
     except RunRefused as refused:
         return refused.message
     return segmentation_execute(run=run).status
+
+
+@shared_task
+def segmentation_watchdog_task() -> int:
+    """Beat's job every 2 minutes: fail the runs whose worker died, so the next run may start."""
+    return segmentation_watchdog()

@@ -130,6 +130,11 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Set only once every invitation has been handed to the mail server: until then the campaign is
+    # "queued" (its work waits in the outbox, see kam.outbox) and may be sent again.
+    invitations_sent_at = models.DateTimeField(_("invitations sent at"), null=True, blank=True)
+    # While a task mails the invitations: a second delivery of that task leaves them to it.
+    sending_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -143,6 +148,15 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:detail", args=[self.pk])
+
+    @property
+    def invitations_pending(self) -> bool:
+        """Opened, but its invitations have not all left yet."""
+        return self.status == CampaignStatus.SENT and self.invitations_sent_at is None
+
+    @property
+    def outbox_key(self) -> str:
+        return f"surveys.campaign:{self.pk}"
 
     @property
     def accepts_answers(self) -> bool:

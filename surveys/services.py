@@ -19,8 +19,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, BuyingRole, Contact
-from kam.models import User
+from kam.models import OutboxMessage, User
 from kam.notifications import notifications_send
+from kam.outbox import outbox_enqueue
 from surveys.models import (
     Answer,
     Campaign,
@@ -34,6 +35,10 @@ from surveys.models import (
     SurveyTemplate,
     token_hash,
 )
+
+# Background work is named, not imported: tasks import services, services never import tasks.
+CAMPAIGN_SEND_TASK = "surveys.tasks.campaign_send_task"
+CAMPAIGN_ALERTS_TASK = "surveys.tasks.campaign_alerts_task"
 
 
 class SurveyRefused(Exception):
@@ -149,21 +154,40 @@ def new_token() -> tuple[str, str]:
 
 
 def campaign_send(*, campaign: Campaign, by: User) -> Campaign:
-    """Open the campaign; the e-mails leave from a task after commit."""
-    from surveys.tasks import campaign_send_task
+    """Open the campaign and record its invitations as work to do; the e-mails leave from a task after commit.
 
-    if campaign.status != CampaignStatus.DRAFT:
+    The work goes through the outbox (kam.outbox) in the same transaction: when the broker is down
+    nothing is lost, it is published when the broker is back. The campaign says its invitations
+    are queued until they have all been handed to the mail server; until then it may be sent
+    again (nobody is mailed twice).
+    """
+    if campaign.status == CampaignStatus.CLOSED or campaign.invitations_sent_at is not None:
         raise SurveyRefused(gettext("This campaign has already been sent."))
     if campaign.closes_on < timezone.localdate():
         raise SurveyRefused(gettext("The close date is in the past."))
-    updated = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAFT).update(
-        status=CampaignStatus.SENT, sent_at=timezone.now()
-    )
-    if updated:
-        # robust: when tasks run eagerly (development), a mail failure is logged, the manager still sees the page.
-        transaction.on_commit(lambda: campaign_send_task.delay(campaign.pk), robust=True)
+    with transaction.atomic():
+        if campaign.status == CampaignStatus.DRAFT:
+            opened = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAFT).update(
+                status=CampaignStatus.SENT, sent_at=timezone.now()
+            )
+            if not opened:
+                raise SurveyRefused(gettext("This campaign has already been sent."))
+        outbox_enqueue(task=CAMPAIGN_SEND_TASK, args=[campaign.pk], key=campaign.outbox_key)
     campaign.refresh_from_db()
     return campaign
+
+
+def campaign_send_state(*, campaign: Campaign) -> str:
+    """Where the invitations are: "sent", "queued" (the broker did not take the work yet) or "sending"."""
+    if campaign.invitations_sent_at is not None:
+        return "sent"
+    open_messages = OutboxMessage.objects.filter(key=campaign.outbox_key, done_at=None)
+    if (
+        open_messages.filter(published_at=None, attempts__gt=0).exists()
+        and not open_messages.filter(published_at__isnull=False).exists()
+    ):
+        return "queued"
+    return "sending"
 
 
 def _survey_email(*, invitation: Invitation, token: str, reminder: bool) -> mail.EmailMultiAlternatives:
@@ -182,7 +206,8 @@ def invitations_send(*, campaign: Campaign) -> int:
     replaces the old one) just before its e-mail, since a token lives only in
     memory. A row is marked sent only once its e-mail is handed over: when the
     mail server fails, the rows already mailed are marked and the error goes up,
-    so a retry mails the others and nobody twice.
+    so a retry mails the others and nobody twice. Once every row has left, the
+    campaign records it (until then it says its invitations are queued).
     """
     if campaign.status != CampaignStatus.SENT:
         return 0
@@ -203,25 +228,31 @@ def invitations_send(*, campaign: Campaign) -> int:
         ],
         ignore_conflicts=True,
     )
-    pending = list(
-        Invitation.objects.filter(
-            campaign=campaign,
-            sent_at=None,
-            responded_at=None,
-            contact__is_active=True,
-            contact__survey_opt_out__isnull=True,
-        )
-        .exclude(contact__email="")
-        .select_related("contact", "campaign")
-    )
-    tokens: dict[int, str] = {}
-    for invitation in pending:
-        tokens[invitation.pk], invitation.token_hash = new_token()
-    if not pending:
+    # One delivery of this task mails at a time: of two running at once (a doubled or redelivered
+    # message), the second finds the campaign claimed and leaves; the claim comes before reading who is
+    # left to mail. It ends with the task, or at the hard time limit when the worker died holding it.
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    free = Q(sending_until=None) | Q(sending_until__lt=now)
+    if not Campaign.objects.filter(free, pk=campaign.pk).update(sending_until=lease):
         return 0
-    Invitation.objects.bulk_update(pending, ["token_hash"])
     mailed: list[int] = []
     try:
+        pending = list(
+            Invitation.objects.filter(
+                campaign=campaign,
+                sent_at=None,
+                responded_at=None,
+                contact__is_active=True,
+                contact__survey_opt_out__isnull=True,
+            )
+            .exclude(contact__email="")
+            .select_related("contact", "campaign")
+        )
+        tokens: dict[int, str] = {}
+        for invitation in pending:
+            tokens[invitation.pk], invitation.token_hash = new_token()
+        Invitation.objects.bulk_update(pending, ["token_hash"])
         with mail.get_connection() as connection:
             for invitation in pending:
                 message = _survey_email(invitation=invitation, token=tokens[invitation.pk], reminder=False)
@@ -229,7 +260,13 @@ def invitations_send(*, campaign: Campaign) -> int:
                 mailed.append(invitation.pk)
     finally:
         Invitation.objects.filter(pk__in=mailed, sent_at=None).update(sent_at=timezone.now())
+        Campaign.objects.filter(pk=campaign.pk, sending_until=lease).update(sending_until=None)
+    _invitations_all_sent(campaign)
     return len(mailed)
+
+
+def _invitations_all_sent(campaign: Campaign) -> None:
+    Campaign.objects.filter(pk=campaign.pk, invitations_sent_at=None).update(invitations_sent_at=timezone.now())
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
@@ -312,8 +349,6 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 def response_record(*, token: str, answers: dict[int, int | str | None]) -> Response:
     """Record the one response a link accepts; `answers` maps question ids to a number or a text."""
-    from surveys.tasks import campaign_alerts_task
-
     invitation = invitation_for_token(token)
     if invitation is None:
         raise SurveyRefused(gettext("This link is not valid."))
@@ -339,9 +374,12 @@ def response_record(*, token: str, answers: dict[int, int | str | None]) -> Resp
             else:
                 rows.append(Answer(response=response, question=question, text=str(value)[:5000]))
         Answer.objects.bulk_create(rows)
-        # The alerts (and their e-mails) leave from a task: a failing mail server never fails the respondent.
-        transaction.on_commit(
-            lambda: campaign_alerts_task.delay(invitation.campaign_id, [response.account_id]), robust=True
+        # The alerts (and their e-mails) leave from a task: a failing mail server never fails the respondent,
+        # and a broker outage loses no alert (the outbox publishes it when the broker is back).
+        outbox_enqueue(
+            task=CAMPAIGN_ALERTS_TASK,
+            args=[invitation.campaign_id, [response.account_id]],
+            key=f"surveys.alerts:{invitation.campaign_id}",
         )
     return response
 

@@ -1,4 +1,7 @@
-"""Survey background work: sending a campaign's e-mails, alerts after an answer, the daily reminders and closing."""
+"""Survey background work: sending a campaign's e-mails, alerts after an answer, the daily reminders and closing.
+
+Tasks import services, never the other way: services record the work in the outbox (kam.outbox) by task name.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ logger = logging.getLogger(__name__)
 MAIL_ERRORS = (OSError, SMTPException)
 
 
-@shared_task(acks_late=True, autoretry_for=MAIL_ERRORS, max_retries=5, retry_backoff=60, retry_backoff_max=3600)
+# Retries wait at most 20 minutes: Redis redelivers a message still waiting after the visibility timeout
+# (30 minutes, kam/settings.py), so a longer wait would run the retry twice (harmless, but needless).
+@shared_task(acks_late=True, autoretry_for=MAIL_ERRORS, max_retries=5, retry_backoff=60, retry_backoff_max=20 * 60)
 def campaign_send_task(campaign_id: int) -> int:
     campaign = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENT).first()
     if campaign is None:

@@ -286,7 +286,7 @@ def test_an_unreadable_actual_or_status_is_refused_with_a_message(client, manage
 
 def test_repeated_clicks_on_a_large_plans_pdf_queue_one_document(client, manager, plan, monkeypatch):
     monkeypatch.setattr("plans.views.pdf.SYNC_ROW_LIMIT", 5)
-    monkeypatch.setattr("plans.views.pdf.plan_pdf_task.delay", lambda pk: None)  # stays pending
+    # The test's transaction never commits, so its outbox message is never published: the PDF stays pending.
     big_plan(plan, objectives=3, checkpoints=2, actions=3)
     client.force_login(manager)
     first = client.get(f"/plans/{plan.pk}/pdf/")
@@ -311,3 +311,33 @@ def test_pdf_file_name_turns_dashes_into_hyphens(client, manager, plan):
     client.force_login(manager)
     response = client.get(f"/plans/{plan.pk}/pdf/")
     assert response["Content-Disposition"] == 'attachment; filename="acme-plan-2027-2028-growth.pdf"'
+
+
+def test_a_large_plans_pdf_asked_while_the_broker_is_down_waits_and_is_made_when_it_is_back(
+    client, manager, plan, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from kam.celery import app
+    from kam.outbox import outbox_publish
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr("plans.views.pdf.SYNC_ROW_LIMIT", 5)
+    monkeypatch.setattr(app, "send_task", broker_down)
+    big_plan(plan, objectives=3, checkpoints=2, actions=3)
+    client.force_login(manager)
+    app.conf.task_always_eager = False
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(f"/plans/{plan.pk}/pdf/")
+    finally:
+        app.conf.task_always_eager = True
+    assert response.status_code == 302
+    assert PlanPdf.objects.get().status == "pending"
+    outbox_publish(now=timezone.now() + timedelta(minutes=2))  # the broker is back (tasks run here)
+    assert PlanPdf.objects.get().status == "ready"

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
+from kam.outbox import outbox_enqueue
 from plans.access import get_plan_for_user
 from plans.models import AccountPlan, PdfStatus, PlanPdf
 from plans.pdf import SYNC_ROW_LIMIT, plan_pdf_render, plan_row_count
-from plans.tasks import plan_pdf_task
 
 REUSE_PDF_FOR = timedelta(minutes=10)
 # slugify drops en and em dashes (and the minus sign): "2027–2028" would become "20272028".
@@ -44,8 +44,10 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     ).defer("data")
     pdf = recent.order_by("-created_at").first()
     if pdf is None:
-        pdf = PlanPdf.objects.create(plan=plan, requested_by=request.user, language=language)
-        transaction.on_commit(lambda: plan_pdf_task.delay(pdf.pk))
+        # Through the outbox: with the broker down the document waits and is made when it is back.
+        with transaction.atomic():
+            pdf = PlanPdf.objects.create(plan=plan, requested_by=request.user, language=language)
+            outbox_enqueue(task="plans.tasks.plan_pdf_task", args=[pdf.pk], key=f"plans.pdf:{pdf.pk}")
     return redirect("plans:pdf_status", pk=plan.pk, pdf_pk=pdf.pk)
 
 

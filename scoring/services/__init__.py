@@ -14,7 +14,9 @@ from scoring.services.runs import (
     segmentation_execute,
     segmentation_make_current,
     segmentation_notify_changes,
+    segmentation_run_queue,
     segmentation_run_request,
+    segmentation_watchdog,
 )
 
 __all__ = [
@@ -30,5 +32,7 @@ __all__ = [
     "segmentation_execute",
     "segmentation_make_current",
     "segmentation_notify_changes",
+    "segmentation_run_queue",
     "segmentation_run_request",
+    "segmentation_watchdog",
 ]

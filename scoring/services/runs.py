@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings as django_settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -17,6 +23,7 @@ from accounts.financial_year import financial_year_in_use
 from accounts.models import Account
 from kam.models import User
 from kam.notifications import notifications_send
+from kam.outbox import outbox_enqueue
 from scoring.analytics import (
     MAX_CRITERIA,
     MIN_CRITERIA,
@@ -44,34 +51,123 @@ from scoring.sources import SOURCES, portfolio_frame
 
 WRITE_BATCH = 5000
 
+logger = logging.getLogger(__name__)
+
 
 class RunRefused(Exception):
-    """A run cannot start; `message` says why, for the user."""
+    """A run cannot start; `message` says why, for the user, and `run` is the run under way, if any."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, run: SegmentationRun | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.run = run
 
 
-STALE_AFTER = timedelta(hours=1)
+# Named, not imported: tasks import services, services never import tasks.
+RUN_TASK = "scoring.tasks.segmentation_run_task"
 
 
 def segmentation_run_request(*, by=None) -> SegmentationRun:
-    """Queue a run; refused while another one is waiting or running.
+    """Record a run to do; refused while another one is waiting or running, whatever its status.
 
-    A run unfinished for over an hour belonged to a worker that died: it is marked
-    failed (its results were never made current), so it cannot block every later run.
+    The database admits one unfinished run (a unique index over pending and running alike), so
+    two requests racing get one run and one refusal naming the run under way. A run whose worker
+    died is failed first (the watchdog's check), so it does not block this one.
     """
-    SegmentationRun.objects.unfinished().filter(created_at__lt=timezone.now() - STALE_AFTER).update(
-        status=RunStatus.FAILED,
-        finished_at=timezone.now(),
-        error=_("Abandoned: the worker stopped before the run finished."),
-    )
+    segmentation_watchdog()
     try:
         with transaction.atomic():
             return SegmentationRun.objects.create(requested_by=by)
     except IntegrityError as error:
-        raise RunRefused(_("A segmentation is already waiting or running; wait for it to finish.")) from error
+        under_way = SegmentationRun.objects.unfinished().first()
+        if under_way is None:  # it finished between our insert and this read: say so rather than guess
+            raise RunRefused(_("Another segmentation has just finished; you may run it again.")) from error
+        raise RunRefused(
+            _("Run %(number)s is already %(status)s; wait for it to finish.")
+            % {"number": under_way.pk, "status": under_way.get_status_display().lower()},
+            run=under_way,
+        ) from error
+
+
+def segmentation_run_queue(*, by=None) -> SegmentationRun:
+    """Request a run and record its task in the outbox in the same transaction.
+
+    When the broker is down the run waits ("queued") and starts when the broker is back: the
+    request never fails on the broker and never leaves a run that no task will pick up.
+    """
+    with transaction.atomic():
+        run = segmentation_run_request(by=by)
+        outbox_enqueue(task=RUN_TASK, args=[run.pk], key=run.outbox_key)
+    return run
+
+
+def segmentation_watchdog(*, now: datetime | None = None) -> int:
+    """Fail the runs whose worker is gone, with the reason; returns how many. The next run may start at once.
+
+    A running run beats a heartbeat every SEGMENTATION_HEARTBEAT_INTERVAL seconds; one silent for
+    SEGMENTATION_HEARTBEAT_TIMEOUT lost its worker (killed, restarted, out of memory). A run still
+    waiting after SEGMENTATION_PENDING_TIMEOUT was never picked up. Its results were never made
+    current (they commit with the run), so the previous run's stay current.
+    """
+    now = now or timezone.now()
+    silent_since = now - timedelta(seconds=django_settings.SEGMENTATION_HEARTBEAT_TIMEOUT)
+    dead = SegmentationRun.objects.filter(status=RunStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=silent_since)
+        | Q(heartbeat_at=None, started_at__lt=silent_since)
+        | Q(heartbeat_at=None, started_at=None, created_at__lt=silent_since)
+    )
+    failed = dead.update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        error=_(
+            "Stopped: its worker gave no sign of life for %(minutes)s minutes (it was stopped or killed). "
+            "The previous results stay current; you may run it again."
+        )
+        % {"minutes": max(1, django_settings.SEGMENTATION_HEARTBEAT_TIMEOUT // 60)},
+    )
+    waited_since = now - timedelta(seconds=django_settings.SEGMENTATION_PENDING_TIMEOUT)
+    failed += SegmentationRun.objects.filter(status=RunStatus.PENDING, created_at__lt=waited_since).update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        error=_(
+            "Never started: no worker picked it up within %(minutes)s minutes. "
+            "Check that a Celery worker and the broker are running, then run it again."
+        )
+        % {"minutes": max(1, django_settings.SEGMENTATION_PENDING_TIMEOUT // 60)},
+    )
+    return failed
+
+
+@contextmanager
+def _heartbeat(run: SegmentationRun) -> Iterator[None]:
+    """Beat the run's heartbeat from a side thread while the block runs, so the watchdog sees the worker alive.
+
+    A thread, not calls between phases: one long phase (reading 100,000 accounts) must not look like
+    a dead worker. It uses its own connection, outside the run's transaction. SQLite admits one
+    writer at a time, so there the heartbeat is only the one written when the run started.
+    """
+    interval = django_settings.SEGMENTATION_HEARTBEAT_INTERVAL
+    if connection.vendor == "sqlite" or interval <= 0:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                SegmentationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+        except Exception:  # a lost heartbeat is for the watchdog to judge, never a crash of the run
+            logger.exception("Heartbeat of segmentation run %s stopped", run.pk)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"segmentation-heartbeat-{run.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
 
 
 def _specs(criteria: list[Criterion]) -> list[CriterionSpec]:
@@ -153,14 +249,26 @@ def _criterion_matrix(keys: list[str], raw: pd.DataFrame, result: pd.DataFrame) 
 
 
 def segmentation_execute(*, run: SegmentationRun) -> SegmentationRun:
-    """Score every current account and make the results current; a failure leaves the previous results current."""
-    SegmentationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+    """Score every current account and make the results current; a failure leaves the previous results current.
+
+    Only a waiting run is started (claimed by one UPDATE): a redelivered task, or one arriving after
+    the watchdog failed its run, returns the run as it is and does nothing twice.
+    """
+    now = timezone.now()
+    claimed = SegmentationRun.objects.filter(pk=run.pk, status=RunStatus.PENDING).update(
+        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        run.refresh_from_db()
+        return run
     try:
-        with transaction.atomic():
+        with _heartbeat(run), transaction.atomic():
             _execute(run)
-    except Exception as error:  # any failure marks the run failed, then propagates
-        SegmentationRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=getattr(error, "message", str(error))
+    except Exception as error:  # any failure (a time limit too) marks the run failed, then propagates
+        SegmentationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_failure_reason(error),
         )
         run.refresh_from_db()
         if isinstance(error, RunRefused):
@@ -169,6 +277,15 @@ def segmentation_execute(*, run: SegmentationRun) -> SegmentationRun:
     run.refresh_from_db()
     segmentation_notify_changes(run=run)
     return run
+
+
+def _failure_reason(error: Exception) -> str:
+    if isinstance(error, SoftTimeLimitExceeded):
+        return _(
+            "Stopped: the run took longer than the %(minutes)s minutes a task may take "
+            "(CELERY_TASK_SOFT_TIME_LIMIT). The previous results stay current."
+        ) % {"minutes": max(1, django_settings.CELERY_TASK_SOFT_TIME_LIMIT // 60)}
+    return getattr(error, "message", str(error)) or error.__class__.__name__
 
 
 def _execute(run: SegmentationRun) -> None:

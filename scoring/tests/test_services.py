@@ -123,7 +123,7 @@ def test_a_run_abandoned_by_a_dead_worker_is_failed_and_does_not_block_the_next(
     fresh = segmentation_run_request()
     stuck.refresh_from_db()
     assert stuck.status == RunStatus.FAILED
-    assert "worker stopped" in stuck.error
+    assert "no sign of life" in stuck.error
     assert fresh.status == RunStatus.PENDING
 
 

@@ -103,11 +103,13 @@ def test_run_now_scores_and_the_account_page_explains_why(client, admin_user, dj
     assert "Total 70.0 / 100" in body
 
 
-def test_second_run_is_refused_while_one_waits(client, admin_user):
-    SegmentationRun.objects.create()
+def test_second_run_is_refused_while_one_waits_and_links_to_it(client, admin_user):
+    waiting = SegmentationRun.objects.create()
     client.force_login(admin_user)
     response = client.post("/scoring/runs/new/", follow=True)
-    assert "already waiting or running" in response.content.decode()
+    page = response.content.decode()
+    assert f"Run {waiting.pk} is already waiting; wait for it to finish." in page
+    assert f'<a href="/scoring/runs/{waiting.pk}/">See the run under way</a>' in page
     assert SegmentationRun.objects.count() == 1
 
 

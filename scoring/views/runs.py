@@ -9,18 +9,19 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.financial_year import financial_year_in_use
 from accounts.models import FinancialYearSetting, Segment, Tier
 from accounts.services import financials_refresh
+from kam.outbox import outbox_publish_failed
 from scoring.access import can_edit_model, get_run_for_user, require_reader
 from scoring.filters import RunScoreFilter
 from scoring.forms import CriterionFormSet, FinancialYearForm, SegmentationSettingsForm
-from scoring.models import AccountScore, Criterion, SegmentationRun, SegmentationSettings
-from scoring.services import RunRefused, segmentation_run_request
-from scoring.tasks import segmentation_run_task
+from scoring.models import AccountScore, Criterion, RunStatus, SegmentationRun, SegmentationSettings
+from scoring.services import RunRefused, segmentation_run_queue
 
 
 def criteria(request: HttpRequest) -> HttpResponse:
@@ -66,13 +67,19 @@ def run_now(request: HttpRequest) -> HttpResponse:
     if not can_edit_model(request.user):
         raise PermissionDenied
     try:
-        run = segmentation_run_request(by=request.user)
+        run = segmentation_run_queue(by=request.user)
     except RunRefused as refused:
-        messages.error(request, refused.message)
-        return redirect("scoring:runs")
-    transaction.on_commit(lambda: segmentation_run_task.delay(run.pk))
-    messages.success(request, _("Segmentation started."))
-    return redirect("scoring:run_detail", pk=run.pk)
+        if refused.run is None:
+            messages.error(request, refused.message)
+            return redirect("scoring:runs")
+        link = format_html('<a href="{}">{}</a>', refused.run.get_absolute_url(), _("See the run under way"))
+        messages.error(request, format_html("{} {}", refused.message, link))
+        return redirect(refused.run)
+    if outbox_publish_failed(key=run.outbox_key):
+        messages.warning(request, _("Segmentation queued: it will start when the task service is back."))
+    else:
+        messages.success(request, _("Segmentation started."))
+    return redirect(run)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -102,6 +109,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "financial_year": (run.config or {}).get("financial_year"),
         "not_scored": not_scored,
         "not_scored_count": summary.get("not_scored", 0),
+        "queued": run.status == RunStatus.PENDING and outbox_publish_failed(key=run.outbox_key),
         "segment_counts": [(Segment(k).label, v) for k, v in summary.get("segments", {}).items()],
         "tier_counts": [(Tier(k).label, v) for k, v in summary.get("tiers", {}).items()],
         "key_changes": moved[:200],

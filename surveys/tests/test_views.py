@@ -236,7 +236,7 @@ def test_invitations_are_created_in_one_statement(manager, account, django_asser
     survey_defaults()
     for _index in range(30):
         ContactFactory(account=account, buying_role=BuyingRole.USER)
-    with django_assert_max_num_queries(25):  # 32 contacts: nothing per contact
+    with django_assert_max_num_queries(35):  # 32 contacts: nothing per contact (outbox and claim: a few fixed)
         sent_campaign(by=manager, accounts=[account])
     assert Invitation.objects.count() == 32
 
@@ -319,3 +319,64 @@ def test_the_campaign_list_counts_accounts_contacts_and_answers_without_multiply
     assert listing and not any("GROUP BY" in sql and "JOIN" in sql for sql in listing)
     with django_assert_max_num_queries(16):
         client.get("/surveys/")
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks go to a broker that refuses connections, as during a Redis outage."""
+    from kombu.exceptions import OperationalError
+
+    from kam.celery import app
+
+    def send_task(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(app, "send_task", send_task)
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = True
+
+
+def test_a_campaign_sent_while_the_broker_is_down_says_queued_then_mails_everyone_once(
+    client, manager, account, broker_down, django_capture_on_commit_callbacks
+):
+    from kam.celery import app
+    from kam.outbox import outbox_publish
+    from surveys.services import campaign_create
+
+    accounts = account.__class__.objects.filter(pk=account.pk)
+    campaign = campaign_create(by=manager, template=survey_defaults(), name="Q3", accounts=accounts,
+                               closes_on=timezone.localdate() + timedelta(days=9))  # fmt: skip
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/surveys/{campaign.pk}/send/")
+    page = client.get(f"/surveys/{campaign.pk}/").content.decode()
+    assert "Queued: the invitations will be sent when the mail service is back." in page
+    assert mail.outbox == [] and Campaign.objects.get(pk=campaign.pk).invitations_sent_at is None
+    assert "invitations not all sent yet" in client.get("/surveys/").content.decode()
+    # Sending again is allowed while invitations are owed, and says the same.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(f"/surveys/{campaign.pk}/send/", follow=True).content.decode()
+    assert "Campaign queued: the invitations will be sent when the mail service is back." in again
+
+    app.conf.task_always_eager = True  # the broker is back (its tasks run here)
+    outbox_publish(now=timezone.now() + timedelta(minutes=5))
+    assert sorted(m.to[0] for m in mail.outbox) == ["dora@acme.test", "ugo@acme.test"]  # once each
+    assert "Queued" not in client.get(f"/surveys/{campaign.pk}/").content.decode()
+    assert "invitations not all sent yet" not in client.get("/surveys/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(f"/surveys/{campaign.pk}/send/", follow=True).content.decode()
+    assert "This campaign has already been sent." in refused and len(mail.outbox) == 2
+
+
+def test_services_never_import_tasks():
+    import ast
+    from pathlib import Path
+
+    import surveys.services
+
+    tree = ast.parse(Path(surveys.services.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "surveys.tasks" not in imported

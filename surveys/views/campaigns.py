@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from surveys.access import can_create_campaigns, can_edit_campaign, get_campaign_for_user, get_editable_campaign
@@ -17,7 +18,18 @@ from surveys.forms import CampaignForm
 from surveys.frames import survey_results
 from surveys.models import Campaign, CampaignStatus, Invitation
 from surveys.reports import alert_rows, campaign_rows
-from surveys.services import SurveyRefused, campaign_create, campaign_preview, campaign_send, campaign_targets
+from surveys.services import (
+    SurveyRefused,
+    campaign_create,
+    campaign_preview,
+    campaign_send,
+    campaign_send_state,
+    campaign_targets,
+)
+
+QUEUED_MESSAGE = gettext_lazy(
+    "Campaign queued: the invitations will be sent when the mail service is back. Nothing else to do."
+)
 
 
 def _count_per_campaign(rows: QuerySet) -> Coalesce:
@@ -30,7 +42,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     invitations = Invitation.objects.all()
     campaigns = Campaign.objects.visible_to(request.user).annotate(
         account_count=_count_per_campaign(Campaign.accounts.through.objects.all()),
-        invited=_count_per_campaign(invitations),
+        invited=_count_per_campaign(invitations.filter(sent_at__isnull=False)),  # mailed, not merely planned
         answered=_count_per_campaign(invitations.filter(responded_at__isnull=False)),
     )
     page = Paginator(campaigns.order_by("-closes_on", "-pk"), 50).get_page(request.GET.get("page"))
@@ -71,7 +83,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     names = dict(campaign.accounts.values_list("pk", "name"))
     results = survey_results(account_ids=names)
     alerts = results.alerts[results.alerts.campaign_id == campaign.pk]
-    context |= {"rows": campaign_rows(results.for_campaign(campaign.pk), names), "alerts": alert_rows(alerts, names)}
+    context |= {
+        "rows": campaign_rows(results.for_campaign(campaign.pk), names),
+        "alerts": alert_rows(alerts, names),
+        "send_state": campaign_send_state(campaign=campaign) if campaign.invitations_pending else "sent",
+    }
     return render(request, "surveys/campaign_results.html", context)
 
 
@@ -79,9 +95,15 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_editable_campaign(request, pk)
     try:
-        campaign_send(campaign=campaign, by=request.user)
+        campaign = campaign_send(campaign=campaign, by=request.user)
     except SurveyRefused as refused:
         messages.error(request, refused.message)
-    else:
+        return redirect(campaign)
+    state = campaign_send_state(campaign=campaign)
+    if state == "sent":
         messages.success(request, _("Campaign sent: each contact receives a personal link in their language."))
+    elif state == "queued":
+        messages.warning(request, QUEUED_MESSAGE)
+    else:
+        messages.info(request, _("Campaign open: the invitations are being sent, each with a personal link."))
     return redirect(campaign)
