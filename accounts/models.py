@@ -219,6 +219,8 @@ class YearlyFinancial(models.Model):
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="financials")
     year = models.PositiveSmallIntegerField(_("year"))
     revenue = models.DecimalField(_("revenue"), max_digits=14, decimal_places=2)
+    # ISO 4217 code chosen at import; empty for figures entered before currencies were recorded.
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
     gross_margin = models.DecimalField(_("gross margin"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     history = HistoricalRecords()
@@ -400,6 +402,8 @@ class ImportBatch(models.Model):
     data = models.BinaryField(_("file content"))
     mapping = models.JSONField(_("column mapping"), default=dict)
     create_missing_accounts = models.BooleanField(_("create accounts for unknown customers"), default=False)
+    # The mapping step's other answers (unit, currency, credit-note values, deal stages): ImportOptions.as_json().
+    options = models.JSONField(_("import options"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     result = models.JSONField(_("result"), default=dict, blank=True)
 

@@ -10,7 +10,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.importing.common import HISTORY_REASON, Register, chunked, importer_check, mapped_columns
+from accounts.importing.common import (
+    HISTORY_REASON,
+    Register,
+    chunked,
+    flag_financial_years,
+    importer_check,
+    mapped_columns,
+)
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import ACCOUNT_FIELDS, ImportKind
 from accounts.importing.parsing import (
@@ -210,11 +217,9 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
         flag(values >= MAX_AMOUNT, _("%(field)s is too large."), field=_label(amount))
         parsed[amount] = values
     years, invalid = parse_numbers(_text(data, "year"))
-    flag(
-        invalid | (years.notna() & ~years.between(1900, 2100)) | (years % 1 > 0),
-        _("“%(value)s” is not a year."),
-        "year",
-    )
+    not_a_year = invalid | (years.notna() & ~years.between(1000, 9999)) | (years % 1 > 0)
+    flag(not_a_year, _("“%(value)s” is not a year."), "year")
+    flag_financial_years(years=years.where(~not_a_year), lines=data[LINE_COLUMN], errors=errors)
     parsed["year"] = years
     flag(parsed["revenue"].notna() & years.isna() & ~invalid, _("The revenue has no year."))
 

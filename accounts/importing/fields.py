@@ -178,6 +178,14 @@ TRANSACTION_FIELDS = [
         ),
     ),
     FieldSpec("country", _("Country"), synonyms=("country", "pays", "country code", "code pays")),
+    FieldSpec(
+        "credit_flag",
+        _("Credit note flag (document type)"),
+        synonyms=(
+            "document type", "doc type", "type de document", "type de pièce", "type pièce", "credit note",
+            "credit flag", "avoir", "type facture", "type de facture", "invoice type",
+        ),
+    ),
 ]  # fmt: skip
 
 FIELDS: dict[ImportKind, list[FieldSpec]] = {

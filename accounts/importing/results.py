@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.importing.fields import ImportKind
 
@@ -30,6 +31,8 @@ class ImportPreview:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sample: list[dict] = field(default_factory=list)
+    # Sentences that say what is counted ("38 yearly revenues to write for 31 accounts"), shown above the warnings.
+    summary: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -42,6 +45,7 @@ class ImportResult:
     updated: int
     unchanged: int
     warnings: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
 
 
 class RowErrors:
@@ -83,3 +87,23 @@ def line_list(lines: Iterable[int], limit: int = SHOWN_LINES) -> str:
 
 def count_text(count: int) -> str:
     return formats.number_format(count, force_grouping=True)
+
+
+def revenues_summary(*, written: int, accounts: int, unchanged: int, done: bool) -> str:
+    """ "38 yearly revenues written for 31 accounts; 5 unchanged." — what a money import counts."""
+    if done:
+        text = ngettext(
+            "%(count)s yearly revenue written for %(accounts)s account",
+            "%(count)s yearly revenues written for %(accounts)s accounts",
+            written,
+        )
+    else:
+        text = ngettext(
+            "%(count)s yearly revenue to write for %(accounts)s account",
+            "%(count)s yearly revenues to write for %(accounts)s accounts",
+            written,
+        )
+    text = text % {"count": count_text(written), "accounts": count_text(accounts)}
+    if unchanged:
+        text += "; " + _("%(count)s unchanged") % {"count": count_text(unchanged)}
+    return text + "."

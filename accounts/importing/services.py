@@ -9,12 +9,19 @@ from django.utils.translation import gettext as _
 from accounts.importing.accounts import AccountImportPlan, accounts_plan
 from accounts.importing.errors import ImportFileError, ImportRejected
 from accounts.importing.fields import ImportKind
+from accounts.importing.options import ImportOptions
 from accounts.importing.results import ImportPreview, ImportResult
 from accounts.importing.transactions import TransactionImportPlan, transactions_plan
 
 
 def _plan(
-    *, frame: pd.DataFrame, mapping: dict[str, str], kind: ImportKind | str, user, create_missing_accounts: bool
+    *,
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    kind: ImportKind | str,
+    user,
+    create_missing_accounts: bool,
+    options: ImportOptions | None,
 ) -> AccountImportPlan | TransactionImportPlan:
     try:
         kind = ImportKind(kind)
@@ -22,7 +29,9 @@ def _plan(
         raise ImportFileError(_("Unknown kind of import: %(kind)s.") % {"kind": kind}) from error
     if kind == ImportKind.ACCOUNTS:
         return accounts_plan(frame=frame, mapping=mapping, user=user)
-    return transactions_plan(frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts)
+    return transactions_plan(
+        frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts, options=options
+    )
 
 
 def preview_import(
@@ -32,10 +41,16 @@ def preview_import(
     kind: ImportKind | str,
     user,
     create_missing_accounts: bool = False,
+    options: ImportOptions | None = None,
 ) -> ImportPreview:
     """What applying the file would do, and every row error; writes nothing."""
     return _plan(
-        frame=frame, mapping=mapping, kind=kind, user=user, create_missing_accounts=create_missing_accounts
+        frame=frame,
+        mapping=mapping,
+        kind=kind,
+        user=user,
+        create_missing_accounts=create_missing_accounts,
+        options=options,
     ).preview
 
 
@@ -46,11 +61,17 @@ def apply_import(
     kind: ImportKind | str,
     user,
     create_missing_accounts: bool = False,
+    options: ImportOptions | None = None,
 ) -> ImportResult:
     """Check the file again and write it in one transaction; raises ImportRejected, writing nothing, on any error."""
     with transaction.atomic():
         plan = _plan(
-            frame=frame, mapping=mapping, kind=kind, user=user, create_missing_accounts=create_missing_accounts
+            frame=frame,
+            mapping=mapping,
+            kind=kind,
+            user=user,
+            create_missing_accounts=create_missing_accounts,
+            options=options,
         )
         if not plan.preview.ok:
             raise ImportRejected(plan.preview)
