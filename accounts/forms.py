@@ -165,20 +165,74 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportMappingForm(forms.Form):
-    """One select per column of the file: which field it fills, or ignore it."""
+    """One select per column of the file: which field it fills, or ignore it; then the unit, the currency,
+    and what each value of the credit-note or stage column means."""
 
-    def __init__(self, *args, columns: list[str], kind: str, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        columns: list[str],
+        kind: str,
+        values: dict[str, list[str]] | None = None,
+        options: dict | None = None,
+        **kwargs,
+    ) -> None:
         from accounts.importing import FIELDS
+        from accounts.importing.options import ImportOptions, Outcome, Unit, default_currency
 
         super().__init__(*args, **kwargs)
         self.columns = columns
+        self.kind = kind
         self.specs = FIELDS[kind]
+        saved = ImportOptions.from_json(options)
+        values = values or {}
         choices = [("", _("— ignore this column —"))] + [(spec.name, spec.label) for spec in self.specs]
         for index, column in enumerate(columns):
             self.fields[f"column_{index}"] = forms.ChoiceField(label=column, choices=choices, required=False)
         if kind == "transactions":
             self.fields["create_missing_accounts"] = forms.BooleanField(
                 label=_("Create accounts for customers not yet in the register"), required=False
+            )
+        if kind == "opportunities":
+            self.fields["create_missing_accounts"] = forms.TypedChoiceField(
+                label=_("Deals of accounts not in the register"),
+                choices=[("", _("skip these rows (they are counted)")), ("1", _("create the accounts"))],
+                coerce=bool,
+                empty_value=False,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.initial["create_missing_accounts"] = "1" if self.initial.get("create_missing_accounts") else ""
+        self.fields["unit"] = forms.TypedChoiceField(
+            label=_("Amounts in the file are"),
+            choices=Unit.choices,
+            coerce=int,
+            initial=saved.unit,
+            required=False,
+            empty_value=int(Unit.ONE),
+        )
+        self.fields["currency"] = forms.RegexField(
+            label=_("Currency (ISO code)"),
+            regex=r"^[A-Za-z]{3}$",
+            max_length=3,
+            initial=saved.currency or default_currency(),
+            required=False,
+            error_messages={"invalid": _("Enter a three-letter currency code, such as EUR or USD.")},
+        )
+        self.credit_values = values.get("credit_flag", [])
+        for index, value in enumerate(self.credit_values):
+            self.fields[f"credit_{index}"] = forms.BooleanField(
+                label=value,
+                required=False,
+                initial=value in saved.credit_values if saved.credit_values else _looks_like_credit(value),
+            )
+        self.stage_values = values.get("stage", [])
+        for index, value in enumerate(self.stage_values):
+            self.fields[f"stage_{index}"] = forms.ChoiceField(
+                label=value,
+                choices=[("", _("— choose —")), *Outcome.choices],
+                initial=saved.outcome_of(value),
+                error_messages={"required": _("Say whether this stage is won, open or lost.")},
             )
 
     def clean(self) -> dict:
@@ -199,6 +253,31 @@ class ImportMappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {column: self.cleaned_data.get(f"column_{index}") or "" for index, column in enumerate(self.columns)}
+
+    def options(self) -> dict:
+        from accounts.importing.options import ImportOptions
+
+        return ImportOptions(
+            unit=self.cleaned_data.get("unit") or 1,
+            currency=(self.cleaned_data.get("currency") or "").upper(),
+            credit_values=tuple(
+                value for index, value in enumerate(self.credit_values) if self.cleaned_data.get(f"credit_{index}")
+            ),
+            stages={value: self.cleaned_data[f"stage_{index}"] for index, value in enumerate(self.stage_values)},
+        ).as_json()
+
+    def credit_fields(self) -> list:
+        return [self[f"credit_{index}"] for index in range(len(self.credit_values))]
+
+    def stage_fields(self) -> list:
+        return [self[f"stage_{index}"] for index in range(len(self.stage_values))]
+
+
+def _looks_like_credit(value: str) -> bool:
+    """Pre-tick the usual names of a credit note; the user confirms or corrects each."""
+    from accounts.importing.fields import normalise_header
+
+    return normalise_header(value) in {"cn", "credit", "creditnote", "avoir", "av", "refund", "remboursement", "rma"}
 
 
 INFLUENCE_CHOICES = [

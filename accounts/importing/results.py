@@ -91,19 +91,14 @@ def count_text(count: int) -> str:
 
 def revenues_summary(*, written: int, accounts: int, unchanged: int, done: bool) -> str:
     """ "38 yearly revenues written for 31 accounts; 5 unchanged." — what a money import counts."""
+    revenues = ngettext("%(count)s yearly revenue", "%(count)s yearly revenues", written) % {
+        "count": count_text(written)
+    }
+    account_text = ngettext("%(count)s account", "%(count)s accounts", accounts) % {"count": count_text(accounts)}
     if done:
-        text = ngettext(
-            "%(count)s yearly revenue written for %(accounts)s account",
-            "%(count)s yearly revenues written for %(accounts)s accounts",
-            written,
-        )
+        text = _("%(revenues)s written for %(accounts)s") % {"revenues": revenues, "accounts": account_text}
     else:
-        text = ngettext(
-            "%(count)s yearly revenue to write for %(accounts)s account",
-            "%(count)s yearly revenues to write for %(accounts)s accounts",
-            written,
-        )
-    text = text % {"count": count_text(written), "accounts": count_text(accounts)}
+        text = _("%(revenues)s to write for %(accounts)s") % {"revenues": revenues, "accounts": account_text}
     if unchanged:
         text += "; " + _("%(count)s unchanged") % {"count": count_text(unchanged)}
     return text + "."

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.importing.accounts import AccountImportPlan, accounts_plan
 from accounts.importing.errors import ImportFileError, ImportRejected
 from accounts.importing.fields import ImportKind
+from accounts.importing.opportunities import OpportunityImportPlan, opportunities_plan
 from accounts.importing.options import ImportOptions
 from accounts.importing.results import ImportPreview, ImportResult
 from accounts.importing.transactions import TransactionImportPlan, transactions_plan
@@ -22,13 +23,17 @@ def _plan(
     user,
     create_missing_accounts: bool,
     options: ImportOptions | None,
-) -> AccountImportPlan | TransactionImportPlan:
+) -> AccountImportPlan | TransactionImportPlan | OpportunityImportPlan:
     try:
         kind = ImportKind(kind)
     except ValueError as error:
         raise ImportFileError(_("Unknown kind of import: %(kind)s.") % {"kind": kind}) from error
     if kind == ImportKind.ACCOUNTS:
         return accounts_plan(frame=frame, mapping=mapping, user=user)
+    if kind == ImportKind.OPPORTUNITIES:
+        return opportunities_plan(
+            frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts, options=options
+        )
     return transactions_plan(
         frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts, options=options
     )

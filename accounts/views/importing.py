@@ -10,10 +10,15 @@ from django.utils.translation import gettext as _
 
 from accounts.forms import ImportMappingForm, ImportUploadForm
 from accounts.importing import ImportFileError, ImportRejected, apply_import, guess_mapping, preview_import, read_table
+from accounts.importing.options import ImportOptions
 from accounts.models import ImportBatch, ImportStatus
 from accounts.views.access import can_create_accounts
 
 SAMPLE_ROWS = 5
+# Fields whose values the user explains at the mapping step: which mean a credit note, which stages are won.
+VALUE_FIELDS = ("credit_flag", "stage")
+# More distinct values than this and the column is surely not a stage or a document type; the rest are guessed.
+MAX_VALUES = 40
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -54,6 +59,21 @@ def _columns(frame) -> list[str]:
     return [str(column) for column in frame.columns if column != "line"]
 
 
+def _values_to_explain(frame, mapping: dict[str, str]) -> dict[str, list[str]]:
+    """{field: distinct values of the column mapped to it}, for the fields whose values mean something."""
+    found: dict[str, list[str]] = {}
+    for column, field in mapping.items():
+        if field in VALUE_FIELDS and column in frame.columns:
+            values = frame[column].fillna("").astype(str).str.strip()
+            counts = values[values != ""].value_counts()
+            found[field] = sorted(counts.index[:MAX_VALUES])
+    return found
+
+
+def _value_columns(mapping: dict[str, str]) -> dict[str, str]:
+    return {field: column for column, field in mapping.items() if field in VALUE_FIELDS}
+
+
 def import_map(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
     if batch.status == ImportStatus.APPLIED:
@@ -62,11 +82,27 @@ def import_map(request: HttpRequest, pk: int) -> HttpResponse:
     columns = _columns(frame)
     initial = {f"column_{i}": batch.mapping.get(column, "") for i, column in enumerate(columns)}
     initial["create_missing_accounts"] = batch.create_missing_accounts
-    form = ImportMappingForm(request.POST or None, columns=columns, kind=batch.kind, initial=initial)
+    form = ImportMappingForm(
+        request.POST or None,
+        columns=columns,
+        kind=batch.kind,
+        initial=initial,
+        values=_values_to_explain(frame, batch.mapping),
+        options=batch.options,
+    )
     if request.method == "POST" and form.is_valid():
-        batch.mapping = form.mapping()
-        batch.create_missing_accounts = form.cleaned_data.get("create_missing_accounts", False)
-        batch.save(update_fields=["mapping", "create_missing_accounts"])
+        mapping = form.mapping()
+        options = form.options()
+        explain_again = _value_columns(mapping) != _value_columns(batch.mapping)
+        if explain_again:  # the values asked about belong to a column no longer mapped
+            options = {**options, "stages": {}, "credit_values": []}
+        batch.mapping = mapping
+        batch.options = options
+        batch.create_missing_accounts = form.cleaned_data.get("create_missing_accounts") or False
+        batch.save(update_fields=["mapping", "options", "create_missing_accounts"])
+        if explain_again and _values_to_explain(frame, mapping):
+            messages.info(request, _("Say what the values of the newly mapped column mean, then preview."))
+            return redirect("accounts:import_map", pk=batch.pk)
         return redirect("accounts:import_preview", pk=batch.pk)
     sample = frame.head(SAMPLE_ROWS)[columns].values.tolist()
     rows = [(form[f"column_{i}"], [row[i] for row in sample]) for i in range(len(columns))]
@@ -84,13 +120,15 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "kind": batch.kind,
         "user": request.user,
         "create_missing_accounts": batch.create_missing_accounts,
+        "options": ImportOptions.from_json(batch.options),
     }
     try:
         if request.method == "POST":
             result = apply_import(**options)
             batch.status = ImportStatus.APPLIED
             batch.result = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                            "warnings": [str(w) for w in result.warnings]}  # fmt: skip
+                            "warnings": [str(w) for w in result.warnings],
+                            "summary": [str(s) for s in result.summary]}  # fmt: skip
             batch.data = b""  # applied: the file is no longer needed
             batch.save(update_fields=["status", "result", "data"])
             messages.success(request, _("Import applied."))
