@@ -441,11 +441,15 @@ def _summary(totals: list[YearTotal], facts: dict, *, currency: str, done: bool)
     if facts["missing_rows"]:
         lines.append(
             ngettext(
-                "%(count)s row skipped: its account is not in the register (%(accounts)s accounts).",
-                "%(count)s rows skipped: their account is not in the register (%(accounts)s accounts).",
+                "%(count)s row skipped: its account is not in the register (%(accounts)s).",
+                "%(count)s rows skipped: their account is not in the register (%(accounts)s).",
                 facts["missing_rows"],
             )
-            % {"count": count_text(facts["missing_rows"]), "accounts": count_text(facts["missing_accounts"])}
+            % {
+                "count": count_text(facts["missing_rows"]),
+                "accounts": ngettext("%(count)s account", "%(count)s accounts", facts["missing_accounts"])
+                % {"count": count_text(facts["missing_accounts"])},
+            }
         )
     return lines
 

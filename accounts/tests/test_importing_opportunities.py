@@ -184,3 +184,29 @@ def test_the_crm_sample_imports_won_open_and_lost_deals(manager):
     total = sum(YearlyFinancial.objects.values_list("revenue", flat=True))
     assert total == int(won.close_value.astype(int).sum())
     assert Deal.objects.filter(external_id__regex=r"^C\d", outcome=DealOutcome.WON).exists()
+
+
+def test_import_command_takes_unit_currency_and_stages(tmp_path, manager):
+    import io
+
+    from django.core.management import call_command
+
+    AccountFactory(name="Acme", owner=manager)
+    path = tmp_path / "deals.csv"
+    path.write_text(HEADER + "A1,,,Acme,Stage 9,,2017-02-01,1.5\nA2,,,,Won,,2017-02-01,3\n", encoding="utf-8")
+    out = io.StringIO()
+
+    call_command(
+        "import_accounts",
+        str(path),
+        "--kind=opportunities",
+        f"--user={manager.username}",
+        "--unit=1000000",
+        "--currency=usd",
+        '--stages={"Stage 9": "won"}',
+        stdout=out,
+    )
+
+    financial = YearlyFinancial.objects.get()
+    assert (financial.revenue, financial.currency) == (Decimal("1500000.00"), "USD")
+    assert "1 row skipped: no account." in out.getvalue()
