@@ -17,9 +17,11 @@ from accounts.importing.common import (
     flag_financial_years,
     importer_check,
     mapped_columns,
+    stale_warning,
 )
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import ACCOUNT_FIELDS, ImportKind
+from accounts.importing.options import ImportOptions
 from accounts.importing.parsing import (
     FLOAT_ID,
     invalid_emails,
@@ -82,6 +84,7 @@ class AccountImportPlan:
     user: object
     preview: ImportPreview
     rows: list[PlannedRow]
+    currency: str | None = None
 
     def apply(self) -> ImportResult:
         """Write the plan: new accounts (parents first), changed accounts, contacts, yearly revenue."""
@@ -123,11 +126,14 @@ class AccountImportPlan:
 
     def _write_financials(self, pk_of) -> None:
         revenues = {(pk_of(row.node), *row.financial) for row in self.rows if row.financial_action}
-        yearly_revenues_upsert(revenues=revenues, user=self.user, reason=HISTORY_REASON)
+        yearly_revenues_upsert(revenues=revenues, user=self.user, reason=HISTORY_REASON, currency=self.currency)
 
 
-def accounts_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> AccountImportPlan:
+def accounts_plan(
+    *, frame: pd.DataFrame, mapping: dict[str, str], user, options: ImportOptions | None = None
+) -> AccountImportPlan:
     """Check every row of an accounts file against the register; nothing is written."""
+    options = options or ImportOptions()
     importer_check(user=user)
     data = mapped_columns(frame=frame, mapping=mapping, kind=ImportKind.ACCOUNTS)
     labels = {spec.name: str(spec.label) for spec in ACCOUNT_FIELDS}
@@ -137,6 +143,14 @@ def accounts_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> Acco
         )
     errors = RowErrors()
     parsed = _parse_cells(data, errors)
+    if options.unit != 1:  # the unit chosen at the mapping step: amounts are stored in units of 1
+        for amount in ("potential", "revenue"):
+            parsed[amount] = parsed[amount] * options.unit
+            errors.add_where(
+                parsed[amount] >= MAX_AMOUNT,
+                data[LINE_COLUMN],
+                _("%(field)s is too large.") % {"field": _label(amount)},
+            )
     if not user.is_administrator:
         # As in the edit form: only administrators hand an account to another manager.
         errors.add_where(
@@ -154,8 +168,12 @@ def accounts_plan(*, frame: pd.DataFrame, mapping: dict[str, str], user) -> Acco
     actions = [row.action for row in rows]
     preview.to_create, preview.to_update, preview.unchanged = (actions.count(a) for a in (CREATE, UPDATE, UNCHANGED))
     preview.warnings = _warnings(data)
+    if "revenue" in data:
+        stale = stale_warning(years=parsed["year"][parsed["revenue"].notna()].dropna().astype(int).tolist())
+        if stale:
+            preview.warnings.append(stale)
     preview.sample = [_sample(row, data, parsed, labels) for row in rows[:SAMPLE_SIZE]]
-    return AccountImportPlan(user=user, preview=preview, rows=rows)
+    return AccountImportPlan(user=user, preview=preview, rows=rows, currency=options.currency_code)
 
 
 def _text(data: pd.DataFrame, name: str) -> pd.Series:

@@ -29,7 +29,7 @@ def _plan(
     except ValueError as error:
         raise ImportFileError(_("Unknown kind of import: %(kind)s.") % {"kind": kind}) from error
     if kind == ImportKind.ACCOUNTS:
-        return accounts_plan(frame=frame, mapping=mapping, user=user)
+        return accounts_plan(frame=frame, mapping=mapping, user=user, options=options)
     if kind == ImportKind.OPPORTUNITIES:
         return opportunities_plan(
             frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts, options=options

@@ -666,3 +666,17 @@ def test_import_warns_when_the_newest_figures_are_more_than_two_years_old(admin_
             f"customer,date,amount\nK1,{recent}-03-01,10\n".encode(), admin_user, kind="transactions"
         ).warnings
     )
+
+
+def test_an_accounts_file_in_thousands_is_stored_in_units_with_its_currency(admin_user):
+    data = b"name,potential,revenue,year\nAcme,2.5,1.25,2024\n"
+
+    run(data, admin_user, options=ImportOptions(unit=Unit.THOUSAND, currency="GBP"))
+
+    account = Account.objects.get(name="Acme")
+    financial = account.financials.get()
+    assert (account.potential, financial.revenue, financial.currency) == (
+        Decimal("2500.00"),
+        Decimal("1250.00"),
+        "GBP",
+    )
