@@ -123,6 +123,21 @@ def opportunities_plan(
     facts: dict = {"no_account": int(no_account.sum())}
     data = data[~no_account]
     errors = RowErrors()
+    outcome_of = {stage: options.outcome_of(stage) for stage in data["stage"].unique()}
+    register = Register.load()
+    targets, new_accounts, missing = _resolve_accounts(
+        data,
+        data[LINE_COLUMN],
+        data["stage"].map(outcome_of),
+        register,
+        errors,
+        user=user,
+        create=create_missing_accounts,
+    )
+    # Rows the user chose to skip are counted, not checked: their problems are not this import's.
+    skipped = data["account"].isin(missing)
+    facts["missing_rows"] = int(skipped.sum())
+    data = data[~skipped]
     lines = data[LINE_COLUMN]
 
     def flag(mask: pd.Series, message: str, column: str | None = None) -> None:
@@ -131,7 +146,7 @@ def opportunities_plan(
         else:
             errors.add_where(mask, lines, lambda i: message % {"value": data.at[i, column]})
 
-    outcomes = data["stage"].map({stage: options.outcome_of(stage) for stage in data["stage"].unique()})
+    outcomes = data["stage"].map(outcome_of)
     flag(data["stage"] == "", _("The stage is missing."))
     flag(
         (data["stage"] != "") & (outcomes == ""),
@@ -169,11 +184,6 @@ def opportunities_plan(
                 % {"id": deal_id, "lines": line_list(found)},
             )
 
-    register = Register.load()
-    targets, new_accounts, missing = _resolve_accounts(
-        data, lines, outcomes, register, errors, user=user, create=create_missing_accounts
-    )
-    facts["missing_rows"] = int(data["account"].isin(missing).sum())
     facts["missing_accounts"] = len(missing)
     facts["new_accounts"] = len(new_accounts)
     valid = ~lines.isin(list(errors.lines)) & data["account"].isin(list(targets))

@@ -210,3 +210,11 @@ def test_import_command_takes_unit_currency_and_stages(tmp_path, manager):
     financial = YearlyFinancial.objects.get()
     assert (financial.revenue, financial.currency) == (Decimal("1500000.00"), "USD")
     assert "1 row skipped: no account." in out.getvalue()
+
+
+def test_skipped_rows_of_unknown_accounts_are_not_checked(manager):
+    AccountFactory(name="Acme", owner=manager)
+
+    result = run((HEADER + "A1,,,Acme,Won,,2017-02-01,10\nA2,,,Newco,Stage 9,,someday,ten\n").encode(), manager)
+
+    assert result.summary[-1] == "1 row skipped: its account is not in the register (1 account)."
