@@ -19,6 +19,7 @@ from accounts.importing import (
     read_table,
 )
 from accounts.importing.mappings import header_signature
+from accounts.importing.options import ImportOptions
 from accounts.models import Account, SalesProfile, YearlyFinancial
 from accounts.tests.factories import AccountFactory
 from kam.models import User
@@ -26,7 +27,7 @@ from kam.roles import Role
 from kam.tests.factories import UserFactory
 
 CRM = Path(__file__).resolve().parent / "data" / "crm"
-MILLION_USD = {"turnover_unit": "M", "turnover_currency": "USD"}
+MILLION_USD = ImportOptions(turnover_unit="M", turnover_currency="USD")
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,9 @@ def test_misspelt_country_gets_a_suggestion_and_an_unknown_one_stays_an_error(ad
 def test_accepted_corrections_make_the_rows_importable(admin_user):
     data = b"name,country\nA,Germnay\nB,Philipines\n"
 
-    result = run(data, admin_user, options={"corrections": {"country": {"Germnay": "DE", "Philipines": "PH"}}})
+    result = run(
+        data, admin_user, options=ImportOptions(corrections={"country": {"Germnay": "DE", "Philipines": "PH"}})
+    )
 
     assert result.created == 2
     assert dict(Account.objects.values_list("name", "country")) == {"A": "DE", "B": "PH"}
@@ -205,7 +208,9 @@ def test_a_misspelt_owner_name_gets_a_suggestion_that_fixes_the_rows(admin_user)
 
     found = preview(data, admin_user)
     [suggestion] = found.suggestions
-    result = run(data, admin_user, options={"corrections": {"owner": {suggestion.value: suggestion.replacement}}})
+    result = run(
+        data, admin_user, options=ImportOptions(corrections={"owner": {suggestion.value: suggestion.replacement}})
+    )
 
     assert (suggestion.replacement, suggestion.lines) == ("jb", [2, 3])
     assert "“Jonas Beker”. Did you mean Jonas Becker (jb)?" in reasons(found)[2]
@@ -297,7 +302,7 @@ def test_sales_team_rows_without_a_name_are_skipped_and_bad_ones_listed(admin_us
 def test_crm_accounts_export_imports_groups_and_reimporting_changes_nothing(admin_user):
     run((CRM / "sales_teams.csv").read_bytes(), admin_user, kind=ImportKind.SALES_TEAM)
     data = (CRM / "accounts.csv").read_bytes()
-    options = {**MILLION_USD, "corrections": {"country": {"Philipines": "PH"}}}
+    options = MILLION_USD.with_changes(corrections={"country": {"Philipines": "PH"}})
 
     first = run(data, admin_user, options=options)
     again = run(data, admin_user, options=options)
