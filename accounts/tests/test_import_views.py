@@ -325,3 +325,46 @@ def test_opportunities_wizard_confirms_stages_and_counts_what_it_writes(client, 
     assert "1 yearly revenue written for 1 account." in result
     assert Deal.objects.count() == 2
     assert not Account.objects.filter(name="Unknown Co").exists()
+
+
+def test_a_saved_mapping_also_keeps_the_unit_currency_and_stages_of_an_opportunities_export(client, manager):
+    from accounts.tests.factories import AccountFactory
+
+    AccountFactory(name="Acme Corporation", owner=manager)
+    client.force_login(manager)
+    header = "opportunity_id,account,deal_stage,close_date,close_value\n"
+    batch_url = _upload(client, "deals.csv", (header + "A1,Acme Corporation,Stage X,2024-02-01,5\n").encode(),
+                        kind="opportunities").url  # fmt: skip
+    data = _form_data(client, batch_url)
+    data.update({"unit": "1000", "currency": "usd", "stage_0": "won", "save_as": "Our CRM deals"})
+    client.post(batch_url, data)
+    client.post(batch_url.replace("map", "preview"))
+
+    second = _upload(client, "deals-next.csv", (header + "B2,Acme Corporation,Stage X,2024-03-01,7\n").encode(),
+                     kind="opportunities").url  # fmt: skip
+    page = client.get(second)
+
+    assert "Using saved mapping “Our CRM deals”" in page.content.decode()
+    form = page.context["form"]
+    assert (form.fields["unit"].initial, form.fields["currency"].initial) == (1000, "USD")
+    assert [field.initial for field in form.stage_fields()] == ["won"]
+    client.post(second, _form_data(client, second))
+    client.post(second.replace("map", "preview"))
+    assert Account.objects.get(name="Acme Corporation").financials.get(year=2024).revenue == 12000
+
+
+def test_an_accounts_file_takes_our_revenue_only_from_a_column_named_as_ours(client, manager):
+    client.force_login(manager)
+    content = b"account,revenue,our revenue,year\nAcme,1.2,30,2024\n"
+    batch_url = _upload(client, "a.csv", content).url
+
+    form = client.get(batch_url).context["form"]
+
+    assert [form.initial[f"column_{i}"] for i in range(4)] == ["name", "company_turnover", "revenue", "year"]
+    data = _form_data(client, batch_url)
+    data.update({"unit": "1000", "currency": "EUR", "turnover_unit": "M", "turnover_currency": "USD"})
+    client.post(batch_url, data)
+    client.post(batch_url.replace("map", "preview"))
+    acme = Account.objects.get(name="Acme")
+    assert acme.company_turnover_display == "1.20 million USD"
+    assert (acme.financials.get(year=2024).revenue, acme.financials.get(year=2024).currency) == (30000, "EUR")
