@@ -310,13 +310,32 @@ def test_crm_accounts_export_imports_groups_and_reimporting_changes_nothing(admi
     assert first.summary == ["40 accounts created, 0 updated, 0 unchanged",
                              "2 rows skipped: no account name (lines 17, 33)."]  # fmt: skip
     assert (again.created, again.updated, again.unchanged) == (0, 0, 40)
-    helix = Account.objects.get(name="Helix Group")
-    assert set(helix.subsidiaries.values_list("name", flat=True)) == {
-        "Helix Software", "Helix Medical", "Helix Labs Manila",
+    cancity = Account.objects.get(name="Cancity")
+    assert set(cancity.subsidiaries.values_list("name", flat=True)) == {
+        "Codehow", "Conecom", "Dalttechnology",
     }  # fmt: skip
-    assert Account.objects.get(name="Helix Labs Manila").country.code == "PH"
+    assert Account.objects.get(name="Dalttechnology").country.code == "PH"
     assert Account.objects.filter(owner__isnull=True).count() == 0
     assert not YearlyFinancial.objects.exists()
+
+
+def test_the_crm_opportunities_export_brings_revenue_to_the_accounts_of_its_accounts_export(admin_user):
+    import pandas as pd
+
+    run((CRM / "sales_teams.csv").read_bytes(), admin_user, kind=ImportKind.SALES_TEAM)
+    run((CRM / "accounts.csv").read_bytes(), admin_user,
+        options=MILLION_USD.with_changes(corrections={"country": {"Philipines": "PH"}}))  # fmt: skip
+    deals = pd.read_csv(CRM / "opportunities.csv", dtype=str, keep_default_na=False)
+    won = deals[(deals.deal_stage == "Won") & (deals.account != "")]  # rows without an account are skipped
+
+    result = run((CRM / "opportunities.csv").read_bytes(), admin_user, kind=ImportKind.OPPORTUNITIES)
+
+    assert Account.objects.count() == 40  # every deal's account is one of the accounts export: none created
+    assert "their account is not in the register" not in " ".join(result.summary)
+    with_revenue = set(YearlyFinancial.objects.values_list("account__name", flat=True))
+    assert with_revenue == set(won.account)
+    assert sum(YearlyFinancial.objects.values_list("revenue", flat=True)) == int(won.close_value.astype(int).sum())
+    assert Account.objects.get(name="Dalttechnology").parent.name == "Cancity"
 
 
 def test_header_signature_ignores_case_and_spacing_but_not_order():
@@ -368,4 +387,4 @@ def test_import_command_takes_the_turnover_unit_and_imports_a_sales_team(admin_u
     output = capsys.readouterr().out
     assert "Created 14, updated 0, unchanged 0." in output
     assert "2 rows skipped: no account name (lines 17, 33)." in output
-    assert Account.objects.get(name="Helix Labs Manila").company_turnover_display == "88.34 million USD"
+    assert Account.objects.get(name="Dalttechnology").company_turnover_display == "88.34 million USD"
