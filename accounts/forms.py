@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.importing.options import ImportOptions
 from accounts.importing.parsing import sector_key
 from accounts.importing.people import assignable_users
 from accounts.models import (
@@ -229,14 +230,29 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportMappingForm(forms.Form):
-    """One select per column of the file: which field it fills, or ignore it."""
+    """One select per column of the file: which field it fills, or ignore it; then the unit, the currency,
+    and what each value of the credit-note or stage column means."""
 
-    def __init__(self, *args, columns: list[str], kind: str, **kwargs) -> None:
-        from accounts.importing import FIELDS
+    def __init__(
+        self,
+        *args,
+        columns: list[str],
+        kind: str,
+        values: dict[str, list[str]] | None = None,
+        options: dict | None = None,
+        **kwargs,
+    ) -> None:
+        from accounts.importing import FIELDS, ImportKind
+        from accounts.importing.options import Outcome, Unit, default_currency
 
         super().__init__(*args, **kwargs)
         self.columns = columns
+        self.kind = kind
         self.specs = FIELDS[kind]
+        saved = self.saved = ImportOptions.from_json(options)
+        self.credit_values: list[str] = []
+        self.stage_values: list[str] = []
+        values = values or {}
         choices = [("", _("— ignore this column —"))] + [(spec.name, spec.label) for spec in self.specs]
         for index, column in enumerate(columns):
             self.fields[f"column_{index}"] = forms.ChoiceField(label=column, choices=choices, required=False)
@@ -244,19 +260,71 @@ class ImportMappingForm(forms.Form):
             self.fields["create_missing_accounts"] = forms.BooleanField(
                 label=_("Create accounts for customers not yet in the register"), required=False
             )
-        if kind == "accounts":
+        if kind == "opportunities":
+            self.fields["create_missing_accounts"] = forms.TypedChoiceField(
+                label=_("Deals of accounts not in the register"),
+                choices=[("", _("skip these rows (they are counted)")), ("1", _("create the accounts"))],
+                coerce=bool,
+                empty_value=False,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.initial["create_missing_accounts"] = "1" if self.initial.get("create_missing_accounts") else ""
+        if kind == ImportKind.SALES_TEAM:  # people, no amounts
+            self._add_save_as()
+            return
+        self.fields["unit"] = forms.TypedChoiceField(
+            label=_("Amounts in the file are"),
+            choices=Unit.choices,
+            coerce=int,
+            initial=saved.unit,
+            required=False,
+            empty_value=int(Unit.ONE),
+            help_text=_("Our revenue and the potential; the company turnover has its own unit below.")
+            if kind == ImportKind.ACCOUNTS
+            else "",
+        )
+        self.fields["currency"] = forms.RegexField(
+            label=_("Currency (ISO code)"),
+            regex=r"^[A-Za-z]{3}$",
+            max_length=3,
+            initial=saved.currency or default_currency(),
+            required=False,
+            error_messages={"invalid": _("Enter a three-letter currency code, such as EUR or USD.")},
+        )
+        self.credit_values = values.get("credit_flag", [])
+        for index, value in enumerate(self.credit_values):
+            self.fields[f"credit_{index}"] = forms.BooleanField(
+                label=value,
+                required=False,
+                initial=value in saved.credit_values if saved.credit_values else _looks_like_credit(value),
+            )
+        self.stage_values = values.get("stage", [])
+        for index, value in enumerate(self.stage_values):
+            self.fields[f"stage_{index}"] = forms.ChoiceField(
+                label=value,
+                choices=[("", _("— choose —")), *Outcome.choices],
+                initial=saved.outcome_of(value),
+                error_messages={"required": _("Say whether this stage is won, open or lost.")},
+            )
+        if kind == ImportKind.ACCOUNTS:
             # Nothing in "1096.53" says million or USD: the user states it, and the figure is kept as written.
             self.fields["turnover_unit"] = forms.ChoiceField(
                 label=_("The company turnover column is written in"),
                 choices=[("", _("— choose —"))] + list(TurnoverUnit.choices),
+                initial=saved.turnover_unit,
                 required=False,
             )
             self.fields["turnover_currency"] = forms.CharField(
                 label=_("Currency of the company turnover (ISO code)"),
                 max_length=3,
+                initial=saved.turnover_currency,
                 required=False,
                 widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off", "placeholder": "EUR"}),
             )
+        self._add_save_as()
+
+    def _add_save_as(self) -> None:
         self.fields["save_as"] = forms.CharField(
             label=_("Save this mapping as"),
             max_length=100,
@@ -287,16 +355,40 @@ class ImportMappingForm(forms.Form):
             cleaned["turnover_currency"] = currency
         return cleaned
 
-    def options(self) -> dict:
-        """The answers besides the mapping that the import needs, as the batch keeps them."""
-        return {
-            name: self.cleaned_data.get(name) or ""
-            for name in ("turnover_unit", "turnover_currency")
-            if name in self.fields
-        }
-
     def mapping(self) -> dict[str, str]:
         return {column: self.cleaned_data.get(f"column_{index}") or "" for index, column in enumerate(self.columns)}
+
+    def options(self) -> ImportOptions:
+        """The batch's options with this step's answers; accepted corrections and the saved mapping used stay."""
+        changes: dict = {}
+        if "unit" in self.fields:
+            changes.update(
+                unit=self.cleaned_data.get("unit") or 1,
+                currency=(self.cleaned_data.get("currency") or "").upper(),
+                credit_values=tuple(
+                    value for index, value in enumerate(self.credit_values) if self.cleaned_data.get(f"credit_{index}")
+                ),
+                stages={value: self.cleaned_data[f"stage_{index}"] for index, value in enumerate(self.stage_values)},
+            )
+        if "turnover_unit" in self.fields:
+            changes.update(
+                turnover_unit=self.cleaned_data.get("turnover_unit") or "",
+                turnover_currency=self.cleaned_data.get("turnover_currency") or "",
+            )
+        return self.saved.with_changes(**changes)
+
+    def credit_fields(self) -> list:
+        return [self[f"credit_{index}"] for index in range(len(self.credit_values))]
+
+    def stage_fields(self) -> list:
+        return [self[f"stage_{index}"] for index in range(len(self.stage_values))]
+
+
+def _looks_like_credit(value: str) -> bool:
+    """Pre-tick the usual names of a credit note; the user confirms or corrects each."""
+    from accounts.importing.fields import normalise_header
+
+    return normalise_header(value) in {"cn", "credit", "creditnote", "avoir", "av", "refund", "remboursement", "rma"}
 
 
 class ImportMappingRenameForm(forms.ModelForm):

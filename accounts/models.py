@@ -259,6 +259,8 @@ class YearlyFinancial(models.Model):
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="financials")
     year = models.PositiveSmallIntegerField(_("year"))
     revenue = models.DecimalField(_("revenue"), max_digits=14, decimal_places=2)
+    # ISO 4217 code chosen at import; empty for figures entered before currencies were recorded.
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
     gross_margin = models.DecimalField(_("gross margin"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     history = HistoricalRecords()
@@ -482,7 +484,8 @@ class ImportBatch(models.Model):
     create_missing_accounts = models.BooleanField(_("create accounts for unknown customers"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     result = models.JSONField(_("result"), default=dict, blank=True)
-    # The wizard's other answers: units and currencies, accepted close-match corrections, the saved mapping used.
+    # The wizard's other answers (ImportOptions.as_json()): our revenue's unit and currency, credit-note values,
+    # deal stages, the company turnover's unit and currency, accepted close-match corrections, the saved mapping used.
     options = models.JSONField(_("import options"), default=dict, blank=True)
 
     class Meta:
@@ -556,3 +559,40 @@ class SalesProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class DealOutcome(models.TextChoices):
+    WON = "won", _("Won")
+    OPEN = "open", _("Open")
+    LOST = "lost", _("Lost")
+
+
+class Deal(models.Model):
+    """One opportunity from the customer's CRM: won ones make yearly revenue, open ones the account's pipeline.
+
+    Kept so a re-imported file updates its deals rather than adding them twice, and so revenue per year is
+    recomputed from every won deal of that year, not only from the latest file.
+    """
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="deals")
+    # The CRM's id, or a key built from the row's values when the file has none.
+    external_id = models.CharField(_("id in the CRM"), max_length=100)
+    stage = models.CharField(_("stage"), max_length=100, help_text=_("As written in the imported file."))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=DealOutcome.choices)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
+    close_date = models.DateField(_("close date"), null=True, blank=True)
+    engaged_on = models.DateField(_("created or engaged on"), null=True, blank=True)
+    product = models.CharField(_("product"), max_length=200, blank=True, default="")
+    sales_agent = models.CharField(_("sales agent"), max_length=200, blank=True, default="")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        ordering = ["account_id", "close_date"]
+        constraints = [models.UniqueConstraint(fields=["external_id"], name="one_deal_per_external_id")]
+        indexes = [models.Index(fields=["account", "outcome"])]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} {self.get_outcome_display()}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.coverage import relationship_coverage_source
 from accounts.models import Account, Lifecycle
+from accounts.pipeline import open_pipeline_source
 
 Loader = Callable[[pd.DataFrame], pd.Series]
 BASE_COLUMNS = ["last_year_revenue", "revenue_growth", "potential", "employees"]
@@ -73,5 +74,7 @@ register_source("share_of_wallet", _("Share of wallet %"), _share_of_wallet)
 register_source("headroom", _("Untapped headroom"), _headroom)
 register_source("employees", _("Employees"), _column("employees"))
 register_source("manual", _("Manual rating 0–10"), None)
-# The map's coverage lives with the map in accounts, which imports no app above it: scoring lists it here.
+# The map's coverage and the imported deals' pipeline live in accounts, which imports no app above it:
+# scoring lists them here.
 register_source("relationship_coverage", _("Relationship coverage (decision-maker map)"), relationship_coverage_source)
+register_source("open_pipeline", _("Open pipeline (open deals imported from the CRM)"), open_pipeline_source)

@@ -12,9 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from accounts.importing.common import HISTORY_REASON, Register, chunked, importer_check, mapped_columns
+from accounts.importing.common import (
+    HISTORY_REASON,
+    Register,
+    chunked,
+    flag_financial_years,
+    importer_check,
+    mapped_columns,
+    stale_warning,
+)
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import ACCOUNT_FIELDS, ImportKind
+from accounts.importing.options import ImportOptions
 from accounts.importing.parsing import (
     FLOAT_ID,
     close_matches,
@@ -93,6 +102,7 @@ class AccountImportPlan:
     user: object
     preview: ImportPreview
     rows: list[PlannedRow]
+    currency: str | None = None
 
     def apply(self) -> ImportResult:
         """Write the plan: new accounts (parents first), changed accounts, contacts, yearly revenue."""
@@ -137,19 +147,19 @@ class AccountImportPlan:
 
     def _write_financials(self, pk_of) -> None:
         revenues = {(pk_of(row.node), *row.financial) for row in self.rows if row.financial_action}
-        yearly_revenues_upsert(revenues=revenues, user=self.user, reason=HISTORY_REASON)
+        yearly_revenues_upsert(revenues=revenues, user=self.user, reason=HISTORY_REASON, currency=self.currency)
 
 
 def accounts_plan(
-    *, frame: pd.DataFrame, mapping: dict[str, str], user, options: dict | None = None
+    *, frame: pd.DataFrame, mapping: dict[str, str], user, options: ImportOptions | None = None
 ) -> AccountImportPlan:
     """Check every row of an accounts file against the register; nothing is written.
 
-    `options`: "turnover_unit" and "turnover_currency" of a company-turnover column, and "corrections"
-    ({field: {cell: replacement}}) the user accepted from the preview's suggestions.
+    `options`: the unit and currency of our revenue and the potential; the unit and currency of a company-turnover
+    column; the corrections ({field: {cell: replacement}}) the user accepted from the preview's suggestions.
     """
+    options = options or ImportOptions()
     importer_check(user=user)
-    options = options or {}
     data = mapped_columns(frame=frame, mapping=mapping, kind=ImportKind.ACCOUNTS)
     labels = {spec.name: str(spec.label) for spec in ACCOUNT_FIELDS}
     if "revenue" in data and "year" not in data:
@@ -159,7 +169,7 @@ def accounts_plan(
     turnover_unit = turnover_currency = ""
     if "company_turnover" in data:
         turnover_unit, turnover_currency = turnover_options_check(options)
-    corrected = _apply_corrections(data, options.get("corrections") or {})
+    corrected = _apply_corrections(data, options.corrections)
     skipped = []
     nameless = data["name"] == ""
     if nameless.any():
@@ -171,6 +181,14 @@ def accounts_plan(
     parsed = _parse_cells(data, errors)
     parsed["company_turnover_unit"] = turnover_unit
     parsed["company_turnover_currency"] = turnover_currency
+    if options.unit != 1:  # the unit chosen at the mapping step: amounts are stored in units of 1
+        for amount in ("potential", "revenue"):
+            parsed[amount] = parsed[amount] * options.unit
+            errors.add_where(
+                parsed[amount] >= MAX_AMOUNT,
+                data[LINE_COLUMN],
+                _("%(field)s is too large.") % {"field": _label(amount)},
+            )
     if not user.is_administrator:
         # As in the edit form: only administrators hand an account to another manager.
         errors.add_where(
@@ -190,8 +208,12 @@ def accounts_plan(
     actions = [row.action for row in rows]
     preview.to_create, preview.to_update, preview.unchanged = (actions.count(a) for a in (CREATE, UPDATE, UNCHANGED))
     preview.warnings = corrected + _owner_hint(data, parsed) + _warnings(data)
+    if "revenue" in data:
+        stale = stale_warning(years=parsed["year"][parsed["revenue"].notna()].dropna().astype(int).tolist())
+        if stale:
+            preview.warnings.append(stale)
     preview.sample = [_sample(row, data, parsed, labels) for row in rows[:SAMPLE_SIZE]]
-    return AccountImportPlan(user=user, preview=preview, rows=rows)
+    return AccountImportPlan(user=user, preview=preview, rows=rows, currency=options.currency_code)
 
 
 def _text(data: pd.DataFrame, name: str) -> pd.Series:
@@ -283,11 +305,9 @@ def _parse_cells(data: pd.DataFrame, errors: RowErrors) -> pd.DataFrame:
         flag(values >= MAX_AMOUNT, _("%(field)s is too large."), field=_label(amount))
         parsed[amount] = values
     years, invalid = parse_numbers(_text(data, "year"))
-    flag(
-        invalid | (years.notna() & ~years.between(1900, 2100)) | (years % 1 > 0),
-        _("“%(value)s” is not a year."),
-        "year",
-    )
+    not_a_year = invalid | (years.notna() & ~years.between(1000, 9999)) | (years % 1 > 0)
+    flag(not_a_year, _("“%(value)s” is not a year."), "year")
+    flag_financial_years(years=years.where(~not_a_year), lines=data[LINE_COLUMN], errors=errors)
     parsed["year"] = years
     flag(parsed["revenue"].notna() & years.isna() & ~invalid, _("The revenue has no year."))
 
@@ -367,10 +387,10 @@ def _label(name: str) -> str:
     return next(str(spec.label) for spec in ACCOUNT_FIELDS if spec.name == name)
 
 
-def turnover_options_check(options: dict) -> tuple[str, str]:
+def turnover_options_check(options: ImportOptions) -> tuple[str, str]:
     """(unit, currency) of a company-turnover column: the user must say them, as nothing in a number does."""
-    unit = options.get("turnover_unit") or ""
-    currency = str(options.get("turnover_currency") or "").strip().upper()
+    unit = options.turnover_unit
+    currency = options.turnover_currency.strip().upper()
     if unit not in TurnoverUnit.values or not re.fullmatch(r"[A-Z]{3}", currency):
         raise ImportFileError(
             _(

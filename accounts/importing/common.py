@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.importing.errors import ImportFileError
@@ -18,6 +19,11 @@ from accounts.models import Account
 BATCH_SIZE = 500
 # Kept in each history entry the import writes, beside the user.
 HISTORY_REASON = "import"
+# No customer's books in a CRM or ERP export go back further; a column with earlier years is another column
+# (a founding year, a birth year) mapped by mistake.
+FIRST_FINANCIAL_YEAR = 1990
+# Figures older than this many years before the current one make a register that scores the past.
+STALE_AFTER_YEARS = 2
 
 
 def importer_check(*, user) -> None:
@@ -103,3 +109,39 @@ class Register:
         if len(candidates) == 1:
             return candidates[0], []
         return None, candidates
+
+
+def flag_financial_years(*, years: pd.Series, lines: pd.Series, errors) -> pd.Series:
+    """Add a reason to every row whose year cannot be one of this customer's financial years; returns that mask."""
+    current = timezone.localdate().year
+    too_early = years.notna() & (years < FIRST_FINANCIAL_YEAR)
+    future = years.notna() & (years > current)
+    errors.add_where(
+        too_early,
+        lines,
+        lambda i: (
+            _("%(year)s cannot be a financial year of this customer: before %(first)s.")
+            % {"year": int(years[i]), "first": FIRST_FINANCIAL_YEAR}
+        ),
+    )
+    errors.add_where(
+        future,
+        lines,
+        lambda i: (
+            _("%(year)s cannot be a financial year of this customer: it is in the future.") % {"year": int(years[i])}
+        ),
+    )
+    return too_early | future
+
+
+def stale_warning(*, years: Iterable[int]) -> str | None:
+    """A warning when the newest figures (in the file or already stored) leave recent years empty."""
+    from accounts.models import YearlyFinancial
+
+    stored = YearlyFinancial.objects.order_by("-year").values_list("year", flat=True).first()
+    newest = max([int(year) for year in years] + ([stored] if stored else []), default=None)
+    if newest is None or newest >= timezone.localdate().year - STALE_AFTER_YEARS:
+        return None
+    return _("The newest figures are for %(year)s: the register and scoring will use %(year)s as the year in use.") % {
+        "year": newest
+    }

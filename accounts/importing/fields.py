@@ -15,6 +15,7 @@ class ImportKind(models.TextChoices):
     ACCOUNTS = "accounts", _("Accounts")
     TRANSACTIONS = "transactions", _("Transaction lines")
     SALES_TEAM = "sales_team", _("Sales team (agents, managers, regions)")
+    OPPORTUNITIES = "opportunities", _("Opportunities (deals, won, open or lost)")
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,9 @@ ACCOUNT_FIELDS = [
     FieldSpec(
         "revenue",
         _("Revenue"),
-        synonyms=("our revenue", "revenue with us", "our sales", "notre chiffre d'affaires", "notre ca"),
+        synonyms=(
+            "our revenue", "revenue with us", "our sales", "sales to them", "notre chiffre d'affaires", "notre ca",
+        ),
     ),
     FieldSpec("year", _("Year of the revenue"), synonyms=("year", "année", "annee", "exercice", "fiscal year")),
     FieldSpec(
@@ -218,6 +221,79 @@ TRANSACTION_FIELDS = [
         ),
     ),
     FieldSpec("country", _("Country"), synonyms=("country", "pays", "country code", "code pays")),
+    FieldSpec(
+        "credit_flag",
+        _("Credit note flag (document type)"),
+        synonyms=(
+            "document type", "doc type", "type de document", "type de pièce", "type pièce", "credit note",
+            "credit flag", "avoir", "type facture", "type de facture", "invoice type",
+        ),
+    ),
+]  # fmt: skip
+
+OPPORTUNITY_FIELDS = [
+    FieldSpec(
+        "deal_id",
+        _("Deal id"),
+        synonyms=(
+            "opportunity id", "opportunityid", "opportunity", "deal id", "dealid", "deal", "id", "opportunity number",
+            "id opportunité", "opportunité", "n° opportunité", "numéro d'opportunité", "id affaire", "affaire",
+            "n° affaire", "deal number", "record id",
+        ),
+    ),
+    FieldSpec(
+        "account",
+        _("Account (reference or name)"),
+        required=True,
+        synonyms=(
+            "account", "account name", "accountname", "account id", "company", "company name", "customer",
+            "customer name", "client", "nom client", "compte", "nom du compte", "société", "societe", "organisation",
+            "organization", "raison sociale",
+        ),
+    ),
+    FieldSpec(
+        "stage",
+        _("Stage"),
+        required=True,
+        synonyms=(
+            "stage", "deal stage", "dealstage", "opportunity stage", "sales stage", "status", "statut", "étape",
+            "etape", "phase", "stade", "étape de vente", "pipeline stage",
+        ),
+    ),
+    FieldSpec(
+        "close_date",
+        _("Close date"),
+        synonyms=(
+            "close date", "closedate", "closing date", "date de clôture", "date de cloture", "date clôture",
+            "expected close date", "won date", "date de signature", "date signature", "closed on",
+        ),
+    ),
+    FieldSpec(
+        "amount",
+        _("Amount (close value)"),
+        required=True,
+        synonyms=(
+            "amount", "close value", "closevalue", "closing value", "deal value", "value", "deal amount", "montant",
+            "montant de l'affaire", "valeur", "opportunity amount", "expected revenue", "ca", "chiffre d'affaires",
+        ),
+    ),
+    FieldSpec("product", _("Product"), synonyms=("product", "produit", "offre", "offer", "product name", "gamme")),
+    FieldSpec(
+        "owner",
+        _("Sales agent"),
+        synonyms=(
+            "owner", "sales agent", "salesagent", "sales rep", "salesperson", "opportunity owner", "deal owner",
+            "commercial", "vendeur", "responsable", "propriétaire", "chargé d'affaires",
+        ),
+    ),
+    FieldSpec(
+        "engage_date",
+        _("Created or engaged on"),
+        synonyms=(
+            "engage date", "engagedate", "created date", "create date", "created", "created on", "date de création",
+            "date creation", "date d'engagement", "open date", "opened on",
+        ),
+    ),
 ]  # fmt: skip
 
 SALES_TEAM_FIELDS = [
@@ -255,6 +331,7 @@ FIELDS: dict[ImportKind, list[FieldSpec]] = {
     ImportKind.ACCOUNTS: ACCOUNT_FIELDS,
     ImportKind.TRANSACTIONS: TRANSACTION_FIELDS,
     ImportKind.SALES_TEAM: SALES_TEAM_FIELDS,
+    ImportKind.OPPORTUNITIES: OPPORTUNITY_FIELDS,
 }
 
 

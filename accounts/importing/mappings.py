@@ -5,10 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from accounts.importing.fields import normalise_header
+from accounts.importing.options import ImportOptions
 from accounts.models import ImportMapping
-
-# Options worth keeping with a mapping: how the export writes its figures, and corrections of its usual typos.
-KEPT_OPTIONS = ("turnover_unit", "turnover_currency", "corrections")
 
 
 def header_signature(columns: list[str]) -> str:
@@ -29,12 +27,12 @@ def saved_mapping_save(
     kind: str,
     columns: list[str],
     mapping: dict[str, str],
-    options: dict,
+    options: ImportOptions,
     name: str = "",
     default_name: str = "",
 ) -> ImportMapping:
     """Keep the user's mapping of this header; `name` renames it, `default_name` names it if it is new."""
-    kept = {key: options[key] for key in KEPT_OPTIONS if options.get(key)}
+    kept = options.kept_json()
     signature = header_signature(columns)
     saved = ImportMapping.objects.filter(created_by=user, kind=kind, header_signature=signature).first()
     if saved is None:

@@ -61,6 +61,8 @@ class ImportPreview:
     skipped: list[SkippedRows] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     contacts: int = 0
+    # What a money import counts ("38 yearly revenues to write for 31 accounts"), said instead of created/updated.
+    counts: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -69,7 +71,7 @@ class ImportPreview:
     @property
     def summary(self) -> list[str]:
         """The counts as sentences that say what they count."""
-        sentences = [
+        sentences = self.counts or [
             counts_summary(
                 kind=self.kind, created=self.to_create, updated=self.to_update, unchanged=self.unchanged, planned=True
             )
@@ -88,6 +90,8 @@ class ImportResult:
     kind: str = ""
     contacts: int = 0
     skipped: list[SkippedRows] = field(default_factory=list)
+    # What a money import counts ("38 yearly revenues written for 31 accounts"), said instead of created/updated.
+    counts: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> list[str]:
@@ -103,6 +107,7 @@ class ImportResult:
             "contacts": self.contacts,
             "skipped": [rows.as_dict() for rows in self.skipped],
             "warnings": [str(warning) for warning in self.warnings],
+            "counts": [str(sentence) for sentence in self.counts],
         }
 
 
@@ -197,7 +202,7 @@ def contacts_summary(count: int, *, planned: bool = False) -> str:
 def result_summary(result: dict) -> list[str]:
     """The sentences of an applied import's result, from what the wizard kept of it."""
     kind = result.get("kind", "")
-    sentences = [
+    sentences = [str(sentence) for sentence in result.get("counts", [])] or [
         counts_summary(
             kind=kind,
             created=result.get("created", 0),
@@ -208,3 +213,18 @@ def result_summary(result: dict) -> list[str]:
     if kind == ImportKind.ACCOUNTS and result.get("contacts"):
         sentences.append(contacts_summary(result["contacts"]))
     return sentences + skipped_summary(result.get("skipped", []))
+
+
+def revenues_summary(*, written: int, accounts: int, unchanged: int, done: bool) -> str:
+    """ "38 yearly revenues written for 31 accounts; 5 unchanged." — what a money import counts."""
+    revenues = ngettext("%(count)s yearly revenue", "%(count)s yearly revenues", written) % {
+        "count": count_text(written)
+    }
+    account_text = ngettext("%(count)s account", "%(count)s accounts", accounts) % {"count": count_text(accounts)}
+    if done:
+        text = _("%(revenues)s written for %(accounts)s") % {"revenues": revenues, "accounts": account_text}
+    else:
+        text = _("%(revenues)s to write for %(accounts)s") % {"revenues": revenues, "accounts": account_text}
+    if unchanged:
+        text += "; " + _("%(count)s unchanged") % {"count": count_text(unchanged)}
+    return text + "."

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.importing.accounts import AccountImportPlan, accounts_plan
 from accounts.importing.errors import ImportFileError, ImportRejected
 from accounts.importing.fields import ImportKind
+from accounts.importing.opportunities import OpportunityImportPlan, opportunities_plan
+from accounts.importing.options import ImportOptions
 from accounts.importing.people import SalesTeamImportPlan, sales_team_plan
 from accounts.importing.results import ImportPreview, ImportResult
 from accounts.importing.transactions import TransactionImportPlan, transactions_plan
@@ -21,8 +23,8 @@ def _plan(
     kind: ImportKind | str,
     user,
     create_missing_accounts: bool,
-    options: dict | None = None,
-) -> AccountImportPlan | TransactionImportPlan | SalesTeamImportPlan:
+    options: ImportOptions | None,
+) -> AccountImportPlan | TransactionImportPlan | OpportunityImportPlan | SalesTeamImportPlan:
     try:
         kind = ImportKind(kind)
     except ValueError as error:
@@ -31,7 +33,13 @@ def _plan(
         return accounts_plan(frame=frame, mapping=mapping, user=user, options=options)
     if kind == ImportKind.SALES_TEAM:
         return sales_team_plan(frame=frame, mapping=mapping, user=user)
-    return transactions_plan(frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts)
+    if kind == ImportKind.OPPORTUNITIES:
+        return opportunities_plan(
+            frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts, options=options
+        )
+    return transactions_plan(
+        frame=frame, mapping=mapping, user=user, create_missing_accounts=create_missing_accounts, options=options
+    )
 
 
 def preview_import(
@@ -41,11 +49,11 @@ def preview_import(
     kind: ImportKind | str,
     user,
     create_missing_accounts: bool = False,
-    options: dict | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportPreview:
     """What applying the file would do, and every row error; writes nothing.
 
-    `options` holds the wizard's other answers (units, currencies, accepted corrections): see accounts_plan.
+    `options` holds the wizard's other answers (units, currencies, credit notes, stages, accepted corrections).
     """
     return _plan(
         frame=frame,
@@ -64,7 +72,7 @@ def apply_import(
     kind: ImportKind | str,
     user,
     create_missing_accounts: bool = False,
-    options: dict | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportResult:
     """Check the file again and write it in one transaction; raises ImportRejected, writing nothing, on any error."""
     with transaction.atomic():

@@ -12,21 +12,34 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.importing.common import HISTORY_REASON, Register, chunked, importer_check, mapped_columns
+from accounts.importing.common import (
+    HISTORY_REASON,
+    Register,
+    chunked,
+    flag_financial_years,
+    importer_check,
+    mapped_columns,
+    stale_warning,
+)
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import TRANSACTION_FIELDS, ImportKind
+from accounts.importing.options import ImportOptions
 from accounts.importing.parsing import normalise_ids, parse_countries, parse_dates, parse_numbers, parse_percentages
 from accounts.importing.reading import LINE_COLUMN
-from accounts.importing.results import ImportPreview, ImportResult, RowErrors, count_text, line_list
+from accounts.importing.results import (
+    ImportPreview,
+    ImportResult,
+    RowErrors,
+    count_text,
+    line_list,
+    revenues_summary,
+)
 from accounts.importing.writing import insert_with_history, yearly_revenues_upsert
 from accounts.models import Account, Lifecycle, YearlyFinancial
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 SAMPLE_SIZE = 20
 MAX_AMOUNT = 10**12
-# Online Retail's cancellations: "C" then the number of the invoice they cancel. Invoice numbers that merely
-# start with a C ("CMD-001") are not cancellations.
-CANCELLATION = r"^[Cc]\d"
 
 
 @dataclass
@@ -44,6 +57,7 @@ class TransactionImportPlan:
     new_accounts: dict[int, dict[str, object]] = field(default_factory=dict)
     totals: list[YearTotal] = field(default_factory=list)
     result_warnings: list[str] = field(default_factory=list)
+    currency: str = ""
 
     def apply(self) -> ImportResult:
         """Create the missing accounts, then upsert every changed yearly revenue, with history."""
@@ -52,13 +66,25 @@ class TransactionImportPlan:
         pks = insert_with_history(model=Account, rows=[self.new_accounts[key] for key in keys], **history)
         pk_of = dict(zip(keys, pks, strict=True))
         changes = [(pk_of.get(t.target, t.target), t.year, t.revenue) for t in self.totals if t.action != UNCHANGED]
-        yearly_revenues_upsert(revenues=changes, new_accounts=pks, **history)
+        yearly_revenues_upsert(revenues=changes, new_accounts=pks, currency=self.currency, **history)
         return ImportResult(
             created=self.preview.to_create,
             updated=self.preview.to_update,
             unchanged=self.preview.unchanged,
             warnings=self.result_warnings,
+            kind=ImportKind.TRANSACTIONS,
+            counts=[_summary(self.totals, done=True)],
         )
+
+
+def _summary(totals: list[YearTotal], *, done: bool) -> str:
+    written = [total for total in totals if total.action != UNCHANGED]
+    return revenues_summary(
+        written=len(written),
+        accounts=len({total.target for total in written}),
+        unchanged=len(totals) - len(written),
+        done=done,
+    )
 
 
 def _text(data: pd.DataFrame, name: str) -> pd.Series:
@@ -70,9 +96,15 @@ def _label(name: str) -> str:
 
 
 def transactions_plan(
-    *, frame: pd.DataFrame, mapping: dict[str, str], user, create_missing_accounts: bool = False
+    *,
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    user,
+    create_missing_accounts: bool = False,
+    options: ImportOptions | None = None,
 ) -> TransactionImportPlan:
     """Check every line and add them up per account and year; nothing is written."""
+    options = options or ImportOptions()
     importer_check(user=user)
     data = mapped_columns(frame=frame, mapping=mapping, kind=ImportKind.TRANSACTIONS)
     if "amount" not in data and not {"quantity", "unit_price"} <= set(data.columns):
@@ -95,9 +127,14 @@ def transactions_plan(
     dates, invalid = parse_dates(data["date"])
     flag(data["date"] == "", _("The date is missing."))
     flag(invalid, _("“%(value)s” is not a date."), "date")
-    amounts = _amounts(data, flag)
-    cancelled = _text(data, "invoice").str.contains(CANCELLATION, regex=True)
-    amounts = amounts.where(~cancelled, -amounts.abs())
+    flag_financial_years(years=dates.dt.year, lines=lines, errors=errors)
+    amounts = _amounts(data, flag, unit=options.unit)
+    if "credit_flag" in data and options.credit_values:
+        # Only the file says what a credit note is: negative amounts, or the values the user picked in this column.
+        # An id's shape never does ("C1234" is as likely a won deal as a cancellation).
+        credit_keys = {value.casefold() for value in options.credit_values}
+        credited = data["credit_flag"].str.casefold().isin(credit_keys)
+        amounts = amounts.where(~credited, -amounts.abs())
 
     register = Register.load()
     targets, new_accounts, country_misses = _resolve_customers(
@@ -109,7 +146,14 @@ def transactions_plan(
     )
     sums = lines_frame.groupby(["target", "year"], sort=True)["amount"].sum()
     totals = _compare(
-        sums, register=register, customers=customers, targets=targets, lines=lines, errors=errors, user=user
+        sums,
+        register=register,
+        customers=customers,
+        targets=targets,
+        lines=lines,
+        errors=errors,
+        user=user,
+        currency=options.currency_code,
     )
 
     preview = ImportPreview(kind=ImportKind.TRANSACTIONS, errors=errors.as_list())
@@ -121,8 +165,10 @@ def transactions_plan(
         "new_accounts": len(new_accounts),
         "negative": sum(total.revenue < 0 for total in totals),
         "country_misses": country_misses,
+        "stale": stale_warning(years=[total.year for total in totals]),
     }
     preview.warnings = _warnings(facts, done=False)
+    preview.counts = [_summary(totals, done=False)]
     names = {**register.names, **{key: values["name"] for key, values in new_accounts.items()}}
     customer_of = {target: customer for customer, target in targets.items()}
     labels = {"customer": _label("customer"), "account": _("Account"), "year": _("Year"), "revenue": _("Revenue")}
@@ -142,11 +188,12 @@ def transactions_plan(
         new_accounts=new_accounts,
         totals=totals,
         result_warnings=_warnings(facts, done=True),
+        currency=options.currency_code,
     )
 
 
-def _amounts(data: pd.DataFrame, flag) -> pd.Series:
-    """Each line's amount: the amount column, else quantity × unit price × (1 − discount)."""
+def _amounts(data: pd.DataFrame, flag, *, unit: int = 1) -> pd.Series:
+    """Each line's amount in units of 1: the amount column, else quantity × unit price × (1 − discount), × unit."""
     amounts = pd.Series(float("nan"), index=data.index)
     unreadable = pd.Series(False, index=data.index)
     if "amount" in data:
@@ -168,6 +215,7 @@ def _amounts(data: pd.DataFrame, flag) -> pd.Series:
             unreadable |= invalid
         amounts = amounts.fillna(quantity * price * (1 - discount.fillna(0)))
     flag(amounts.isna() & ~unreadable, _("The amount is missing (or the quantity, or the unit price)."))
+    amounts = amounts * unit
     flag(amounts.abs() >= MAX_AMOUNT, _("The amount is too large."))
     return amounts
 
@@ -268,20 +316,23 @@ def _compare(
     lines: pd.Series,
     errors: RowErrors,
     user,
+    currency: str,
 ) -> list[YearTotal]:
     """Each account-year's total against the stored revenue; accounts the user may not change are errors."""
     existing_ids = sorted({int(target) for target, _year in sums.index if target > 0})
-    stored: dict[tuple[int, int], Decimal] = {}
+    stored: dict[tuple[int, int], tuple[Decimal, str]] = {}
     editable: set[int] = set()
     for batch in chunked(existing_ids):
         editable.update(Account.objects.editable_by(user).filter(pk__in=batch).values_list("pk", flat=True))
-        rows = YearlyFinancial.objects.filter(account_id__in=batch).values_list("account_id", "year", "revenue")
-        stored.update({(account, year): revenue for account, year, revenue in rows})
+        rows = YearlyFinancial.objects.filter(account_id__in=batch).values_list(
+            "account_id", "year", "revenue", "currency"
+        )
+        stored.update({(account, year): (revenue, code) for account, year, revenue, code in rows})
     totals = []
     for (target, year), amount in sums.items():
         revenue = Decimal(f"{amount:.2f}") + 0  # + 0 turns -0.00 into 0.00
         current = stored.get((int(target), int(year))) if target > 0 else None
-        action = CREATE if current is None else (UNCHANGED if current == revenue else UPDATE)
+        action = CREATE if current is None else (UNCHANGED if current == (revenue, currency) else UPDATE)
         totals.append(YearTotal(target=int(target), year=int(year), revenue=revenue, action=action))
 
     refused = {t.target for t in totals if t.target > 0 and t.action != UNCHANGED and t.target not in editable}
@@ -348,4 +399,6 @@ def _warnings(facts: dict, *, done: bool) -> list[str]:
             _("Countries not recognised, left empty on the new accounts: %(names)s.")
             % {"names": ", ".join(facts["country_misses"])}
         )
+    if facts["stale"]:
+        warnings.append(facts["stale"])
     return warnings

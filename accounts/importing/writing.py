@@ -108,14 +108,22 @@ def update_with_history(*, model: type[models.Model], changes: dict[int, dict], 
 
 
 def yearly_revenues_upsert(
-    *, revenues: Iterable[tuple[int, int, Decimal]], user, reason: str, new_accounts: Iterable[int] = ()
+    *,
+    revenues: Iterable[tuple[int, int, Decimal]],
+    user,
+    reason: str,
+    new_accounts: Iterable[int] = (),
+    currency: str | None = None,
 ) -> None:
-    """Write (account, year, revenue) triples: insert the new years, update the others, all with history.
+    """Write (account, year, revenue) triples in `currency`: insert the new years, update the others, with history.
 
     `new_accounts` were created in this import and have no financials yet, so they are not looked up.
     """
+    from accounts.importing.options import default_currency
     from accounts.models import YearlyFinancial
     from accounts.services import financials_refresh
+
+    currency = (currency or default_currency()).upper()
 
     revenues = list(revenues)
     accounts = {account for account, _year, _revenue in revenues}
@@ -124,12 +132,12 @@ def yearly_revenues_upsert(
         rows = YearlyFinancial.objects.filter(account_id__in=batch).values_list("account_id", "year", "pk")
         existing.update(((account, year), pk) for account, year, pk in rows)
     new = [
-        {"account_id": account, "year": year, "revenue": revenue}
+        {"account_id": account, "year": year, "revenue": revenue, "currency": currency}
         for account, year, revenue in revenues
         if (account, year) not in existing
     ]
     changed = {
-        existing[(account, year)]: {"revenue": revenue}
+        existing[(account, year)]: {"revenue": revenue, "currency": currency}
         for account, year, revenue in revenues
         if (account, year) in existing
     }

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0009_merge_sector_case_variants'),
+        ('accounts', '0011_deals_from_crm_opportunities'),
     ]
 
     operations = [

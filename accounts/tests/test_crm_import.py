@@ -19,6 +19,7 @@ from accounts.importing import (
     read_table,
 )
 from accounts.importing.mappings import header_signature
+from accounts.importing.options import ImportOptions
 from accounts.models import Account, SalesProfile, YearlyFinancial
 from accounts.tests.factories import AccountFactory
 from kam.models import User
@@ -26,7 +27,7 @@ from kam.roles import Role
 from kam.tests.factories import UserFactory
 
 CRM = Path(__file__).resolve().parent / "data" / "crm"
-MILLION_USD = {"turnover_unit": "M", "turnover_currency": "USD"}
+MILLION_USD = ImportOptions(turnover_unit="M", turnover_currency="USD")
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,9 @@ def test_misspelt_country_gets_a_suggestion_and_an_unknown_one_stays_an_error(ad
 def test_accepted_corrections_make_the_rows_importable(admin_user):
     data = b"name,country\nA,Germnay\nB,Philipines\n"
 
-    result = run(data, admin_user, options={"corrections": {"country": {"Germnay": "DE", "Philipines": "PH"}}})
+    result = run(
+        data, admin_user, options=ImportOptions(corrections={"country": {"Germnay": "DE", "Philipines": "PH"}})
+    )
 
     assert result.created == 2
     assert dict(Account.objects.values_list("name", "country")) == {"A": "DE", "B": "PH"}
@@ -205,7 +208,9 @@ def test_a_misspelt_owner_name_gets_a_suggestion_that_fixes_the_rows(admin_user)
 
     found = preview(data, admin_user)
     [suggestion] = found.suggestions
-    result = run(data, admin_user, options={"corrections": {"owner": {suggestion.value: suggestion.replacement}}})
+    result = run(
+        data, admin_user, options=ImportOptions(corrections={"owner": {suggestion.value: suggestion.replacement}})
+    )
 
     assert (suggestion.replacement, suggestion.lines) == ("jb", [2, 3])
     assert "“Jonas Beker”. Did you mean Jonas Becker (jb)?" in reasons(found)[2]
@@ -297,7 +302,7 @@ def test_sales_team_rows_without_a_name_are_skipped_and_bad_ones_listed(admin_us
 def test_crm_accounts_export_imports_groups_and_reimporting_changes_nothing(admin_user):
     run((CRM / "sales_teams.csv").read_bytes(), admin_user, kind=ImportKind.SALES_TEAM)
     data = (CRM / "accounts.csv").read_bytes()
-    options = {**MILLION_USD, "corrections": {"country": {"Philipines": "PH"}}}
+    options = MILLION_USD.with_changes(corrections={"country": {"Philipines": "PH"}})
 
     first = run(data, admin_user, options=options)
     again = run(data, admin_user, options=options)
@@ -305,13 +310,32 @@ def test_crm_accounts_export_imports_groups_and_reimporting_changes_nothing(admi
     assert first.summary == ["40 accounts created, 0 updated, 0 unchanged",
                              "2 rows skipped: no account name (lines 17, 33)."]  # fmt: skip
     assert (again.created, again.updated, again.unchanged) == (0, 0, 40)
-    helix = Account.objects.get(name="Helix Group")
-    assert set(helix.subsidiaries.values_list("name", flat=True)) == {
-        "Helix Software", "Helix Medical", "Helix Labs Manila",
+    cancity = Account.objects.get(name="Cancity")
+    assert set(cancity.subsidiaries.values_list("name", flat=True)) == {
+        "Codehow", "Conecom", "Dalttechnology",
     }  # fmt: skip
-    assert Account.objects.get(name="Helix Labs Manila").country.code == "PH"
+    assert Account.objects.get(name="Dalttechnology").country.code == "PH"
     assert Account.objects.filter(owner__isnull=True).count() == 0
     assert not YearlyFinancial.objects.exists()
+
+
+def test_the_crm_opportunities_export_brings_revenue_to_the_accounts_of_its_accounts_export(admin_user):
+    import pandas as pd
+
+    run((CRM / "sales_teams.csv").read_bytes(), admin_user, kind=ImportKind.SALES_TEAM)
+    run((CRM / "accounts.csv").read_bytes(), admin_user,
+        options=MILLION_USD.with_changes(corrections={"country": {"Philipines": "PH"}}))  # fmt: skip
+    deals = pd.read_csv(CRM / "opportunities.csv", dtype=str, keep_default_na=False)
+    won = deals[(deals.deal_stage == "Won") & (deals.account != "")]  # rows without an account are skipped
+
+    result = run((CRM / "opportunities.csv").read_bytes(), admin_user, kind=ImportKind.OPPORTUNITIES)
+
+    assert Account.objects.count() == 40  # every deal's account is one of the accounts export: none created
+    assert "their account is not in the register" not in " ".join(result.summary)
+    with_revenue = set(YearlyFinancial.objects.values_list("account__name", flat=True))
+    assert with_revenue == set(won.account)
+    assert sum(YearlyFinancial.objects.values_list("revenue", flat=True)) == int(won.close_value.astype(int).sum())
+    assert Account.objects.get(name="Dalttechnology").parent.name == "Cancity"
 
 
 def test_header_signature_ignores_case_and_spacing_but_not_order():
@@ -363,4 +387,4 @@ def test_import_command_takes_the_turnover_unit_and_imports_a_sales_team(admin_u
     output = capsys.readouterr().out
     assert "Created 14, updated 0, unchanged 0." in output
     assert "2 rows skipped: no account name (lines 17, 33)." in output
-    assert Account.objects.get(name="Helix Labs Manila").company_turnover_display == "88.34 million USD"
+    assert Account.objects.get(name="Dalttechnology").company_turnover_display == "88.34 million USD"

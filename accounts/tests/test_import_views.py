@@ -232,3 +232,139 @@ def test_a_manager_cannot_import_a_sales_team(client, manager):
     assert "Only administrators can import a sales team" in response.content.decode()
     assert not ImportBatch.objects.exists()
     assert not User.objects.filter(last_name="Lee").exists()
+
+
+# --- Money: credit notes, unit and currency, opportunities ----------------------------------------------------
+
+
+def _form_data(client, url: str) -> dict:
+    """What the mapping page submits when the user changes nothing."""
+    form = client.get(url).context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = "" if value is None else value
+    return data
+
+
+def test_the_mapping_step_asks_which_document_types_are_credit_notes(client, manager):
+    from decimal import Decimal
+
+    from accounts.tests.factories import AccountFactory
+
+    AccountFactory(reference="K1", name="Known", owner=manager)
+    client.force_login(manager)
+    content = "client;date;montant;type de document\nK1;01/03/2024;100;Facture\nK1;02/03/2024;40;Avoir\n"
+    batch_url = _upload(client, "lignes.csv", content.encode(), kind="transactions").url
+    body = client.get(batch_url).content.decode()
+    assert 'id="credit-values"' in body
+    data = _form_data(client, batch_url)
+    assert data["credit_0"] == "on"  # "Avoir" is pre-ticked; "Facture" is not
+    assert "credit_1" not in data
+    data.update({"unit": "1000", "currency": "chf"})
+
+    client.post(batch_url, data)
+    preview = client.get(batch_url.replace("map", "preview")).content.decode()
+    client.post(batch_url.replace("map", "preview"))
+
+    assert "1 yearly revenue to write for 1 account." in preview
+    stored = ImportBatch.objects.get().result
+    assert stored["counts"] == ["1 yearly revenue written for 1 account."]
+    financial = Account.objects.get(reference="K1").financials.get()
+    assert (financial.revenue, financial.currency) == (Decimal("60000.00"), "CHF")
+
+
+def test_a_currency_that_is_not_an_iso_code_is_refused_next_to_the_field(client, manager):
+    client.force_login(manager)
+    batch_url = _upload(client, "a.csv", b"customer,date,amount\nK1,2024-01-01,5\n", kind="transactions").url
+    data = _form_data(client, batch_url)
+    data["currency"] = "euros"
+
+    response = client.post(batch_url, data)
+
+    assert response.status_code == 200
+    assert "Enter a three-letter currency code, such as EUR or USD." in response.content.decode()
+
+
+def test_opportunities_wizard_confirms_stages_and_counts_what_it_writes(client, manager):
+    from accounts.models import Deal
+    from accounts.tests.factories import AccountFactory
+
+    AccountFactory(name="Acme Corporation", owner=manager)
+    client.force_login(manager)
+    content = (
+        "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n"
+        "C1I7A6R,Anna,GTX Pro,Acme Corporation,Won,2016-11-02,2016-12-01,4821\n"
+        "D2K,Anna,GTX Pro,Acme Corporation,Stage X,2016-11-02,2016-12-01,100\n"
+        "E3L,Anna,GTX Pro,Unknown Co,Engaging,2016-11-02,,100\n"
+        "F4M,Anna,GTX Pro,,Engaging,,,\n"
+    )
+    batch_url = _upload(client, "opportunities.csv", content.encode(), kind="opportunities").url
+    page = client.get(batch_url)
+    stages = {field.label: field.initial for field in page.context["form"].stage_fields()}
+    assert stages == {"Engaging": "open", "Stage X": "", "Won": "won"}
+    data = _form_data(client, batch_url)
+
+    response = client.post(batch_url, data)
+    assert "Say whether this stage is won, open or lost." in response.content.decode()
+
+    data[next(f"stage_{i}" for i, label in enumerate(sorted(stages)) if label == "Stage X")] = "lost"
+    client.post(batch_url, data)
+    preview = client.get(batch_url.replace("map", "preview")).content.decode()
+    assert "1 won deal, 0 open deals (pipeline 0 EUR), 1 lost deal ignored." in preview
+    assert "1 row skipped: no account." in preview
+    assert "1 row skipped: its account is not in the register (1 account)." in preview
+    assert "The newest figures are for 2016" in preview
+    client.post(batch_url.replace("map", "preview"))
+    result = client.get(batch_url.replace("map", "result")).content.decode()
+
+    assert "1 yearly revenue written for 1 account." in result
+    assert Deal.objects.count() == 2
+    assert not Account.objects.filter(name="Unknown Co").exists()
+
+
+def test_a_saved_mapping_also_keeps_the_unit_currency_and_stages_of_an_opportunities_export(client, manager):
+    from accounts.tests.factories import AccountFactory
+
+    AccountFactory(name="Acme Corporation", owner=manager)
+    client.force_login(manager)
+    header = "opportunity_id,account,deal_stage,close_date,close_value\n"
+    batch_url = _upload(client, "deals.csv", (header + "A1,Acme Corporation,Stage X,2024-02-01,5\n").encode(),
+                        kind="opportunities").url  # fmt: skip
+    data = _form_data(client, batch_url)
+    data.update({"unit": "1000", "currency": "usd", "stage_0": "won", "save_as": "Our CRM deals"})
+    client.post(batch_url, data)
+    client.post(batch_url.replace("map", "preview"))
+
+    second = _upload(client, "deals-next.csv", (header + "B2,Acme Corporation,Stage X,2024-03-01,7\n").encode(),
+                     kind="opportunities").url  # fmt: skip
+    page = client.get(second)
+
+    assert "Using saved mapping “Our CRM deals”" in page.content.decode()
+    form = page.context["form"]
+    assert (form.fields["unit"].initial, form.fields["currency"].initial) == (1000, "USD")
+    assert [field.initial for field in form.stage_fields()] == ["won"]
+    client.post(second, _form_data(client, second))
+    client.post(second.replace("map", "preview"))
+    assert Account.objects.get(name="Acme Corporation").financials.get(year=2024).revenue == 12000
+
+
+def test_an_accounts_file_takes_our_revenue_only_from_a_column_named_as_ours(client, manager):
+    client.force_login(manager)
+    content = b"account,revenue,our revenue,year\nAcme,1.2,30,2024\n"
+    batch_url = _upload(client, "a.csv", content).url
+
+    form = client.get(batch_url).context["form"]
+
+    assert [form.initial[f"column_{i}"] for i in range(4)] == ["name", "company_turnover", "revenue", "year"]
+    data = _form_data(client, batch_url)
+    data.update({"unit": "1000", "currency": "EUR", "turnover_unit": "M", "turnover_currency": "USD"})
+    client.post(batch_url, data)
+    client.post(batch_url.replace("map", "preview"))
+    acme = Account.objects.get(name="Acme")
+    assert acme.company_turnover_display == "1.20 million USD"
+    assert (acme.financials.get(year=2024).revenue, acme.financials.get(year=2024).currency) == (30000, "EUR")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.demo import read_ragged_csv
@@ -22,6 +23,7 @@ from accounts.importing import (
     preview_import,
     read_table,
 )
+from accounts.importing.options import ImportOptions, Unit
 from accounts.models import Account, Contact, Lifecycle, YearlyFinancial
 from accounts.tests.factories import AccountFactory, YearlyFinancialFactory
 from kam.roles import Role
@@ -601,3 +603,102 @@ def test_a_manager_cannot_hand_accounts_to_someone_else_by_import(manager, other
     assert 2 not in found
     assert "Only an administrator can give an account to another key account manager." in found[3]
     assert "No key account manager has the username, e-mail or full name" in found[4]
+
+
+# --- Money: credit notes, financial years, unit and currency -------------------------------------------------
+
+
+def test_an_id_starting_with_c_and_a_digit_is_revenue_not_a_credit_note(admin_user):
+    AccountFactory(reference="K1", name="Known")
+    data = b"customer,date,amount,invoice\nK1,2024-03-01,100,C1I7A6R\nK1,2024-03-02,50,C2\nK1,2024-03-03,-30,F3\n"
+
+    result = run(data, admin_user, kind=ImportKind.TRANSACTIONS)
+
+    assert YearlyFinancial.objects.get().revenue == Decimal("120.00")  # only the negative line is deducted
+    assert "1 cancellation or credit line was deducted from the revenue." in result.warnings
+
+
+def test_credit_notes_are_the_document_types_the_user_picks(admin_user):
+    AccountFactory(reference="K1", name="Known")
+    data = "client;date;montant;type de document\nK1;01/03/2024;100;Facture\nK1;02/03/2024;40;Avoir\n"
+    frame, mapping = frame_and_mapping(data.encode(), ImportKind.TRANSACTIONS)
+    assert mapping["type de document"] == "credit_flag"
+
+    apply_import(
+        frame=frame,
+        mapping=mapping,
+        kind=ImportKind.TRANSACTIONS,
+        user=admin_user,
+        options=ImportOptions(credit_values=("avoir",)),
+    )
+
+    assert YearlyFinancial.objects.get().revenue == Decimal("60.00")
+
+
+def test_a_founding_year_mapped_as_the_revenue_year_is_refused_row_by_row(admin_user):
+    YearlyFinancialFactory(account=AccountFactory(name="Acme"), year=2017, revenue=Decimal("500"))
+    data = b"name,our revenue,year\nAcme,10,1979\nBeta,20,1989\nGamma,30,2017\n"
+
+    rejected = preview(data, admin_user)
+
+    assert reasons(rejected) == {
+        2: "1979 cannot be a financial year of this customer: before 1990.",
+        3: "1989 cannot be a financial year of this customer: before 1990.",
+    }
+    with pytest.raises(ImportRejected):
+        run(data, admin_user)
+    assert list(YearlyFinancial.objects.values_list("year", "revenue")) == [(2017, Decimal("500.00"))]
+
+
+def test_transaction_dates_in_the_future_are_refused(admin_user):
+    AccountFactory(reference="K1", name="Known")
+    next_year = timezone.localdate().year + 1
+
+    rejected = preview(f"customer,date,amount\nK1,{next_year}-01-05,10\n".encode(), admin_user, kind="transactions")
+
+    assert reasons(rejected) == {2: f"{next_year} cannot be a financial year of this customer: it is in the future."}
+
+
+def test_unit_and_currency_chosen_at_import_are_stored_with_the_figures(admin_user):
+    AccountFactory(reference="K1", name="Known")
+    data = b"customer,date,amount\nK1,2024-03-01,1.5\nK1,2024-06-01,2\n"
+    options = ImportOptions(unit=Unit.THOUSAND, currency="usd")
+
+    result = run(data, admin_user, kind=ImportKind.TRANSACTIONS, options=options)
+    again = run(data, admin_user, kind=ImportKind.TRANSACTIONS, options=options)
+
+    stored = YearlyFinancial.objects.get()
+    assert (stored.revenue, stored.currency) == (Decimal("3500.00"), "USD")
+    assert result.summary == ["1 yearly revenue written for 1 account."]
+    assert again.summary == ["0 yearly revenues written for 0 accounts; 1 unchanged."]
+
+
+def test_import_warns_when_the_newest_figures_are_more_than_two_years_old(admin_user):
+    AccountFactory(reference="K1", name="Known")
+
+    found = preview(b"customer,date,amount\nK1,2017-03-01,10\n", admin_user, kind="transactions")
+
+    assert (
+        "The newest figures are for 2017: the register and scoring will use 2017 as the year in use." in found.warnings
+    )
+    recent = timezone.localdate().year - 1
+    assert not any(
+        "newest figures" in warning
+        for warning in preview(
+            f"customer,date,amount\nK1,{recent}-03-01,10\n".encode(), admin_user, kind="transactions"
+        ).warnings
+    )
+
+
+def test_an_accounts_file_in_thousands_is_stored_in_units_with_its_currency(admin_user):
+    data = b"name,potential,our revenue,year\nAcme,2.5,1.25,2024\n"
+
+    run(data, admin_user, options=ImportOptions(unit=Unit.THOUSAND, currency="GBP"))
+
+    account = Account.objects.get(name="Acme")
+    financial = account.financials.get()
+    assert (account.potential, financial.revenue, financial.currency) == (
+        Decimal("2500.00"),
+        Decimal("1250.00"),
+        "GBP",
+    )

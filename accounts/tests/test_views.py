@@ -114,6 +114,15 @@ def test_account_page_shows_financials_potential_and_share_of_wallet(client, spo
     assert 'data-chart-source="chart-financials"' in body
 
 
+def test_financial_history_names_a_year_imported_in_another_currency(client, sponsor, owned_account):
+    owned_account.financials.filter(year=owned_account.financials.order_by("year").first().year).update(currency="USD")
+    client.force_login(sponsor)
+
+    body = client.get(owned_account.get_absolute_url()).content.decode()
+
+    assert body.count(" USD</td>") == 1
+
+
 def test_account_created_in_bulk_without_history_still_shows(client, contributor):
     Account.objects.bulk_create([Account(name="Bulk Loaded")])  # bulk writes skip the history
     client.force_login(contributor)

@@ -35,7 +35,8 @@ def _growth_rows(financials) -> list[dict]:
         if previous is not None and previous.revenue:
             growth = ((item.revenue / previous.revenue - 1) * 100).quantize(Decimal("0.1"))
         rows.append({"year": item.year, "revenue": item.revenue, "margin": item.gross_margin,
-                     "margin_percent": item.gross_margin_percent, "growth": growth})  # fmt: skip
+                     "margin_percent": item.gross_margin_percent, "growth": growth,
+                     "currency": item.currency})  # fmt: skip
         previous = item
     return rows
 

@@ -14,11 +14,16 @@ from accounts.forms import ImportMappingForm, ImportMappingRenameForm, ImportUpl
 from accounts.importing import ImportFileError, ImportRejected, apply_import, guess_mapping, preview_import, read_table
 from accounts.importing.fields import ImportKind, amount_hints
 from accounts.importing.mappings import saved_mapping_find, saved_mapping_save
+from accounts.importing.options import ImportOptions
 from accounts.importing.people import sales_team_importer_check
 from accounts.importing.results import result_summary
 from accounts.models import ImportBatch, ImportMapping, ImportStatus
 
 SAMPLE_ROWS = 5
+# Fields whose values the user explains at the mapping step: which mean a credit note, which stages are won.
+VALUE_FIELDS = ("credit_flag", "stage")
+# More distinct values than this and the column is surely not a stage or a document type; the rest are guessed.
+MAX_VALUES = 40
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -36,20 +41,20 @@ def _columns(frame) -> list[str]:
     return [str(column) for column in frame.columns if column != "line"]
 
 
-def _first_guess(*, columns: list[str], kind: str, user) -> tuple[dict, dict]:
+def _first_guess(*, columns: list[str], kind: str, user) -> tuple[dict, ImportOptions]:
     """(mapping, options): a saved mapping of the same header, else the guess from the column names."""
     saved = saved_mapping_find(user=user, kind=kind, columns=columns)
     if saved is not None:
         # Same columns in the same order, perhaps spelt with another case: the saved mapping applies by position.
         mapping = {column: saved.mapping.get(old, "") for column, old in zip(columns, saved.columns, strict=True)}
-        return mapping, {**saved.options, "saved_mapping": saved.pk, "saved_mapping_name": saved.name}
+        options = ImportOptions.from_json(saved.options)
+        return mapping, options.with_changes(saved_mapping=saved.pk, saved_mapping_name=saved.name)
     mapping = guess_mapping(columns=columns, kind=kind)
-    options: dict = {}
     turnover = next((column for column, field in mapping.items() if field == "company_turnover"), None)
     if turnover:
         unit, currency = amount_hints(turnover)
-        options = {"turnover_unit": unit, "turnover_currency": currency}
-    return mapping, options
+        return mapping, ImportOptions(turnover_unit=unit, turnover_currency=currency)
+    return mapping, ImportOptions()
 
 
 def import_upload(request: HttpRequest) -> HttpResponse:
@@ -77,10 +82,25 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 filename=upload.name[:255],
                 data=data,
                 mapping=mapping,
-                options=options,
+                options=options.as_json(),
             )
             return redirect("accounts:import_map", pk=batch.pk)
     return render(request, "accounts/import_upload.html", {"form": form})
+
+
+def _values_to_explain(frame, mapping: dict[str, str]) -> dict[str, list[str]]:
+    """{field: distinct values of the column mapped to it}, for the fields whose values mean something."""
+    found: dict[str, list[str]] = {}
+    for column, field in mapping.items():
+        if field in VALUE_FIELDS and column in frame.columns:
+            values = frame[column].fillna("").astype(str).str.strip()
+            counts = values[values != ""].value_counts()
+            found[field] = sorted(counts.index[:MAX_VALUES])
+    return found
+
+
+def _value_columns(mapping: dict[str, str]) -> dict[str, str]:
+    return {field: column for column, field in mapping.items() if field in VALUE_FIELDS}
 
 
 def import_map(request: HttpRequest, pk: int) -> HttpResponse:
@@ -91,24 +111,40 @@ def import_map(request: HttpRequest, pk: int) -> HttpResponse:
     columns = _columns(frame)
     initial = {f"column_{i}": batch.mapping.get(column, "") for i, column in enumerate(columns)}
     initial["create_missing_accounts"] = batch.create_missing_accounts
-    initial.update({key: batch.options.get(key, "") for key in ("turnover_unit", "turnover_currency")})
-    form = ImportMappingForm(request.POST or None, columns=columns, kind=batch.kind, initial=initial)
+    chosen = ImportOptions.from_json(batch.options)
+    initial.update(turnover_unit=chosen.turnover_unit, turnover_currency=chosen.turnover_currency)
+    form = ImportMappingForm(
+        request.POST or None,
+        columns=columns,
+        kind=batch.kind,
+        initial=initial,
+        values=_values_to_explain(frame, batch.mapping),
+        options=batch.options,
+    )
     if request.method == "POST" and form.is_valid():
-        batch.mapping = form.mapping()
-        batch.create_missing_accounts = form.cleaned_data.get("create_missing_accounts", False)
-        batch.options = {**batch.options, **form.options()}
+        mapping = form.mapping()
+        options = form.options()
+        explain_again = _value_columns(mapping) != _value_columns(batch.mapping)
+        if explain_again:  # the values asked about belong to a column no longer mapped
+            options = options.with_changes(stages={}, credit_values=())
         if form.cleaned_data.get("save_as"):
             saved = saved_mapping_save(
                 user=request.user,
                 kind=batch.kind,
                 columns=columns,
-                mapping=batch.mapping,
-                options=batch.options,
+                mapping=mapping,
+                options=options,
                 name=form.cleaned_data["save_as"],
             )
-            batch.options.update(saved_mapping=saved.pk, saved_mapping_name=saved.name)
+            options = options.with_changes(saved_mapping=saved.pk, saved_mapping_name=saved.name)
             messages.success(request, _("Mapping saved as “%(name)s”.") % {"name": saved.name})
-        batch.save(update_fields=["mapping", "create_missing_accounts", "options"])
+        batch.mapping = mapping
+        batch.options = options.as_json()
+        batch.create_missing_accounts = form.cleaned_data.get("create_missing_accounts") or False
+        batch.save(update_fields=["mapping", "options", "create_missing_accounts"])
+        if explain_again and _values_to_explain(frame, mapping):
+            messages.info(request, _("Say what the values of the newly mapped column mean, then preview."))
+            return redirect("accounts:import_map", pk=batch.pk)
         return redirect("accounts:import_preview", pk=batch.pk)
     sample = frame.head(SAMPLE_ROWS)[columns].values.tolist()
     rows = [(form[f"column_{i}"], [row[i] for row in sample]) for i in range(len(columns))]
@@ -122,7 +158,7 @@ def _import_options(request: HttpRequest, batch: ImportBatch) -> dict:
         "kind": batch.kind,
         "user": request.user,
         "create_missing_accounts": batch.create_missing_accounts,
-        "options": batch.options,
+        "options": ImportOptions.from_json(batch.options),
     }
 
 
@@ -141,7 +177,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=batch.kind,
                 columns=columns,
                 mapping=batch.mapping,
-                options=batch.options,
+                options=options["options"],
                 default_name=batch.filename,
             )
             batch.status = ImportStatus.APPLIED
@@ -171,10 +207,11 @@ def import_accept_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     except ImportFileError as error:
         messages.error(request, error.message)
         return redirect("accounts:import_map", pk=batch.pk)
-    corrections = {field: dict(fixes) for field, fixes in batch.options.get("corrections", {}).items()}
+    options = ImportOptions.from_json(batch.options)
+    corrections = {field: dict(fixes) for field, fixes in options.corrections.items()}
     for suggestion in preview.suggestions:
         corrections.setdefault(suggestion.field, {})[suggestion.value] = suggestion.replacement
-    batch.options = {**batch.options, "corrections": corrections}
+    batch.options = options.with_changes(corrections=corrections).as_json()
     batch.save(update_fields=["options"])
     if preview.suggestions:
         messages.success(request, _("Suggestions accepted: the file is read with these corrections."))

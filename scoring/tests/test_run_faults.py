@@ -22,7 +22,7 @@ from kam.outbox import outbox_publish
 from scoring.models import RunStatus, SegmentationRun
 from scoring.services import segmentation_execute, segmentation_run_request
 from scoring.tasks import segmentation_run_task, segmentation_watchdog_task
-from scoring.tests.test_services import _criteria, _portfolio
+from scoring.tests.factories import rated_portfolio, three_criteria
 
 pytestmark = pytest.mark.worker
 
@@ -33,8 +33,8 @@ def _current_results() -> list[tuple]:
 
 def test_two_run_now_clicks_racing_make_one_run_and_one_clear_refusal(celery_worker, admin_user, settings):
     settings.CELERY_TASK_DEFAULT_QUEUE = celery_worker  # where the outbox publishes
-    _criteria()
-    _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [1, 4, 7, 10])
+    three_criteria()
+    rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [1, 4, 7, 10])
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(admin_user)
@@ -78,8 +78,8 @@ def short_heartbeat(monkeypatch, settings):
 def test_a_run_whose_worker_is_killed_is_failed_by_the_watchdog_and_the_next_run_succeeds(
     short_heartbeat, celery_worker
 ):
-    _criteria()
-    _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [1, 4, 7, 10])
+    three_criteria()
+    rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [1, 4, 7, 10])
     previous = segmentation_execute(run=segmentation_run_request())
     assert previous.status == RunStatus.DONE
     results = _current_results()
@@ -130,8 +130,8 @@ def test_run_now_while_the_broker_is_unreachable_queues_the_run_and_the_worker_r
     celery_worker, admin_user, client, settings
 ):
     settings.CELERY_TASK_DEFAULT_QUEUE = celery_worker
-    _criteria()
-    _portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [1, 4, 7, 10])
+    three_criteria()
+    rated_portfolio([(100, 1000), (200, 800), (300, 600), (400, 400)], [1, 4, 7, 10])
     client.force_login(admin_user)
     with use_broker("redis://127.0.0.1:6390/0"):  # nothing listens there
         response = client.post("/scoring/runs/new/")

@@ -15,7 +15,7 @@ from kam.outbox import outbox_publish
 from scoring.models import RunStatus, SegmentationRun
 from scoring.services import RunRefused, segmentation_execute, segmentation_run_request, segmentation_watchdog
 from scoring.tasks import segmentation_run_task
-from scoring.tests.test_services import _criteria, _portfolio
+from scoring.tests.factories import rated_portfolio, three_criteria
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,8 @@ def test_a_run_no_worker_picked_up_is_failed_with_the_reason(settings):
 
 
 def test_a_task_delivered_after_the_watchdog_failed_its_run_changes_nothing():
-    _criteria()
-    _portfolio([(100, 1000), (200, 800), (300, 600)], [1, 5, 9])
+    three_criteria()
+    rated_portfolio([(100, 1000), (200, 800), (300, 600)], [1, 5, 9])
     run = SegmentationRun.objects.create(status=RunStatus.FAILED, error="Stopped")
     assert segmentation_run_task(run.pk) is None
     run = segmentation_run_request()
@@ -86,8 +86,8 @@ def broker_down(monkeypatch):
 def test_run_now_with_the_broker_down_says_queued_and_the_run_happens_when_it_is_back(
     client, admin_user, broker_down, django_capture_on_commit_callbacks
 ):
-    _criteria()
-    _portfolio([(100, 1000), (200, 800), (300, 600)], [1, 5, 9])
+    three_criteria()
+    rated_portfolio([(100, 1000), (200, 800), (300, 600)], [1, 5, 9])
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/scoring/runs/new/")
@@ -105,8 +105,8 @@ def test_run_now_with_the_broker_down_says_queued_and_the_run_happens_when_it_is
 def test_a_run_stopped_by_the_time_limit_says_so_and_leaves_the_previous_results_current(monkeypatch):
     from celery.exceptions import SoftTimeLimitExceeded
 
-    _criteria()
-    _portfolio([(100, 1000), (200, 800), (300, 600)], [1, 5, 9])
+    three_criteria()
+    rated_portfolio([(100, 1000), (200, 800), (300, 600)], [1, 5, 9])
     segmentation_execute(run=segmentation_run_request())
     before = list(Account.objects.order_by("pk").values_list("segment", "score"))
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import pandas as pd
 import pytest
 
 from accounts.coverage import PENALTIES, coverage_portfolio
-from accounts.models import BuyingRole
+from accounts.models import BuyingRole, Deal, DealOutcome
 from accounts.tests.factories import AccountFactory, ContactFactory, InteractionFactory
 from scoring.sources import SOURCES, portfolio_frame
 
@@ -26,3 +29,17 @@ def test_relationship_coverage_source_scores_every_account_in_a_few_queries(djan
     assert values.index.equals(frame.index)
     assert str(SOURCES["relationship_coverage"].label) == "Relationship coverage (decision-maker map)"
     assert coverage_portfolio().loc[mapped.pk, "quality"] == "amber"
+
+
+@pytest.mark.django_db
+def test_open_pipeline_source_sums_the_open_deals_imported_from_the_crm():
+    acme = AccountFactory()
+    without_deals = AccountFactory()
+    Deal.objects.create(account=acme, external_id="A1", stage="Proposal", outcome=DealOutcome.OPEN, amount=Decimal(150))
+    Deal.objects.create(account=acme, external_id="A2", stage="Won", outcome=DealOutcome.WON, amount=Decimal(99))
+
+    values = SOURCES["open_pipeline"].load(portfolio_frame())
+
+    assert values[acme.pk] == 150
+    assert pd.isna(values[without_deals.pk])  # no deal imported: unknown, not zero
+    assert str(SOURCES["open_pipeline"].label) == "Open pipeline (open deals imported from the CRM)"

@@ -1,4 +1,4 @@
-"""Import a CSV or Excel file of accounts or transaction lines from the command line, like the wizard does."""
+"""Import a CSV or Excel file of accounts, transaction lines or opportunities from the command line, like the wizard."""
 
 from __future__ import annotations
 
@@ -18,11 +18,12 @@ from accounts.importing import (
     preview_import,
     read_table,
 )
+from accounts.importing.options import ImportOptions, Outcome, Unit
 from accounts.importing.results import ImportPreview
 
 
 class Command(BaseCommand):
-    help = "Import accounts, transaction lines or a sales team from a CSV or .xlsx file: all rows or none."
+    help = "Import accounts, transactions, opportunities or a sales team from a CSV or .xlsx file: all or nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
@@ -35,7 +36,22 @@ class Command(BaseCommand):
             '"" ignores a column.',
         )
         parser.add_argument(
-            "--create-missing", action="store_true", help="Create accounts for customers not in the register."
+            "--create-missing",
+            action="store_true",
+            help="Create accounts for customers not in the register (opportunities: else their rows are skipped).",
+        )
+        parser.add_argument(
+            "--unit", type=int, choices=Unit.values, default=Unit.ONE, help="Multiply the file's amounts by this."
+        )
+        parser.add_argument("--currency", default="", help="ISO code of the file's amounts (default: KAM_CURRENCY).")
+        parser.add_argument(
+            "--credit-values",
+            default="",
+            help='Comma-separated values of the "credit_flag" column that mean a credit note, e.g. "CN,Avoir".',
+        )
+        parser.add_argument(
+            "--stages",
+            help='JSON object {"stage": "won"|"open"|"lost"} over the guessed meaning of each deal stage.',
         )
         parser.add_argument(
             "--turnover-unit",
@@ -68,10 +84,7 @@ class Command(BaseCommand):
                 "kind": kind,
                 "user": user,
                 "create_missing_accounts": options["create_missing"],
-                "options": {
-                    "turnover_unit": options["turnover_unit"] or "",
-                    "turnover_currency": options["turnover_currency"] or "",
-                },
+                "options": self._options(options),
             }
             if options["dry_run"]:
                 preview = preview_import(**arguments)
@@ -88,11 +101,16 @@ class Command(BaseCommand):
             raise CommandError(f"{len(rejected.preview.errors)} rows have errors: nothing was imported.") from None
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(str(warning)))
-        self.stdout.write(
-            self.style.SUCCESS(f"Created {result.created}, updated {result.updated}, unchanged {result.unchanged}.")
-        )
-        for sentence in result.summary[1:]:
-            self.stdout.write(sentence)
+        if result.counts:  # a money import says what it counts: yearly revenues, deals
+            for line in result.counts:
+                self.stdout.write(self.style.SUCCESS(str(line)))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"Created {result.created}, updated {result.updated}, unchanged {result.unchanged}.")
+            )
+        # Then contacts added and rows skipped, after the counts' sentences.
+        for sentence in result.summary[max(len(result.counts), 1) :]:
+            self.stdout.write(str(sentence))
 
     def _user(self, username: str | None):
         users = get_user_model().objects.filter(is_active=True)
@@ -123,10 +141,34 @@ class Command(BaseCommand):
             )
         return {column: field or "" for column, field in mapping.items()}
 
+    def _options(self, options: dict) -> ImportOptions:
+        currency = options["currency"].strip()
+        if currency and not (len(currency) == 3 and currency.isalpha()):
+            raise CommandError(f"--currency must be a three-letter ISO code such as EUR, not {currency!r}.")
+        stages = {}
+        if options["stages"]:
+            try:
+                stages = json.loads(options["stages"])
+            except json.JSONDecodeError as error:
+                raise CommandError(f"--stages is not valid JSON: {error}") from error
+            if not isinstance(stages, dict) or not set(stages.values()) <= set(Outcome.values):
+                raise CommandError('--stages must map each stage to "won", "open" or "lost".')
+        credit = tuple(value.strip() for value in options["credit_values"].split(",") if value.strip())
+        return ImportOptions(
+            unit=options["unit"],
+            currency=currency.upper(),
+            credit_values=credit,
+            stages=stages,
+            turnover_unit=options["turnover_unit"] or "",
+            turnover_currency=options["turnover_currency"] or "",
+        )
+
     def _report(self, preview: ImportPreview) -> None:
         self.stdout.write(
             f"Preview: {preview.to_create} to create, {preview.to_update} to update, {preview.unchanged} unchanged."
         )
+        for line in preview.summary:
+            self.stdout.write(str(line))
         for warning in preview.warnings:
             self.stdout.write(self.style.WARNING(str(warning)))
         for error in preview.errors:
