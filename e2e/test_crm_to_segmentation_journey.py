@@ -85,6 +85,8 @@ def test_crm_export_imported_through_the_wizard_then_segmented_truthfully(page, 
     portfolio = _arrange_scored_portfolio()
     key_before = {a.name for a in Account.objects.filter(pk__in=[a.pk for a in portfolio], is_key=True)}
     assert 0 < len(key_before) < len(portfolio)  # the check below could fail both ways
+    totals_before = dict(Account.objects.filter(pk__in=[a.pk for a in portfolio]).values_list("name", "score"))
+    assert None not in totals_before.values()
 
     deals = pd.read_csv(CRM / "opportunities.csv", dtype=str, keep_default_na=False)
     named = deals[deals.account != ""]
@@ -162,6 +164,8 @@ def test_crm_export_imported_through_the_wizard_then_segmented_truthfully(page, 
     # No account that was there before changed key status.
     expect(page.locator("#key-changes")).to_contain_text("No account entered or left key status.")
     assert {a.name for a in Account.objects.filter(pk__in=[a.pk for a in portfolio], is_key=True)} == key_before
+    # Their own figures untouched by the import, they are scored exactly as before.
+    assert dict(Account.objects.filter(pk__in=[a.pk for a in portfolio]).values_list("name", "score")) == totals_before
     assert serious_violations(axe, page) == []
 
     # 5. One not-scored import: its page says so and what it lacks; the register lists them all.
