@@ -1,5 +1,9 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kam.models import OutboxMessage, User
 
@@ -24,3 +28,33 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Axes registers its own admin for sign-in failures; this one adds the unlock actions.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class KamAccessAttemptAdmin(AccessAttemptAdmin):
+    """Failed sign-ins, one row per user name, address and browser; unlocking forgets them."""
+
+    actions = ["unlock_selected", "unlock_addresses", "cleanup_expired_attempts"]
+
+    @admin.action(description=_("Unlock: forget the selected failures"), permissions=["delete"])
+    def unlock_selected(self, request, queryset) -> None:
+        count, _deleted = queryset.delete()
+        self.message_user(
+            request,
+            ngettext("%(count)d failed sign-in forgotten.", "%(count)d failed sign-ins forgotten.", count)
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Unlock the addresses: forget every failure from them"), permissions=["delete"])
+    def unlock_addresses(self, request, queryset) -> None:
+        addresses = set(queryset.values_list("ip_address", flat=True))
+        count, _deleted = AccessAttempt.objects.filter(ip_address__in=addresses).delete()
+        self.message_user(
+            request,
+            ngettext("%(count)d failed sign-in forgotten.", "%(count)d failed sign-ins forgotten.", count)
+            % {"count": count},
+        )

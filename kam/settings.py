@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kam.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -122,9 +123,20 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Lock a username+address pair out after 5 failures, for a cool-off period
 # (never permanently: a locked-out salesperson must not need an admin).
+# Behind the TLS proxy, REMOTE_ADDR is the proxy's; the client's address comes from
+# X-Forwarded-For, taken from the right by the number of trusted proxies (kam.signin).
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+KAM_TRUSTED_PROXY_COUNT = env.int("PROXY_COUNT", default=1) if BEHIND_TLS_PROXY else 0
+AXES_CLIENT_IP_CALLABLE = "kam.signin.client_ip_address"
+AXES_HANDLER = "kam.signin.KamAxesHandler"
+# Failures for one user name from one address lock that pair only (the user's other
+# clients still sign in); failures from one address across user names lock the address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# Attempts during a lockout do not extend it, so the end time e-mailed to the user holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -234,6 +246,13 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# KAM uses none of these browser features; deny them to the page and anything it embeds.
+KAM_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# Anonymous pages whose URL is the secret (survey links): never cached either.
+KAM_PRIVATE_PATH_PREFIXES = ("/s/",)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -243,11 +262,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-    if env.bool("BEHIND_TLS_PROXY", default=False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        # Lock out by the client's address, not the proxy's (which every client shares).
-        AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1)
-        AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LOGGING = {
     "version": 1,

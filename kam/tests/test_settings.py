@@ -38,6 +38,14 @@ def test_production_settings_pass_the_deploy_checklist():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_production_behind_the_tls_proxy_passes_the_deploy_checklist_and_trusts_the_proxies():
+    env = {**PRODUCTION_ENV, "BEHIND_TLS_PROXY": "true", "PROXY_COUNT": "2"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    shown = _manage("shell", "-c", "from django.conf import settings; print(settings.KAM_TRUSTED_PROXY_COUNT)", env=env)
+    assert shown.stdout.strip().splitlines()[-1] == "2", shown.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = _manage("check", env=env)
