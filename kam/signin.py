@@ -12,6 +12,7 @@ recorded per (user name, address). Two limits apply, each on its own count:
 from __future__ import annotations
 
 import ipaddress
+import logging
 from datetime import datetime
 
 from axes.attempts import get_cool_off_threshold
@@ -26,6 +27,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from kam.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
@@ -110,5 +113,10 @@ def lockout_email_send(*, username: str | None, ip_address: str, until: datetime
             "(administration, Access attempts, select the attempts, action 'Unlock').\n\n"
             "%(site)s\n"
         ) % {"name": str(user), "username": user.username, "ip": ip_address, "when": when, "site": settings.SITE_URL}
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+    except Exception:
+        # A mail server down must not turn the sign-in page into an error; the lockout stands.
+        logger.exception("Could not e-mail the sign-in lockout to user %s", user.pk)
+        return False
     return True

@@ -117,6 +117,18 @@ def test_lockout_email_is_in_the_users_language(client, sponsor, settings, behin
     assert "suspendue" in mail.outbox[0].body
 
 
+def test_mail_server_down_still_shows_the_lockout_page(client, sponsor, settings, behind_proxy, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("kam.signin.send_mail", refuse)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        last = _sign_in(client, sponsor.username, "wrong", forwarded_for="203.0.113.7")
+
+    assert last.status_code == 429
+    assert "Too many failed sign-ins" in last.content.decode()
+
+
 def test_address_locked_for_many_user_names_emails_none_of_them(client, settings, behind_proxy):
     settings.AXES_IP_FAILURE_LIMIT = 20
     users = UserFactory.create_batch(25)
