@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -32,6 +33,10 @@ ADDRESS_HEADER = re.compile(r"address|adresse|street|strasse|^rue|rue$")
 MISSING_MARKERS = ("NULL",)
 MEGABYTE = 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
+WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml$")
+# A row's opening tag, with or without a namespace prefix; a match is shorter than the overlap kept between chunks.
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row[\s/>]")
+ROW_TAG_OVERLAP = 32
 # C0 controls and DEL, except tab, line feed and carriage return: a NUL stored in a name breaks exports and search.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -68,10 +73,7 @@ class _Tally:
     def add(self, line: int, fields: list[str] | tuple) -> None:
         self.rows += 1
         if self.rows > self.limits.rows + 1:  # + the header row
-            raise ImportFileError(
-                _("This file holds more than %(limit)s rows: split it into files of at most %(limit)s rows each.")
-                % {"limit": count_text(self.limits.rows)}
-            )
+            raise ImportFileError(_too_many_rows(self.limits))
         width = len(fields)
         if width > self.limits.columns:
             width = _used_width(fields)
@@ -89,6 +91,12 @@ class _Tally:
                 _("This file holds more than %(limit)s values: split it into smaller files.")
                 % {"limit": count_text(self.limits.cells)}
             )
+
+
+def _too_many_rows(limits: Limits) -> str:
+    return _("This file holds more than %(limit)s rows: split it into files of at most %(limit)s rows each.") % {
+        "limit": count_text(limits.rows)
+    }
 
 
 def _used_width(fields: list[str] | tuple) -> int:
@@ -180,7 +188,9 @@ def _refuse_mixed_encodings(body: bytes, *, marked: bool) -> None:
         )
 
 
-def _refuse_control_characters(lines: list[str]) -> None:
+def _refuse_control_characters(text: str, lines: list[str]) -> None:
+    if not CONTROL_CHARACTERS.search(text):
+        return
     found = [number for number, line in enumerate(lines, start=1) if CONTROL_CHARACTERS.search(line)]
     if found:
         raise ImportFileError(
@@ -219,7 +229,7 @@ def _csv_records(data: bytes, limits: Limits) -> list[tuple[int, list[str]]]:
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
     lines = text.split("\n")
-    _refuse_control_characters(lines)
+    _refuse_control_characters(text, lines)
     separator = _sniff_separator(text)
     # The csv module stops a field at its process-wide limit; raise it (never lower it) so ours is the one that speaks.
     if csv.field_size_limit() <= limits.field_chars:
@@ -362,18 +372,42 @@ def _refuse_zip_bomb(data: bytes, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile as error:
+            if unpacked > limits.uncompressed_bytes:
+                raise ImportFileError(
+                    _(
+                        "This workbook unpacks to %(size)s MB, more than the %(limit)s MB accepted: split it into "
+                        "smaller files, or save the sheet as CSV."
+                    )
+                    % {"size": _megabytes(unpacked), "limit": _megabytes(limits.uncompressed_bytes)}
+                )
+            for member in archive.infolist():
+                if WORKSHEET_PART.match(member.filename):
+                    _refuse_too_many_sheet_rows(archive, member, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
         raise ImportFileError(
             _("This is not a valid Excel .xlsx file (it may be damaged, or another kind of file renamed).")
         ) from error
-    if unpacked > limits.uncompressed_bytes:
-        raise ImportFileError(
-            _(
-                "This workbook unpacks to %(size)s MB, more than the %(limit)s MB accepted: split it into smaller "
-                "files, or save the sheet as CSV."
-            )
-            % {"size": _megabytes(unpacked), "limit": _megabytes(limits.uncompressed_bytes)}
-        )
+
+
+def _refuse_too_many_sheet_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
+    """Count a sheet's rows in its raw XML, a chunk at a time, before openpyxl sees it.
+
+    openpyxl scans a whole sheet that lacks a <dimension> before yielding its first row, keeping a cleared
+    element per row: millions of tiny rows would cost minutes and gigabytes before our row count could stop it.
+    """
+    rows = 0
+    tail = b""
+    with archive.open(member) as part:
+        while chunk := part.read(MEGABYTE):
+            text = tail + chunk
+            tail = text[-ROW_TAG_OVERLAP:]
+            # The tail's tags are counted with the next chunk, where a tag cut in two is whole again.
+            rows += len(ROW_TAG.findall(text)) - len(ROW_TAG.findall(tail))
+            if rows > limits.rows + 1:  # + the header row
+                raise ImportFileError(_too_many_rows(limits))
+    rows += len(ROW_TAG.findall(tail))
+    if rows > limits.rows + 1:
+        raise ImportFileError(_too_many_rows(limits))
 
 
 def _header_names(cells: list[str]) -> list[str]:
