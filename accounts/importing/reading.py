@@ -34,9 +34,15 @@ MISSING_MARKERS = ("NULL",)
 MEGABYTE = 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml$")
-# A row's opening tag, with or without a namespace prefix; a match is shorter than the overlap kept between chunks.
+SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+# Opening tags of a row, a cell and a shared string, with or without a namespace prefix; each is shorter than
+# the overlap kept between chunks.
 ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row[\s/>]")
-ROW_TAG_OVERLAP = 32
+CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c[\s/>]")
+STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?si[\s/>]")
+TAG_OVERLAP = 32
+# Excel's own widest sheet (A to XFD); a row with more cells is not a workbook Excel wrote.
+MAX_EXCEL_COLUMNS = 16_384
 # C0 controls and DEL, except tab, line feed and carriage return: a NUL stored in a name breaks exports and search.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -87,15 +93,18 @@ class _Tally:
                 )
         self.cells += width
         if self.cells > self.limits.cells:
-            raise ImportFileError(
-                _("This file holds more than %(limit)s values: split it into smaller files.")
-                % {"limit": count_text(self.limits.cells)}
-            )
+            raise ImportFileError(_too_many_cells(self.limits))
 
 
 def _too_many_rows(limits: Limits) -> str:
     return _("This file holds more than %(limit)s rows: split it into files of at most %(limit)s rows each.") % {
         "limit": count_text(limits.rows)
+    }
+
+
+def _too_many_cells(limits: Limits) -> str:
+    return _("This file holds more than %(limit)s values: split it into smaller files.") % {
+        "limit": count_text(limits.cells)
     }
 
 
@@ -382,32 +391,63 @@ def _refuse_zip_bomb(data: bytes, limits: Limits) -> None:
                 )
             for member in archive.infolist():
                 if WORKSHEET_PART.match(member.filename):
-                    _refuse_too_many_sheet_rows(archive, member, limits)
+                    _refuse_oversized_sheet(archive, member, limits)
+                elif member.filename == SHARED_STRINGS_PART:
+                    _refuse_too_many_shared_strings(archive, member, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
         raise ImportFileError(
             _("This is not a valid Excel .xlsx file (it may be damaged, or another kind of file renamed).")
         ) from error
 
 
-def _refuse_too_many_sheet_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
-    """Count a sheet's rows in its raw XML, a chunk at a time, before openpyxl sees it.
+def _refuse_oversized_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
+    """Count a sheet's rows and cells in its raw XML, a megabyte at a time, before openpyxl sees it.
 
-    openpyxl scans a whole sheet that lacks a <dimension> before yielding its first row, keeping a cleared
-    element per row: millions of tiny rows would cost minutes and gigabytes before our row count could stop it.
+    openpyxl scans a whole sheet that lacks a <dimension> before yielding its first row, keeping an element
+    per row, and builds each row whole: millions of tiny rows, or one row of millions of cells, would cost
+    minutes and gigabytes before the row-by-row checks could stop them.
     """
-    rows = 0
+    rows = cells = row_cells = 0
+    tail = b""
+    with archive.open(member) as part:
+        while True:
+            chunk = part.read(MEGABYTE)
+            text = tail + chunk
+            # Cut before a tag whose name may be incomplete; it is read whole with the next chunk.
+            last = text.rfind(b"<")
+            cut = last if chunk and last >= max(len(text) - TAG_OVERLAP, 0) else len(text)
+            text, tail = text[:cut], text[cut:]
+            pieces = ROW_TAG.split(text)
+            row_cells += len(CELL_TAG.findall(pieces[0]))
+            for piece in pieces[1:]:
+                row_cells = len(CELL_TAG.findall(piece))
+                if row_cells > MAX_EXCEL_COLUMNS:
+                    break
+            rows += len(pieces) - 1
+            cells += len(CELL_TAG.findall(text))
+            if rows > limits.rows + 1:  # + the header row
+                raise ImportFileError(_too_many_rows(limits))
+            if cells > limits.cells:
+                raise ImportFileError(_too_many_cells(limits))
+            if row_cells > MAX_EXCEL_COLUMNS:
+                raise ImportFileError(
+                    _("This is not a valid Excel .xlsx file (it may be damaged, or another kind of file renamed).")
+                )
+            if not chunk:
+                return
+
+
+def _refuse_too_many_shared_strings(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
+    """openpyxl holds every shared string in memory before the first row: never more than the cells allowed."""
+    count = 0
     tail = b""
     with archive.open(member) as part:
         while chunk := part.read(MEGABYTE):
             text = tail + chunk
-            tail = text[-ROW_TAG_OVERLAP:]
-            # The tail's tags are counted with the next chunk, where a tag cut in two is whole again.
-            rows += len(ROW_TAG.findall(text)) - len(ROW_TAG.findall(tail))
-            if rows > limits.rows + 1:  # + the header row
-                raise ImportFileError(_too_many_rows(limits))
-    rows += len(ROW_TAG.findall(tail))
-    if rows > limits.rows + 1:
-        raise ImportFileError(_too_many_rows(limits))
+            tail = text[-TAG_OVERLAP:]
+            count += len(STRING_TAG.findall(text)) - len(STRING_TAG.findall(tail))
+            if count > limits.cells:
+                raise ImportFileError(_too_many_cells(limits))
 
 
 def _header_names(cells: list[str]) -> list[str]:

@@ -29,6 +29,18 @@ BOMB_ROWS = 6_000_000  # 298 MB of XML once unpacked, about 2 MB zipped
 
 def workbook_with_rows(rows: int) -> bytes:
     """A real .xlsx whose sheet repeats one row `rows` times, streamed into the zip so the test stays light."""
+    return workbook_with_sheet(_repeated(ROW, rows))
+
+
+def _repeated(part: bytes, times: int):
+    chunk = part * 10_000
+    for _ in range(times // 10_000):
+        yield chunk
+    yield part * (times % 10_000)
+
+
+def workbook_with_sheet(rows, extra_parts: dict[str, bytes] | None = None) -> bytes:
+    """A real .xlsx (made by openpyxl) whose first sheet holds the header row then the XML `rows` yields."""
     template = io.BytesIO()
     Workbook().save(template)
     output = io.BytesIO()
@@ -42,11 +54,11 @@ def workbook_with_rows(rows: int) -> bytes:
                 continue
             with out.open(SHEET, "w", force_zip64=True) as sheet:
                 sheet.write(SHEET_START)
-                chunk = ROW * 10_000
-                for _ in range(rows // 10_000):
+                for chunk in rows:
                     sheet.write(chunk)
-                sheet.write(ROW * (rows % 10_000))
                 sheet.write(SHEET_END)
+        for name, content in (extra_parts or {}).items():
+            out.writestr(name, content)
     return output.getvalue()
 
 
@@ -123,6 +135,45 @@ def test_workbook_with_too_many_rows_stops_streaming_at_the_row_limit(settings):
     assert message == "This file holds more than 1,000 rows: split it into files of at most 1,000 rows each."
     assert elapsed < 1
     assert peak < 50 * 1024 * 1024
+
+
+def test_workbook_rows_are_counted_exactly_across_the_chunks_read(settings):
+    data = workbook_with_rows(25_000)  # 1.3 MB of XML: read a megabyte at a time
+    settings.KAM_IMPORT_MAX_ROWS = 24_999
+
+    assert refusal(data, "accounts.xlsx").startswith("This file holds more than 24,999 rows")
+
+    settings.KAM_IMPORT_MAX_ROWS = 25_000
+    frame = read_table(data=data, filename="accounts.xlsx")
+
+    assert len(frame) == 25_000
+
+
+def test_workbook_row_of_a_million_cells_is_refused_before_openpyxl_builds_it():
+    data = workbook_with_sheet([b"<row>", *_repeated(b"<c/>", 1_000_000), b"</row>"])
+
+    message, elapsed, peak = measured_refusal(data, "accounts.xlsx")
+
+    assert message.startswith("This is not a valid Excel .xlsx file")
+    assert elapsed < 1
+    assert peak < 50 * 1024 * 1024
+
+
+def test_workbook_cell_limit_counts_the_cells_of_the_sheet(settings):
+    settings.KAM_IMPORT_MAX_CELLS = 1_000
+
+    message = refusal(workbook_with_rows(1_500), "accounts.xlsx")
+
+    assert message == "This file holds more than 1,000 values: split it into smaller files."
+
+
+def test_workbook_with_more_shared_strings_than_cells_allowed_is_refused(settings):
+    settings.KAM_IMPORT_MAX_CELLS = 1_000
+    strings = b"<sst>" + b"<si><t>Acme</t></si>" * 2_000 + b"</sst>"
+
+    message = refusal(workbook_with_sheet([], {"xl/sharedStrings.xml": strings}), "accounts.xlsx")
+
+    assert message == "This file holds more than 1,000 values: split it into smaller files."
 
 
 def test_workbook_at_the_row_limit_is_read():
