@@ -333,3 +333,18 @@ def test_nul_bytes_uploaded_to_the_wizard_are_refused_and_nothing_is_kept(client
     assert "Line 2 holds a control character (such as a NUL byte)" in response.content.decode()
     assert not ImportBatch.objects.exists()
     assert not Account.objects.exists()
+
+
+def test_upload_kept_from_before_a_limit_is_sent_back_to_the_upload_step(client, manager, settings):
+    client.force_login(manager)
+    batch_url = client.post(
+        "/accounts/import/",
+        {"file": SimpleUploadedFile("accounts.csv", b"name,city\nAcme,Lyon\nBeta,Paris\n"), "kind": "accounts"},
+    ).url
+    settings.KAM_IMPORT_MAX_ROWS = 1
+
+    preview = client.get(batch_url.replace("map", "preview"), follow=True)
+
+    assert preview.redirect_chain[-1][0] == "/accounts/import/"
+    assert "This file holds more than 1 rows" in preview.content.decode()
+    assert not Account.objects.exists()
