@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 import zlib
@@ -197,10 +198,10 @@ def _refuse_mixed_encodings(body: bytes, *, marked: bool) -> None:
         )
 
 
-def _refuse_control_characters(text: str, lines: list[str]) -> None:
+def _refuse_control_characters(text: str) -> None:
     if not CONTROL_CHARACTERS.search(text):
         return
-    found = [number for number, line in enumerate(lines, start=1) if CONTROL_CHARACTERS.search(line)]
+    found = [number for number, line in enumerate(text.split("\n"), start=1) if CONTROL_CHARACTERS.search(line)]
     if found:
         raise ImportFileError(
             ngettext(
@@ -216,7 +217,8 @@ def _refuse_control_characters(text: str, lines: list[str]) -> None:
 
 def _sniff_separator(text: str) -> str:
     """The separator that splits the header into most columns with the rows agreeing with it most often."""
-    lines = [line for line in text.splitlines()[: SNIFF_LINES * 2] if line.strip()][:SNIFF_LINES]
+    first = itertools.islice(io.StringIO(text), SNIFF_LINES * 2)  # never split the whole file for a peek
+    lines = [line.rstrip("\r\n") for line in first if line.strip()][:SNIFF_LINES]
     best, best_score = ",", (-1.0, 0)
     for separator in SEPARATORS:
         try:
@@ -237,8 +239,7 @@ def _csv_records(data: bytes, limits: Limits) -> list[tuple[int, list[str]]]:
     text = _decode(data)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
-    lines = text.split("\n")
-    _refuse_control_characters(text, lines)
+    _refuse_control_characters(text)
     separator = _sniff_separator(text)
     # The csv module stops a field at its process-wide limit; raise it (never lower it) so ours is the one that speaks.
     if csv.field_size_limit() <= limits.field_chars:
@@ -266,7 +267,7 @@ def _csv_records(data: bytes, limits: Limits) -> list[tuple[int, list[str]]]:
             _("The file could not be read as CSV near line %(line)s (%(error)s).") % {"line": start, "error": error}
         ) from error
     if records and reader.line_num > records[-1][0]:
-        _refuse_unclosed_quote_at_end(lines, start=records[-1][0], separator=separator)
+        _refuse_unclosed_quote_at_end(text, start=records[-1][0], end=reader.line_num, separator=separator)
     return records
 
 
@@ -294,16 +295,17 @@ def _refuse_runaway_quote(fields: list[str], *, start: int, end: int, width: int
                 raise ImportFileError(_unclosed_quote(start, end))
 
 
-def _refuse_unclosed_quote_at_end(lines: list[str], *, start: int, separator: str) -> None:
+def _refuse_unclosed_quote_at_end(text: str, *, start: int, end: int, separator: str) -> None:
     """The last record spans lines: a quote still open at the end of the file swallowed everything after it."""
+    offset = 0
+    for _line in range(start - 1):
+        offset = text.index("\n", offset) + 1
     try:
-        for _fields in csv.reader(
-            io.StringIO("\n".join(lines[start - 1 :]), newline=""), delimiter=separator, strict=True
-        ):
+        for _fields in csv.reader(io.StringIO(text[offset:], newline=""), delimiter=separator, strict=True):
             pass
     except csv.Error as error:
         if "unexpected end of data" in str(error):
-            raise ImportFileError(_unclosed_quote(start, len(lines))) from error
+            raise ImportFileError(_unclosed_quote(start, end)) from error
 
 
 def _cell_text(value: object) -> str:
