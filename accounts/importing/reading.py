@@ -217,7 +217,7 @@ def _refuse_control_characters(text: str) -> None:
 
 def _sniff_separator(text: str) -> str:
     """The separator that splits the header into most columns with the rows agreeing with it most often."""
-    first = itertools.islice(io.StringIO(text), SNIFF_LINES * 2)  # never split the whole file for a peek
+    first = itertools.islice(io.StringIO(text, newline=None), SNIFF_LINES * 2)  # never split the whole file for a peek
     lines = [line.rstrip("\r\n") for line in first if line.strip()][:SNIFF_LINES]
     best, best_score = ",", (-1.0, 0)
     for separator in SEPARATORS:

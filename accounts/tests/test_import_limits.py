@@ -348,3 +348,9 @@ def test_upload_kept_from_before_a_limit_is_sent_back_to_the_upload_step(client,
     assert preview.redirect_chain[-1][0] == "/accounts/import/"
     assert "This file holds more than 1 rows" in preview.content.decode()
     assert not Account.objects.exists()
+
+
+def test_file_with_old_mac_line_ends_is_still_sniffed_and_read():
+    frame = read_table(data=b"name;city\rAcme;Lyon\rBeta;Paris\r", filename="accounts.csv")
+
+    assert frame[["name", "city"]].values.tolist() == [["Acme", "Lyon"], ["Beta", "Paris"]]
