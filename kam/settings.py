@@ -277,6 +277,14 @@ LOGGING = {
 # --- Imports --------------------------------------------------------------
 # Largest file the import wizard accepts (bytes); bigger uploads get a clear message.
 KAM_IMPORT_MAX_BYTES = env.int("KAM_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# What a file may unpack to, checked while reading, before anything is held: a 3 MB workbook can hold
+# 1 GB of XML. The defaults fit a 200,000-row export with room to spare.
+KAM_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("KAM_IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+KAM_IMPORT_MAX_ROWS = env.int("KAM_IMPORT_MAX_ROWS", default=250_000)
+KAM_IMPORT_MAX_COLUMNS = env.int("KAM_IMPORT_MAX_COLUMNS", default=200)
+KAM_IMPORT_MAX_CELLS = env.int("KAM_IMPORT_MAX_CELLS", default=10_000_000)
+# Characters in one value; a longer one is a stray quote or not a table at all.
+KAM_IMPORT_MAX_FIELD_CHARS = env.int("KAM_IMPORT_MAX_FIELD_CHARS", default=100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Decision-maker maps ----------------------------------------------------

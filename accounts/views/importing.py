@@ -107,7 +107,11 @@ def import_map(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
     if batch.status == ImportStatus.APPLIED:
         return redirect("accounts:import_result", pk=batch.pk)
-    frame = read_table(data=bytes(batch.data), filename=batch.filename)
+    try:
+        frame = read_table(data=bytes(batch.data), filename=batch.filename)
+    except ImportFileError as error:  # an upload kept from before a limit was set or lowered
+        messages.error(request, error.message)
+        return redirect("accounts:import")
     columns = _columns(frame)
     initial = {f"column_{i}": batch.mapping.get(column, "") for i, column in enumerate(columns)}
     initial["create_missing_accounts"] = batch.create_missing_accounts
@@ -166,8 +170,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
     if batch.status == ImportStatus.APPLIED:
         return redirect("accounts:import_result", pk=batch.pk)
-    options = _import_options(request, batch)
     try:
+        options = _import_options(request, batch)
         if request.method == "POST":
             result = apply_import(**options)
             columns = _columns(options["frame"])
