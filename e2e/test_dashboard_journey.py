@@ -14,12 +14,14 @@ from kam.tests.factories import UserFactory
 from portfolio.tests.builders import XSS_NAME, portfolio_build
 
 CHARTS = ["matrix", "pareto", "headroom", "top-headroom", "migrations", "progress", "coverage"]
+# The first chart waits for the 4.6 MB plotly.js to be parsed: seconds on a busy 2-core machine.
+PLOTLY_LOAD_MS = 30_000
 
 
 def _charts_drawn(page: Page) -> None:
     for key in CHARTS:
         chart = page.locator(f'[data-chart-source="chart-{key}"]')
-        expect(chart).to_have_attribute("data-rendered", "1")
+        expect(chart).to_have_attribute("data-rendered", "1", timeout=PLOTLY_LOAD_MS)
         expect(chart.locator("svg.main-svg").first).to_be_attached()
     # Plotly drew the escaped name as text, and no injected element exists.
     assert page.locator("img[src='x']").count() == 0
