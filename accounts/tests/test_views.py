@@ -350,6 +350,50 @@ def test_xlsx_export_stores_formula_like_text_as_text(client, contributor):
     assert cell.data_type == "s"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        " =1+1",
+        "\n=1+1",
+        " \n @SUM(A1)",
+        "|calc!A1",
+        "\uff1dHYPERLINK(1)",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+        "\tcmd",
+        "\rcmd",
+        "+33 1 23",
+        "-5",
+    ],
+)
+def test_csv_export_defuses_formulas_hidden_behind_blanks_pipes_and_full_width_signs(client, contributor, name):
+    AccountFactory(name=name, country="GB")
+    client.force_login(contributor)
+    response = client.get("/accounts/export.csv", {"country": "GB"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][1] == "'" + name
+
+
+@pytest.mark.parametrize("name", ["Acme =1", "O'Neil & Sons", "3M", "Société Générale"])
+def test_csv_export_leaves_ordinary_names_as_they_are(client, contributor, name):
+    AccountFactory(name=name, country="GB")
+    client.force_login(contributor)
+    response = client.get("/accounts/export.csv", {"country": "GB"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][1] == name
+
+
+@pytest.mark.parametrize("name", [" =1+1", "|calc!A1", "\uff1d1+1"])
+def test_xlsx_export_stores_disguised_formulas_as_text(client, contributor, name):
+    AccountFactory(name=name)
+    client.force_login(contributor)
+    response = client.get("/accounts/export.xlsx")
+    cell = load_workbook(io.BytesIO(response.content)).active.cell(row=2, column=2)
+    assert cell.value == name
+    assert cell.data_type == "s"
+
+
 def test_export_by_outsider_contains_no_account(client, outsider, owned_account):
     client.force_login(outsider)
     response = client.get("/accounts/export.csv")
