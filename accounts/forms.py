@@ -110,6 +110,11 @@ class AccountForm(forms.ModelForm):
         if not user.is_administrator:
             # A key account manager keeps the accounts they create; only administrators reassign.
             del self.fields["owner"]
+            # The sponsor approves the manager's plans: a manager choosing his own approver defeats the check.
+            # Disabled, Django ignores whatever is posted and keeps the saved sponsor.
+            sponsor = self.fields["executive_sponsor"]
+            sponsor.disabled = True
+            sponsor.help_text = _("Only an administrator chooses the executive sponsor.")
 
     def clean_sector(self) -> str:
         """ "retail " is the sector "Retail" when that is how the register already spells it."""
@@ -153,6 +158,12 @@ class AccountForm(forms.ModelForm):
                 _("Several accounts match “%(value)s”: use the reference."), params={"value": value}
             )
         parent = matches[0]
+        # Joining a group changes that group's revenue and map: only under an account the user may edit.
+        if not Account.objects.editable_by(self.user).filter(pk=parent.pk).exists():
+            raise forms.ValidationError(
+                _("You may not attach an account to %(parent)s's group: you cannot edit %(parent)s."),
+                params={"parent": parent.name},
+            )
         if self.instance.pk and parent.pk in self.instance.group_descendant_ids() | {self.instance.pk}:
             raise forms.ValidationError(_("An account cannot belong to itself or to one of its subsidiaries."))
         return parent
