@@ -1,7 +1,7 @@
 """Export of the register to CSV and XLSX, safe against formula injection.
 
-CSV cells starting with = + - @ tab or CR get a leading apostrophe; XLSX cells
-are typed as text so no spreadsheet evaluates them.
+CSV cells that a spreadsheet could read as a formula get a leading apostrophe;
+XLSX cells are typed as text so no spreadsheet evaluates them.
 """
 
 from __future__ import annotations
@@ -19,12 +19,24 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.models import Account
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list plus the pipe (DDE) and the full-width forms some spreadsheets fold to ASCII.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r")
+# Spreadsheets skip leading blanks before parsing, so " =1+1" or "\n=1+1" still runs.
+_LEADING_BLANKS = " \t\r\n\u3000"
+
+
+def is_formula_like(value: object) -> bool:
+    """Would a spreadsheet treat this text as a formula (after any leading blanks)?"""
+    if not isinstance(value, str) or not value:
+        return False
+    if value.startswith(("\t", "\r")):
+        return True
+    return value.lstrip(_LEADING_BLANKS).startswith(FORMULA_TRIGGERS)
 
 
 def safe_cell(value: object) -> object:
     """Text a spreadsheet could run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if is_formula_like(value):
         return "'" + value
     return value
 
@@ -73,7 +85,7 @@ def _xlsx_cell(sheet, value: object) -> object:
     """Strings go in as text cells: openpyxl would store "=..." as a live formula."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if is_formula_like(value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
         return cell

@@ -110,6 +110,11 @@ class AccountForm(forms.ModelForm):
         if not user.is_administrator:
             # A key account manager keeps the accounts they create; only administrators reassign.
             del self.fields["owner"]
+            # The sponsor approves the manager's plans: a manager choosing his own approver defeats the check.
+            # Disabled, Django ignores whatever is posted and keeps the saved sponsor.
+            sponsor = self.fields["executive_sponsor"]
+            sponsor.disabled = True
+            sponsor.help_text = _("Only an administrator chooses the executive sponsor.")
 
     def clean_sector(self) -> str:
         """ "retail " is the sector "Retail" when that is how the register already spells it."""
@@ -153,6 +158,12 @@ class AccountForm(forms.ModelForm):
                 _("Several accounts match “%(value)s”: use the reference."), params={"value": value}
             )
         parent = matches[0]
+        # Joining a group changes that group's revenue and map: only under an account the user may edit.
+        if not Account.objects.editable_by(self.user).filter(pk=parent.pk).exists():
+            raise forms.ValidationError(
+                _("You may not attach an account to %(parent)s's group: you cannot edit %(parent)s."),
+                params={"parent": parent.name},
+            )
         if self.instance.pk and parent.pk in self.instance.group_descendant_ids() | {self.instance.pk}:
             raise forms.ValidationError(_("An account cannot belong to itself or to one of its subsidiaries."))
         return parent
@@ -406,7 +417,11 @@ class ReportsToField(forms.ModelChoiceField):
 
 
 class ContactForm(forms.ModelForm):
-    """A person at the customer and their place in the decision chain; reports-to stays within the group."""
+    """A person at the customer and their place in the decision chain.
+
+    Reports-to stays within the group, and within the group's accounts the user may edit: linking
+    someone under another manager's people would redraw that manager's map.
+    """
 
     influence = forms.TypedChoiceField(
         label=_("Influence on the decision"), choices=INFLUENCE_CHOICES, coerce=int, empty_value=None, required=False
@@ -434,22 +449,28 @@ class ContactForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         labels = {"is_active": _("Still at the company")}
 
-    def __init__(self, *args, account: Account, **kwargs) -> None:
+    def __init__(self, *args, account: Account, user: User, **kwargs) -> None:
         from accounts.maps import group_account_ids
 
         super().__init__(*args, **kwargs)
         self.account = account
         self.group_ids = group_account_ids(account)
+        linkable_ids = {account.pk} | set(
+            Account.objects.editable_by(user).filter(pk__in=self.group_ids).values_list("pk", flat=True)
+        )
         reports_to = self.fields["reports_to"]
         reports_to.account_id = account.pk
+        # A line drawn earlier (by an administrator, say) stays choosable so the contact can still be edited.
         reports_to.queryset = (
-            Contact.objects.filter(account_id__in=self.group_ids).select_related("account").order_by("name")
+            Contact.objects.filter(Q(account_id__in=linkable_ids) | Q(pk=self.instance.reports_to_id or 0))
+            .select_related("account")
+            .order_by("name")
         )
         if self.instance.pk:
             reports_to.queryset = reports_to.queryset.exclude(pk=self.instance.pk)
         reports_to.empty_label = _("— nobody in this group —")
         reports_to.error_messages["invalid_choice"] = _(
-            "Choose someone who works for this account or its group (parent or subsidiaries)."
+            "Choose someone who works for this account or for an account of its group that you may edit."
         )
         self.fields["buying_role"].choices = [("", _("Unknown"))] + list(BuyingRole.choices)
         self.fields["covered_by"].queryset = (

@@ -48,15 +48,28 @@ class AccountPlanQuerySet(models.QuerySet):
         """The account's key account manager (owner or service manager) or an administrator."""
         return self.filter(account__in=Account.objects.editable_by(user))
 
+    def written_by(self, user) -> AccountPlanQuerySet:
+        """Plans this user had a hand in: drafted or submitted them, or runs the account they are for."""
+        submitted = PlanComment.objects.filter(kind=CommentKind.SUBMITTED, author=user).values("plan_id")
+        return self.filter(
+            Q(created_by=user) | Q(account__owner=user) | Q(account__service_manager=user) | Q(pk__in=submitted)
+        )
+
     def approvable_by(self, user) -> AccountPlanQuerySet:
-        """The account's executive sponsor, or an administrator."""
+        """The account's executive sponsor, or an administrator; never someone who wrote the plan.
+
+        A user may be manager and sponsor (or administrator) at once: the roles alone would let him
+        approve his own plan, which defeats the approval.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_administrator:
-            return self.all()
-        if user.is_executive_sponsor:
-            return self.filter(account__executive_sponsor=user)
-        return self.none()
+            plans = self.all()
+        elif user.is_executive_sponsor:
+            plans = self.filter(account__executive_sponsor=user)
+        else:
+            return self.none()
+        return plans.exclude(pk__in=self.model.objects.written_by(user).values("pk"))
 
 
 class AccountPlan(models.Model):

@@ -104,13 +104,21 @@ def _kam_users(plan: AccountPlan) -> list[User | None]:
     return [plan.account.owner, plan.account.service_manager, plan.created_by]
 
 
+def _authors(plan: AccountPlan) -> set[int]:
+    """Who had a hand in the plan (see AccountPlan.objects.written_by): none of them approves it."""
+    submitters = plan.comments.filter(kind=CommentKind.SUBMITTED).values_list("author_id", flat=True)
+    return {plan.created_by_id, plan.account.owner_id, plan.account.service_manager_id, *submitters} - {None}
+
+
 def _approvers(plan: AccountPlan) -> list[User]:
-    if plan.account.executive_sponsor is not None:
-        return [plan.account.executive_sponsor]
-    # No sponsor named: the administrators decide.
+    authors = _authors(plan)
+    sponsor = plan.account.executive_sponsor
+    if sponsor is not None and sponsor.pk not in authors:
+        return [sponsor]
+    # No sponsor named, or the sponsor wrote the plan: the administrators who did not write it decide.
     from kam.roles import Role
 
-    return list(User.objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR))
+    return list(User.objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR).exclude(pk__in=authors).distinct())
 
 
 def plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
@@ -138,6 +146,8 @@ def plan_approve(*, plan: AccountPlan, by: User, comment: str = "", today: date 
     """Freeze the content as a new version, put the plan in force and close the one it replaces."""
     if plan.status != PlanStatus.SUBMITTED:
         raise PlanRefused(gettext("Only a submitted plan can be approved."))
+    if AccountPlan.objects.written_by(by).filter(pk=plan.pk).exists():
+        raise PlanRefused(gettext("You wrote this plan: another sponsor or an administrator approves it."))
     today = today or timezone.localdate()
     with transaction.atomic():
         starts_now = plan.starts_on <= today

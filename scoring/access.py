@@ -35,8 +35,12 @@ def get_run_for_user(request: HttpRequest, pk: int) -> SegmentationRun:
 
 
 def get_decidable_override(request: HttpRequest, pk: int) -> KeyOverride:
-    """An override this user may approve or refuse, or 404."""
-    return get_object_or_404(KeyOverride.objects.decidable_by(request.user).select_related("account"), pk=pk)
+    """An override this user may approve or refuse: 404 if they cannot read its account, 403 otherwise."""
+    visible = KeyOverride.objects.filter(account__in=Account.objects.visible_to(request.user))
+    override = get_object_or_404(visible.select_related("account"), pk=pk)
+    if not KeyOverride.objects.decidable_by(request.user).filter(pk=override.pk).exists():
+        raise PermissionDenied
+    return override
 
 
 def get_withdrawable_override(request: HttpRequest, pk: int) -> KeyOverride:

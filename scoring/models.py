@@ -374,14 +374,20 @@ class KeyOverrideQuerySet(models.QuerySet):
         return self.filter(status=OverrideStatus.APPROVED, expires_on__gte=on)
 
     def decidable_by(self, user) -> KeyOverrideQuerySet:
-        """Administrators decide on every proposal; an executive sponsor on those of the accounts they sponsor."""
+        """Administrators decide on every proposal; an executive sponsor on those of the accounts they sponsor.
+
+        Never on their own proposal, nor on an account they run, whatever their roles: a user may hold
+        several, and deciding one's own case defeats the approval.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_administrator:
-            return self.all()
-        if user.is_executive_sponsor:
-            return self.filter(account__executive_sponsor=user)
-        return self.none()
+            overrides = self.all()
+        elif user.is_executive_sponsor:
+            overrides = self.filter(account__executive_sponsor=user)
+        else:
+            return self.none()
+        return overrides.exclude(Q(proposed_by=user) | Q(account__owner=user) | Q(account__service_manager=user))
 
 
 class KeyOverride(models.Model):

@@ -550,6 +550,16 @@ def _plan_rows(
             financials[(account_id, year)] = revenue
     default_owner = user.pk if user.is_key_account_manager else None
     contact_keys = normalise_names(parsed["contact_name"])
+    # Joining a group changes that group's revenue and map: only under an account the user may edit.
+    # A parent that is a new row of this file is the importer's own account, so it is always allowed.
+    parent_pks = sorted({parent[1] for parent in parents.values() if parent[0] == "pk"})
+    graft_refused: dict[int, str] = {}
+    if not user.is_administrator:
+        for batch in chunked(parent_pks):
+            allowed = set(Account.objects.editable_by(user).filter(pk__in=batch).values_list("pk", flat=True))
+            graft_refused.update(
+                Account.objects.filter(pk__in=set(batch) - allowed).order_by().values_list("pk", "name")
+            )
 
     rows: list[PlannedRow] = []
     for index, (line, record) in enumerate(zip(data[LINE_COLUMN], parsed.itertuples(index=False), strict=True)):
@@ -585,6 +595,15 @@ def _plan_rows(
                 row.financial_action = CREATE
             elif current != row.financial[1]:
                 row.financial_action = UPDATE
+        parent = row.parent
+        grafted = parent and parent[0] == "pk" and parent[1] in graft_refused
+        if grafted and (account is None or account["parent_id"] != parent[1]):  # an existing link is no new graft
+            errors.add(
+                line,
+                _("You may not attach an account to %(parent)s's group: you cannot edit %(parent)s.")
+                % {"parent": graft_refused[parent[1]]},
+            )
+            continue
         if row.action == UPDATE and account["pk"] not in editable:
             errors.add(
                 line,

@@ -605,6 +605,40 @@ def test_a_manager_cannot_hand_accounts_to_someone_else_by_import(manager, other
     assert "No key account manager has the username, e-mail or full name" in found[4]
 
 
+def test_a_manager_cannot_graft_accounts_onto_a_colleagues_group_by_import(manager, other_manager):
+    AccountFactory(name="Colleague Holding", reference="COL", owner=other_manager)
+    mine = AccountFactory(name="Mine", reference="M1", owner=manager)
+    data = b"reference,name,parent\nM1,Mine,COL\nN1,New Sub,Colleague Holding\nN2,Own Sub,M1\nN3,Sub Of New,N1\n"
+
+    with pytest.raises(ImportRejected) as rejected:
+        run(data, manager)
+
+    found = reasons(rejected.value)
+    refusal = "You may not attach an account to Colleague Holding's group: you cannot edit Colleague Holding."
+    assert found[2] == refusal and found[3] == refusal
+    assert 4 not in found and 5 not in found  # under his own account, or a new one of the file: allowed
+    assert not Account.objects.filter(reference__in=["N1", "N2", "N3"]).exists()  # the import applies nothing
+    mine.refresh_from_db()
+    assert mine.parent is None
+
+
+def test_an_existing_link_to_a_colleagues_group_is_no_graft_on_reimport(manager, other_manager):
+    holding = AccountFactory(name="Colleague Holding", reference="COL", owner=other_manager)
+    AccountFactory(name="Mine", reference="M1", owner=manager, parent=holding, city="Lyon")
+
+    run(b"reference,name,parent,city\nM1,Mine,COL,Nantes\n", manager)
+
+    assert Account.objects.get(reference="M1").city == "Nantes"
+
+
+def test_an_administrator_attaches_accounts_to_any_group_by_import(admin_user, other_manager):
+    holding = AccountFactory(name="Colleague Holding", reference="COL", owner=other_manager)
+
+    run(b"reference,name,parent\nN1,New Sub,COL\n", admin_user)
+
+    assert Account.objects.get(reference="N1").parent == holding
+
+
 # --- Money: credit notes, financial years, unit and currency -------------------------------------------------
 
 

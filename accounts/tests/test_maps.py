@@ -172,7 +172,7 @@ def test_reports_to_cycles_are_refused_with_a_clear_message(client, manager, acc
 
 
 def test_reports_to_may_cross_the_group_but_not_leave_it(client, manager, account):
-    holding = AccountFactory(name="Holding")
+    holding = AccountFactory(name="Holding", owner=manager)
     account.parent = holding
     account.save()
     group_boss = ContactFactory(account=holding, name="Group Ceo")
@@ -181,11 +181,67 @@ def test_reports_to_may_cross_the_group_but_not_leave_it(client, manager, accoun
     client.force_login(manager)
     url = f"/accounts/{account.pk}/map/contacts/{mine.pk}/"
     body = client.post(url, _contact_data(name=mine.name, reports_to=stranger.pk), headers=HTMX).content.decode()
-    assert "Choose someone who works for this account or its group" in body
+    assert "Choose someone who works for this account or for an account of its group" in body
     client.post(url, _contact_data(name=mine.name, reports_to=group_boss.pk), headers=HTMX)
     mine.refresh_from_db()
     assert mine.reports_to == group_boss
     assert "Reports to Group Ceo (Holding)" in client.get(f"/accounts/{account.pk}/map/").content.decode()
+
+
+@pytest.fixture
+def colleagues_holding(account, other_manager):
+    """The account's parent, run by another key account manager."""
+    holding = AccountFactory(name="Holding", owner=other_manager)
+    account.parent = holding
+    account.save()
+    return holding
+
+
+def test_manager_cannot_make_his_contacts_report_to_people_of_a_colleagues_account_in_the_group(
+    client, manager, account, colleagues_holding
+):
+    group_boss = ContactFactory(account=colleagues_holding, name="Group Ceo")
+    mine = ContactFactory(account=account, name="Local Director")
+    client.force_login(manager)
+    url = f"/accounts/{account.pk}/map/contacts/{mine.pk}/"
+    assert "Group Ceo" not in client.get(url, headers=HTMX).content.decode()
+    body = client.post(url, _contact_data(name=mine.name, reports_to=group_boss.pk), headers=HTMX).content.decode()
+    assert "Choose someone who works for this account or for an account of its group that you may edit." in body
+    new = client.post(
+        f"/accounts/{account.pk}/map/contacts/new/", _contact_data(name="Newcomer", reports_to=group_boss.pk)
+    )
+    assert new.status_code == 422
+    mine.refresh_from_db()
+    assert mine.reports_to is None
+    assert not Contact.objects.filter(name="Newcomer").exists()
+
+
+def test_administrator_links_contacts_across_the_whole_group(client, admin_user, account, colleagues_holding):
+    group_boss = ContactFactory(account=colleagues_holding, name="Group Ceo")
+    mine = ContactFactory(account=account, name="Local Director")
+    client.force_login(admin_user)
+    client.post(
+        f"/accounts/{account.pk}/map/contacts/{mine.pk}/",
+        _contact_data(name=mine.name, reports_to=group_boss.pk),
+        headers=HTMX,
+    )
+    mine.refresh_from_db()
+    assert mine.reports_to == group_boss
+
+
+def test_a_line_an_administrator_drew_to_a_colleagues_account_survives_the_managers_edit(
+    client, manager, account, colleagues_holding
+):
+    group_boss = ContactFactory(account=colleagues_holding, name="Group Ceo")
+    mine = ContactFactory(account=account, name="Local Director", reports_to=group_boss)
+    client.force_login(manager)
+    client.post(
+        f"/accounts/{account.pk}/map/contacts/{mine.pk}/",
+        _contact_data(name=mine.name, job_title="Director", reports_to=group_boss.pk),
+        headers=HTMX,
+    )
+    mine.refresh_from_db()
+    assert (mine.job_title, mine.reports_to) == ("Director", group_boss)
 
 
 def test_invalid_contact_without_javascript_is_shown_again_with_errors_and_input(client, manager, account):

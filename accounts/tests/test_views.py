@@ -239,6 +239,103 @@ def test_parent_cannot_be_a_subsidiary_of_the_account(client, admin_user, owned_
     assert owned_account.parent is None
 
 
+# --- grafting onto a group, choosing the sponsor ---------------------------
+
+
+@pytest.fixture
+def colleagues_group(other_manager):
+    return AccountFactory(name="Colleague Holding", reference="COL-1", owner=other_manager)
+
+
+def test_manager_cannot_attach_his_account_to_a_colleagues_group(client, manager, owned_account, colleagues_group):
+    client.force_login(manager)
+    response = client.post(
+        f"/accounts/{owned_account.pk}/edit/",
+        {"name": "Acme Renamed", "lifecycle": "customer", "parent_name": "COL-1"},
+    )
+    assert response.status_code == 200
+    assert (
+        "You may not attach an account to Colleague Holding&#x27;s group: you cannot edit Colleague Holding."
+        in response.content.decode()
+    )
+    owned_account.refresh_from_db()
+    assert (owned_account.name, owned_account.parent) == ("Acme Industries", None)
+
+
+def test_manager_cannot_create_an_account_inside_a_colleagues_group(client, manager, colleagues_group):
+    client.force_login(manager)
+    response = client.post("/accounts/new/", {"name": "Graft", "lifecycle": "customer", "parent_name": "COL-1"})
+    assert "You may not attach an account to Colleague Holding" in response.content.decode()
+    assert not Account.objects.filter(name="Graft").exists()
+
+
+def test_manager_attaches_an_account_under_a_group_he_runs(client, manager, owned_account):
+    own_group = AccountFactory(name="Own Holding", reference="OWN-1", owner=manager)
+    client.force_login(manager)
+    client.post(
+        f"/accounts/{owned_account.pk}/edit/",
+        {"name": "Acme Industries", "lifecycle": "customer", "parent_name": "OWN-1"},
+    )
+    owned_account.refresh_from_db()
+    assert owned_account.parent == own_group
+
+
+def test_administrator_attaches_any_account_to_any_group(client, admin_user, owned_account, colleagues_group):
+    client.force_login(admin_user)
+    client.post(
+        f"/accounts/{owned_account.pk}/edit/",
+        {"name": "Acme Industries", "lifecycle": "customer", "parent_name": "COL-1"},
+    )
+    owned_account.refresh_from_db()
+    assert owned_account.parent == colleagues_group
+
+
+def test_an_existing_link_to_a_colleagues_group_survives_the_managers_other_edits(
+    client, manager, owned_account, colleagues_group
+):
+    owned_account.parent = colleagues_group
+    owned_account.save()
+    client.force_login(manager)
+    client.post(
+        f"/accounts/{owned_account.pk}/edit/",
+        {"name": "Acme Industries", "lifecycle": "customer", "parent_name": "COL-1", "city": "Paris"},
+    )
+    owned_account.refresh_from_db()
+    assert (owned_account.city, owned_account.parent) == ("Paris", colleagues_group)
+
+
+def test_manager_cannot_choose_the_executive_sponsor_who_approves_him(client, manager, sponsor, owned_account):
+    self_sponsor = manager
+    self_sponsor.groups.add(*sponsor.groups.all())  # manager and sponsor at once
+    owned_account.executive_sponsor = sponsor
+    owned_account.save()
+    client.force_login(manager)
+    page = client.get(f"/accounts/{owned_account.pk}/edit/").content.decode()
+    assert "Only an administrator chooses the executive sponsor." in page
+    client.post(
+        f"/accounts/{owned_account.pk}/edit/",
+        {"name": "Acme Industries", "lifecycle": "customer", "executive_sponsor": manager.pk},
+    )
+    owned_account.refresh_from_db()
+    assert owned_account.executive_sponsor == sponsor
+    client.post("/accounts/new/", {"name": "Fresh", "lifecycle": "customer", "executive_sponsor": manager.pk})
+    assert Account.objects.get(name="Fresh").executive_sponsor is None
+
+
+def test_administrator_chooses_the_executive_sponsor_and_the_history_shows_it(
+    client, admin_user, sponsor, owned_account
+):
+    client.force_login(admin_user)
+    client.post(
+        f"/accounts/{owned_account.pk}/edit/",
+        {"name": "Acme Industries", "lifecycle": "customer", "executive_sponsor": sponsor.pk},
+    )
+    owned_account.refresh_from_db()
+    assert owned_account.executive_sponsor == sponsor
+    body = client.get(owned_account.get_absolute_url()).content.decode()
+    assert f"→ {sponsor}" in body
+
+
 def test_financials_are_saved_and_last_year_revenue_follows(client, manager, owned_account):
     client.force_login(manager)
     financials = list(owned_account.financials.order_by("year"))
@@ -347,6 +444,50 @@ def test_xlsx_export_stores_formula_like_text_as_text(client, contributor):
     sheet = load_workbook(io.BytesIO(response.content)).active
     cell = sheet.cell(row=2, column=2)
     assert cell.value == "@SUM(A1:A9)"
+    assert cell.data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        " =1+1",
+        "\n=1+1",
+        " \n @SUM(A1)",
+        "|calc!A1",
+        "\uff1dHYPERLINK(1)",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+        "\tcmd",
+        "\rcmd",
+        "+33 1 23",
+        "-5",
+    ],
+)
+def test_csv_export_defuses_formulas_hidden_behind_blanks_pipes_and_full_width_signs(client, contributor, name):
+    AccountFactory(name=name, country="GB")
+    client.force_login(contributor)
+    response = client.get("/accounts/export.csv", {"country": "GB"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][1] == "'" + name
+
+
+@pytest.mark.parametrize("name", ["Acme =1", "O'Neil & Sons", "3M", "Société Générale"])
+def test_csv_export_leaves_ordinary_names_as_they_are(client, contributor, name):
+    AccountFactory(name=name, country="GB")
+    client.force_login(contributor)
+    response = client.get("/accounts/export.csv", {"country": "GB"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][1] == name
+
+
+@pytest.mark.parametrize("name", [" =1+1", "|calc!A1", "\uff1d1+1"])
+def test_xlsx_export_stores_disguised_formulas_as_text(client, contributor, name):
+    AccountFactory(name=name)
+    client.force_login(contributor)
+    response = client.get("/accounts/export.xlsx")
+    cell = load_workbook(io.BytesIO(response.content)).active.cell(row=2, column=2)
+    assert cell.value == name
     assert cell.data_type == "s"
 
 

@@ -69,7 +69,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     under_id = request.GET.get("under", "")
     # isascii: "²".isdigit() is true but int("²") fails.
     under = account.contacts.filter(pk=int(under_id)).first() if under_id.isascii() and under_id.isdigit() else None
-    form = ContactForm(request.POST or None, account=account, initial={"reports_to": under})
+    form = ContactForm(request.POST or None, account=account, user=request.user, initial={"reports_to": under})
     if request.method == "POST" and form.is_valid():
         contact = form.save()
         return _map_reply(request, account, done=_("%(name)s added to the map.") % {"name": contact.name})
@@ -79,7 +79,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     account, contact = get_editable_contact(request, pk, contact_pk)
-    form = ContactForm(request.POST or None, instance=contact, account=account)
+    form = ContactForm(request.POST or None, instance=contact, account=account, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         return _map_reply(request, account, done=_("Changes to %(name)s saved.") % {"name": contact.name})

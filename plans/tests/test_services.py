@@ -190,3 +190,68 @@ def test_checkpoint_record_keeps_who_and_when(manager):
     checkpoint_record(checkpoint=checkpoint, actual=Decimal("126.5"), by=manager)
     checkpoint.refresh_from_db()
     assert checkpoint.actual == Decimal("126.5") and checkpoint.recorded_by == manager and checkpoint.recorded_at
+
+
+# --- no one approves what they wrote ---------------------------------------------------------
+
+
+@pytest.fixture
+def manager_and_sponsor(db):
+    """One person with both roles, sponsor of the very account he runs."""
+    from django.contrib.auth.models import Group
+
+    from kam.roles import Role
+    from kam.tests.factories import UserFactory
+
+    user = UserFactory(username="both-hats", role=Role.KEY_ACCOUNT_MANAGER)
+    user.groups.add(Group.objects.get(name=Role.EXECUTIVE_SPONSOR))
+    assert user.is_key_account_manager and user.is_executive_sponsor
+    return user
+
+
+def test_a_manager_who_is_also_the_sponsor_cannot_approve_his_own_plan(
+    manager_and_sponsor, manager, admin_user, django_capture_on_commit_callbacks
+):
+    account = AccountFactory(owner=manager_and_sponsor, executive_sponsor=manager_and_sponsor, is_key=True)
+    plan = _draft(account, manager_and_sponsor)
+    ObjectiveFactory(plan=plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_submit(plan=plan, by=manager_and_sponsor)
+    with pytest.raises(PlanRefused, match="You wrote this plan: another sponsor or an administrator approves it"):
+        plan_approve(plan=plan, by=manager_and_sponsor)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED and not plan.versions.exists()
+    assert not AccountPlan.objects.approvable_by(manager_and_sponsor).filter(pk=plan.pk).exists()
+    # The request for approval goes to someone who may give it.
+    assert list(Notification.objects.values_list("user__username", flat=True)) == [admin_user.username]
+    # As sponsor of a colleague's account, he still approves.
+    theirs = _draft(AccountFactory(owner=manager, executive_sponsor=manager_and_sponsor, is_key=True), manager)
+    ObjectiveFactory(plan=theirs)
+    plan_submit(plan=theirs, by=manager)
+    assert plan_approve(plan=theirs, by=manager_and_sponsor).approved_by == manager_and_sponsor
+
+
+def test_an_administrator_who_drafted_a_plan_cannot_approve_it_but_another_administrator_can(admin_user):
+    from kam.roles import Role
+    from kam.tests.factories import UserFactory
+
+    account = AccountFactory(is_key=True)
+    plan = _draft(account, admin_user)
+    ObjectiveFactory(plan=plan)
+    plan_submit(plan=plan, by=admin_user)
+    with pytest.raises(PlanRefused):
+        plan_approve(plan=plan, by=admin_user)
+    colleague = UserFactory(username="second-admin", role=Role.ADMINISTRATOR)
+    assert plan_approve(plan=plan, by=colleague).approved_by == colleague
+
+
+def test_whoever_submitted_a_plan_does_not_approve_it(account, manager, admin_user):
+    plan = _draft(account, manager)
+    ObjectiveFactory(plan=plan)
+    from kam.roles import Role
+    from kam.tests.factories import UserFactory
+
+    submitter = UserFactory(username="submitting-admin", role=Role.ADMINISTRATOR)
+    plan_submit(plan=plan, by=submitter)
+    assert not AccountPlan.objects.approvable_by(submitter).filter(pk=plan.pk).exists()
+    assert AccountPlan.objects.approvable_by(admin_user).filter(pk=plan.pk).exists()

@@ -146,6 +146,42 @@ def test_another_sponsor_cannot_approve(client, manager, plan):
     assert client.post(f"/plans/{plan.pk}/send-back/", {"text": "no"}).status_code == 403
 
 
+def test_a_manager_who_is_also_the_sponsor_gets_403_approving_his_own_plan_and_is_told_why(client, manager):
+    from django.contrib.auth.models import Group
+
+    from kam.roles import Role
+
+    manager.groups.add(Group.objects.get(name=Role.EXECUTIVE_SPONSOR))
+    account = AccountFactory(name="Own Bikes", owner=manager, executive_sponsor=manager, is_key=True)
+    plan = AccountPlanFactory(account=account, title="Own plan", created_by=manager)
+    ObjectiveFactory(plan=plan)
+    client.force_login(manager)
+    client.post(f"/plans/{plan.pk}/submit/")
+    body = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "You wrote this plan: another sponsor or an administrator approves it." in body
+    assert "Approve the plan" not in body
+    assert client.post(f"/plans/{plan.pk}/approve/", {"text": "Fine"}).status_code == 403
+    assert client.post(f"/plans/{plan.pk}/send-back/", {"text": "no"}).status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_an_administrator_who_drafted_the_plan_gets_403_and_another_approves(client, admin_user):
+    from kam.roles import Role
+    from kam.tests.factories import UserFactory
+
+    plan = AccountPlanFactory(account=AccountFactory(is_key=True), created_by=admin_user, status=PlanStatus.SUBMITTED)
+    ObjectiveFactory(plan=plan)
+    client.force_login(admin_user)
+    assert "You wrote this plan" in client.get(f"/plans/{plan.pk}/").content.decode()
+    assert client.post(f"/plans/{plan.pk}/approve/").status_code == 403
+    client.force_login(UserFactory(username="second-admin", role=Role.ADMINISTRATOR))
+    assert "Approve the plan" in client.get(f"/plans/{plan.pk}/").content.decode()
+    client.post(f"/plans/{plan.pk}/approve/")
+    plan.refresh_from_db()
+    assert plan.status in (PlanStatus.APPROVED, PlanStatus.ACTIVE)
+
+
 def test_send_back_without_comment_is_refused_with_a_message(client, sponsor, plan):
     ObjectiveFactory(plan=plan)
     plan.status = PlanStatus.SUBMITTED

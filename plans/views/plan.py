@@ -101,6 +101,10 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         "editable": editable,
         "tracking": tracking,
         "can_approve": plan.status == PlanStatus.SUBMITTED and can_decide,
+        # Someone whose role would approve, but who wrote the plan, is told why there is no button.
+        "approves_elsewhere": plan.status == PlanStatus.SUBMITTED
+        and not can_decide
+        and (request.user.is_administrator or plan.account.executive_sponsor_id == request.user.pk),
         "can_comment": can_edit or can_decide,
         "objective_form": forms.get("objective_form") or (ObjectiveForm() if editable else None),
         "action_form": forms.get("action_form") or (ActionForm(plan=plan) if tracking else None),

@@ -51,8 +51,9 @@ def override_propose(*, account: Account, decision: str, reason: str, expires_on
         raise OverrideRefused(_("A proposal for this account is already awaiting a decision.")) from error
     deciders = [account.executive_sponsor] if account.executive_sponsor else []
     deciders += list(User.objects.filter(groups__name=Role.ADMINISTRATOR.value, is_active=True))
+    interested = {by.pk, account.owner_id, account.service_manager_id}  # they may not decide (decidable_by)
     notifications_send(
-        users=[user for user in deciders if user != by],
+        users=[user for user in deciders if user.pk not in interested],
         kind="override_proposed",
         message_for=lambda user: (
             _("%(user)s proposes: %(decision)s for %(account)s. Your decision is needed.")
@@ -70,6 +71,10 @@ def override_decide(
     """Approve (it applies from the next run, until its end date) or reject; the proposer is told."""
     if override.status != OverrideStatus.PROPOSED:
         raise OverrideRefused(_("This proposal has already been decided."))
+    if not KeyOverride.objects.decidable_by(by).filter(pk=override.pk).exists():
+        raise OverrideRefused(
+            _("You proposed this or run this account: another sponsor or an administrator decides on it.")
+        )
     if not approve and not comment.strip():
         raise OverrideRefused(_("Say why you reject it: the manager will read it."))
     if approve and expires_on is not None:

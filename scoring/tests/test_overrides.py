@@ -161,3 +161,49 @@ def _criteria_fit():
     from scoring.models import Criterion
 
     return Criterion.objects.get(name="Fit")
+
+
+# --- no one decides on their own case --------------------------------------------------------
+
+
+@pytest.fixture
+def manager_and_sponsor(db):
+    from django.contrib.auth.models import Group
+
+    from kam.roles import Role
+    from kam.tests.factories import UserFactory
+
+    user = UserFactory(username="both-hats", role=Role.KEY_ACCOUNT_MANAGER)
+    user.groups.add(Group.objects.get(name=Role.EXECUTIVE_SPONSOR))
+    assert user.is_key_account_manager and user.is_executive_sponsor
+    return user
+
+
+def test_a_manager_who_sponsors_his_own_account_cannot_decide_on_his_proposal(
+    portfolio, manager_and_sponsor, admin_user, client
+):
+    a = portfolio[0]
+    Account.objects.filter(pk=a.pk).update(owner=manager_and_sponsor, executive_sponsor=manager_and_sponsor)
+    a.refresh_from_db()
+    override = override_propose(
+        account=a, decision="include", reason="Strategic", expires_on=IN_A_YEAR, by=manager_and_sponsor
+    )
+    assert list(Notification.objects.values_list("user__username", flat=True)) == [admin_user.username]
+    with pytest.raises(OverrideRefused, match="another sponsor or an administrator decides on it"):
+        override_decide(override=override, approve=True, by=manager_and_sponsor)
+    client.force_login(manager_and_sponsor)
+    decide = {f"o{override.pk}-expires_on": str(IN_A_YEAR), "approve": "1"}
+    assert client.post(f"/scoring/overrides/{override.pk}/decide/", decide).status_code == 403
+    override.refresh_from_db()
+    assert override.status == OverrideStatus.PROPOSED
+    assert override_decide(override=override, approve=True, by=admin_user).decided_by == admin_user
+
+
+def test_an_administrator_does_not_decide_on_his_own_proposal(portfolio, admin_user, sponsor):
+    override = override_propose(
+        account=portfolio[0], decision="include", reason="Strategic", expires_on=IN_A_YEAR, by=admin_user
+    )
+    assert not KeyOverride.objects.decidable_by(admin_user).filter(pk=override.pk).exists()
+    with pytest.raises(OverrideRefused):
+        override_decide(override=override, approve=True, by=admin_user)
+    assert override_decide(override=override, approve=True, by=sponsor).decided_by == sponsor

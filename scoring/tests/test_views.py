@@ -192,9 +192,9 @@ def test_only_editors_propose_and_only_the_sponsor_or_an_administrator_decides(
     client.post(url, data)
     override = KeyOverride.objects.get()
     decide = {f"o{override.pk}-expires_on": str(IN_A_YEAR), "approve": "1"}
-    for user in (manager, other_manager, contributor):
+    for user, status in ((manager, 403), (other_manager, 403), (contributor, 403), (outsider, 404)):
         client.force_login(user)
-        assert client.post(f"/scoring/overrides/{override.pk}/decide/", decide).status_code == 404
+        assert client.post(f"/scoring/overrides/{override.pk}/decide/", decide).status_code == status
     client.force_login(admin_user)
     client.post(f"/scoring/overrides/{override.pk}/decide/", decide)
     override.refresh_from_db()
