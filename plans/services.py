@@ -107,7 +107,8 @@ def _kam_users(plan: AccountPlan) -> list[User | None]:
 def _authors(plan: AccountPlan) -> set[int]:
     """Who had a hand in the plan (see AccountPlan.objects.written_by): none of them approves it."""
     submitters = plan.comments.filter(kind=CommentKind.SUBMITTED).values_list("author_id", flat=True)
-    return {plan.created_by_id, plan.account.owner_id, plan.account.service_manager_id, *submitters} - {None}
+    people = {plan.created_by_id, plan.account.owner_id, plan.account.service_manager_id, *submitters}
+    return {pk for pk in people if pk is not None}
 
 
 def _approvers(plan: AccountPlan) -> list[User]:
