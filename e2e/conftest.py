@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,13 +55,45 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def two_factor_enforced(settings) -> None:
+    """Journeys run as in production: administrators (and anyone enrolled) give a second factor."""
+    settings.KAM_TWO_FACTOR_ENFORCED = True
+
+
+def totp_code(device) -> str:
+    """The app's code for a device, as a phone would show it: a step the device has not used yet.
+
+    A code is accepted once (django-otp remembers the last step); the device also accepts the
+    next step's code, so signing in twice within 30 seconds needs no waiting.
+    """
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += (device.last_t + 1 - totp.t()) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 @pytest.fixture
 def sign_in(page: Page):
+    """Signs in through the pages; administrators are enrolled (an app device) and type its code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     def _sign_in(user) -> Page:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and user.is_administrator:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         page.goto("/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(TEST_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        if device is not None:
+            page.wait_for_url("**/login/verify/**")
+            page.get_by_label("Code").fill(totp_code(device))
+            page.get_by_role("button", name="Verify").click()
         page.wait_for_url("**/")
         return page
 

@@ -4,14 +4,30 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kam.models import OutboxMessage, User
+from kam.two_factor import two_factor_reset
 
 
 @admin.register(User)
 class KamUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     list_filter = ("groups", "is_active", "is_staff")
+    actions = ["two_factor_reset_selected"]
+
+    @admin.action(description=_("Reset two-factor sign-in"), permissions=["change"])
+    def two_factor_reset_selected(self, request, queryset) -> None:
+        # For a lost phone: the users enrol again at their next sign-in (administrators must).
+        count = two_factor_reset(users=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in reset for %(count)d user.", "Two-factor sign-in reset for %(count)d users.", count
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(OutboxMessage)
@@ -58,3 +74,10 @@ class KamAccessAttemptAdmin(AccessAttemptAdmin):
             ngettext("%(count)d failed sign-in forgotten.", "%(count)d failed sign-ins forgotten.", count)
             % {"count": count},
         )
+
+
+# django-otp's own admin pages would show any user's secret key and QR code to an administrator:
+# resetting (the user action above) is all an administrator needs.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

@@ -9,6 +9,11 @@ from kam.roles import Role
 
 DEMO_PASSWORD = "kam-demo"  # noqa: S105 - documented demo password, refused outside DEBUG
 
+# The demo administrator's two-factor secret (administrators must use two-factor sign-in): documented
+# in the README so `make run` stays usable. Type it into an authenticator app, or get the current code
+# with `oathtool --totp -b <secret>`. Like the password, it exists only where seed_demo runs: DEBUG on.
+DEMO_ADMIN_TOTP_SECRET = "KAMDEMOADMINTOTPKEYFORDEVONLY234"  # noqa: S105
+
 DEMO_USERS = [
     # username, first name, last name, role
     ("admin", "Anne", "Martin", Role.ADMINISTRATOR),
@@ -49,3 +54,16 @@ def seed_users() -> dict[str, User]:
         user.groups.set([Group.objects.get(name=role)])
         users[username] = user
     return users
+
+
+def seed_admin_two_factor(*, user: User) -> None:
+    """Enrol the demo administrator with the documented secret (replacing any enrolment of theirs)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kam.two_factor import DEVICE_NAME, totp_key_from_secret
+
+    key = totp_key_from_secret(DEMO_ADMIN_TOTP_SECRET)
+    if TOTPDevice.objects.filter(user=user, confirmed=True, key=key).exists():
+        return
+    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)

@@ -37,3 +37,21 @@ class PreferencesForm(forms.ModelForm):
         if commit:
             user.save(update_fields=["language", "email_notifications"])
         return user
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The 6-digit code your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class TwoFactorConfirmForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("The 6 digits the app shows for KAM after you added it."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

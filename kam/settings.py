@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_celery_beat",
     "django_celery_results",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session verified once a second factor was given (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kam.middleware.PrivacyHeadersMiddleware",
@@ -73,6 +78,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Every page needs a login unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Until then, a user who owes a second factor reaches only the two-factor pages (kam.two_factor).
+    "kam.middleware.TwoFactorMiddleware",
     # Axes must come last: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -140,6 +147,15 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Two-factor sign-in (kam.two_factor): required of administrators, optional for the others.
+# Not read from the environment on purpose: no deployment can switch it off (only the unit
+# test settings do, for the tests that sign in with force_login; test_two_factor turns it on).
+KAM_TWO_FACTOR_ENFORCED = True
+# Wrong codes in a row before the session is signed out (back to the password step); each
+# also counts as a failed sign-in for django-axes, and django-otp doubles the wait after each.
+KAM_TWO_FACTOR_MAX_TRIES = 5
+OTP_TOTP_ISSUER = "KAM"
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kam import views
+from kam import two_factor_views, views
 
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
@@ -10,6 +10,14 @@ urlpatterns = [
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("account/two-factor/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("account/two-factor/remove/", two_factor_views.two_factor_remove, name="two_factor_remove"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -17,6 +17,7 @@ from django.views.i18n import set_language
 
 from kam.forms import PreferencesForm
 from kam.models import Notification, User
+from kam.two_factor import two_factor_enrolled
 
 
 def preferences(request: HttpRequest) -> HttpResponse:
@@ -25,7 +26,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Preferences saved."))
         return redirect("preferences")
-    return render(request, "kam/preferences.html", {"form": form})
+    context = {"form": form, "two_factor_on": two_factor_enrolled(user=request.user)}
+    return render(request, "kam/preferences.html", context)
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
