@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -466,7 +467,18 @@ class Interaction(models.Model):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    # Too large to apply within a web request: waiting for, then being applied by, a worker.
+    QUEUED = "queued", pgettext_lazy("import status", "Queued")
+    APPLYING = "applying", pgettext_lazy("import status", "Applying")
+    # The worker found errors (the register changed since the preview) or crashed: nothing was written.
+    FAILED = "failed", pgettext_lazy("import status", "Failed")
     APPLIED = "applied", _("Applied")
+    # Never applied and older than KAM_IMPORT_UPLOAD_TTL_HOURS: the file's bytes were dropped.
+    EXPIRED = "expired", pgettext_lazy("import status", "Expired")
+
+
+# The statuses of a batch whose file is still to be applied by the user; these expire.
+IMPORT_UNAPPLIED = (ImportStatus.UPLOADED, ImportStatus.FAILED)
 
 
 class ImportBatch(models.Model):
@@ -487,6 +499,11 @@ class ImportBatch(models.Model):
     # The wizard's other answers (ImportOptions.as_json()): our revenue's unit and currency, credit-note values,
     # deal stages, the company turnover's unit and currency, accepted close-match corrections, the saved mapping used.
     options = models.JSONField(_("import options"), default=dict, blank=True)
+    # A background apply's progress, written by the worker outside its transaction so the page can poll it.
+    progress_done = models.PositiveIntegerField(_("rows written"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows to write"), default=0)
+    applying_since = models.DateTimeField(_("applying since"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -498,6 +515,11 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:import_map", args=[self.pk])
+
+    @property
+    def outbox_key(self) -> str:
+        """The key of the outbox message that has a worker apply this batch."""
+        return f"import-batch:{self.pk}"
 
 
 class ImportMappingQuerySet(models.QuerySet):

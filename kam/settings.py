@@ -301,6 +301,11 @@ KAM_IMPORT_MAX_COLUMNS = env.int("KAM_IMPORT_MAX_COLUMNS", default=200)
 KAM_IMPORT_MAX_CELLS = env.int("KAM_IMPORT_MAX_CELLS", default=10_000_000)
 # Characters in one value; a longer one is a stray quote or not a table at all.
 KAM_IMPORT_MAX_FIELD_CHARS = env.int("KAM_IMPORT_MAX_FIELD_CHARS", default=100_000)
+# An import of more rows is applied by a worker (with progress in the page), never within a web request:
+# 200,000 rows take ~40 s to write, past gunicorn's 30 s timeout.
+KAM_IMPORT_SYNC_ROWS = env.int("KAM_IMPORT_SYNC_ROWS", default=5_000)
+# Uploads never applied lose their file after this many hours (an hourly job); each can weigh megabytes.
+KAM_IMPORT_UPLOAD_TTL_HOURS = env.int("KAM_IMPORT_UPLOAD_TTL_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Decision-maker maps ----------------------------------------------------

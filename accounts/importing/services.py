@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from accounts.importing.options import ImportOptions
 from accounts.importing.people import SalesTeamImportPlan, sales_team_plan
 from accounts.importing.results import ImportPreview, ImportResult
 from accounts.importing.transactions import TransactionImportPlan, transactions_plan
+from accounts.importing.writing import rows_written_reported
 
 
 def _plan(
@@ -73,8 +76,13 @@ def apply_import(
     user,
     create_missing_accounts: bool = False,
     options: ImportOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Check the file again and write it in one transaction; raises ImportRejected, writing nothing, on any error."""
+    """Check the file again and write it in one transaction; raises ImportRejected, writing nothing, on any error.
+
+    `progress(written, planned)` is told, once the file is checked and then after each chunk written, how many
+    rows were written of the ones the preview counts (to create and to update). Writing is most of an import's time.
+    """
     with transaction.atomic():
         plan = _plan(
             frame=frame,
@@ -86,4 +94,17 @@ def apply_import(
         )
         if not plan.preview.ok:
             raise ImportRejected(plan.preview)
-        return plan.apply()
+        if progress is None:
+            return plan.apply()
+        planned = plan.preview.to_create + plan.preview.to_update
+        written = 0
+        progress(written, planned)
+
+        def report(count: int) -> None:
+            nonlocal written
+            # Accounts an import of money creates for unknown customers are written too: never past 100 %.
+            written = min(planned, written + count)
+            progress(written, planned)
+
+        with rows_written_reported(report):
+            return plan.apply()

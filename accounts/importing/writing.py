@@ -10,7 +10,9 @@ simple_history's functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -18,6 +20,26 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_model_for_model
 
 from accounts.importing.common import BATCH_SIZE, chunked
+
+# Told how many table rows (not history rows) each chunk wrote, while an import applied in the background runs.
+_written: ContextVar[Callable[[int], None] | None] = ContextVar("import_rows_written", default=None)
+
+
+@contextmanager
+def rows_written_reported(report: Callable[[int], None] | None) -> Iterator[None]:
+    """Within the block, call `report(n)` after each chunk of n rows the bulk writes below put in a table."""
+    token = _written.set(report)
+    try:
+        yield
+    finally:
+        _written.reset(token)
+
+
+def _report(count: int) -> None:
+    report = _written.get()
+    if report is not None and count:
+        report(count)
+
 
 # Values of these Python types need no conversion for these fields on any backend Django supports.
 PASSTHROUGH: tuple[tuple[type[models.Field], tuple[type, ...]], ...] = (
@@ -43,6 +65,7 @@ def insert_with_history(*, model: type[models.Model], rows: list[dict], user, re
             default_user=user,
             default_change_reason=reason,
         )
+        _report(len(saved))
         return [instance.pk for instance in saved]
     now = timezone.now()
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
@@ -70,7 +93,7 @@ def update_with_history(*, model: type[models.Model], changes: dict[int, dict], 
             for attname, value in {**values, **dict.fromkeys(stamped, now)}.items():
                 setattr(instances[pk], attname, value)
         names = sorted(model._meta.get_field(attname).name for attname in touched)
-        return bulk_update_with_history(
+        updated = bulk_update_with_history(
             list(instances.values()),
             model,
             names,
@@ -78,6 +101,8 @@ def update_with_history(*, model: type[models.Model], changes: dict[int, dict], 
             default_user=user,
             default_change_reason=reason,
         )
+        _report(len(changes))
+        return updated
     pk_name = model._meta.pk.attname
     snapshots = []
     for batch in chunked(changes):
@@ -95,14 +120,16 @@ def update_with_history(*, model: type[models.Model], changes: dict[int, dict], 
         connection.ops.quote_name(model._meta.pk.column),
     )
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                [convert(snapshot[field.attname]) for field, convert in zip(columns, converters, strict=True)]
-                + [snapshot[pk_name]]
-                for snapshot in snapshots
-            ],
-        )
+        for batch in chunked(snapshots):
+            cursor.executemany(
+                sql,
+                [
+                    [convert(snapshot[field.attname]) for field, convert in zip(columns, converters, strict=True)]
+                    + [snapshot[pk_name]]
+                    for snapshot in batch
+                ],
+            )
+            _report(len(batch))
     _insert_history(model, snapshots, history_type="~", user=user, reason=reason, now=now)
     return len(snapshots)
 
@@ -202,6 +229,7 @@ def _insert(
             )
             if returning:
                 pks.extend(row[0] for row in cursor.fetchall())
+                _report(len(batch))  # a table's rows; history rows (returning nothing) are not counted
     return pks
 
 

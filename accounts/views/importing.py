@@ -6,18 +6,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import can_create_accounts
 from accounts.forms import ImportMappingForm, ImportMappingRenameForm, ImportUploadForm
-from accounts.importing import ImportFileError, ImportRejected, apply_import, guess_mapping, preview_import, read_table
+from accounts.importing import ImportFileError, ImportRejected, guess_mapping, preview_import, read_table
+from accounts.importing.batches import import_batch_apply, import_batch_is_large, import_batch_queue
 from accounts.importing.fields import ImportKind, amount_hints
 from accounts.importing.mappings import saved_mapping_find, saved_mapping_save
 from accounts.importing.options import ImportOptions
 from accounts.importing.people import sales_team_importer_check
 from accounts.importing.results import result_summary
 from accounts.models import ImportBatch, ImportMapping, ImportStatus
+from kam.outbox import outbox_publish_failed
 
 SAMPLE_ROWS = 5
 # Fields whose values the user explains at the mapping step: which mean a credit note, which stages are won.
@@ -35,6 +39,16 @@ def _get_batch(request: HttpRequest, pk: int) -> ImportBatch:
     """A batch is private to the user who uploaded it."""
     _require_importer(request)
     return get_object_or_404(ImportBatch.objects.filter(created_by=request.user), pk=pk)
+
+
+def _left_the_wizard(request: HttpRequest, batch: ImportBatch) -> HttpResponse | None:
+    """Where to go instead of a wizard step: an applied or applying batch's result page, or a new upload."""
+    if batch.status == ImportStatus.EXPIRED:
+        messages.error(request, _("This upload has expired: upload the file again."))
+        return redirect("accounts:import")
+    if batch.status in (ImportStatus.APPLIED, ImportStatus.QUEUED, ImportStatus.APPLYING):
+        return redirect("accounts:import_result", pk=batch.pk)
+    return None
 
 
 def _columns(frame) -> list[str]:
@@ -105,8 +119,8 @@ def _value_columns(mapping: dict[str, str]) -> dict[str, str]:
 
 def import_map(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
-    if batch.status == ImportStatus.APPLIED:
-        return redirect("accounts:import_result", pk=batch.pk)
+    if elsewhere := _left_the_wizard(request, batch):
+        return elsewhere
     try:
         frame = read_table(data=bytes(batch.data), filename=batch.filename)
     except ImportFileError as error:  # an upload kept from before a limit was set or lowered
@@ -168,26 +182,16 @@ def _import_options(request: HttpRequest, batch: ImportBatch) -> dict:
 
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
-    if batch.status == ImportStatus.APPLIED:
-        return redirect("accounts:import_result", pk=batch.pk)
+    if elsewhere := _left_the_wizard(request, batch):
+        return elsewhere
     try:
         options = _import_options(request, batch)
         if request.method == "POST":
-            result = apply_import(**options)
-            columns = _columns(options["frame"])
-            # The mapping that worked is kept (a saved one is updated, keeping its name) for the next export.
-            saved_mapping_save(
-                user=request.user,
-                kind=batch.kind,
-                columns=columns,
-                mapping=batch.mapping,
-                options=options["options"],
-                default_name=batch.filename,
-            )
-            batch.status = ImportStatus.APPLIED
-            batch.result = result.as_dict()
-            batch.data = b""  # applied: the file is no longer needed
-            batch.save(update_fields=["status", "result", "data"])
+            if import_batch_is_large(frame=options["frame"]):
+                # Longer than a web request may live: a worker applies it, the result page shows its progress.
+                import_batch_queue(batch=batch)
+                return redirect("accounts:import_result", pk=batch.pk)
+            import_batch_apply(batch=batch, user=request.user, frame=options["frame"])
             messages.success(request, _("Import applied."))
             return redirect("accounts:import_result", pk=batch.pk)
         preview = preview_import(**options)
@@ -204,8 +208,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def import_accept_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep every close-match suggestion of the preview as a correction of the file, then preview again."""
     batch = _get_batch(request, pk)
-    if batch.status == ImportStatus.APPLIED:
-        return redirect("accounts:import_result", pk=batch.pk)
+    if elsewhere := _left_the_wizard(request, batch):
+        return elsewhere
     try:
         preview = preview_import(**_import_options(request, batch))
     except ImportFileError as error:
@@ -223,9 +227,18 @@ def import_accept_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applied import's counts; while a worker applies it, its progress (the fragment polls every 2 s)."""
     batch = _get_batch(request, pk)
+    if batch.status in (ImportStatus.QUEUED, ImportStatus.APPLYING, ImportStatus.FAILED):
+        context = {"batch": batch, "broker_down": outbox_publish_failed(key=batch.outbox_key)}
+        template = "accounts/_import_progress.html" if request.htmx else "accounts/import_status.html"
+        return render(request, template, context)
     if batch.status != ImportStatus.APPLIED:
-        return redirect("accounts:import_preview", pk=batch.pk)
+        if request.htmx:  # the polled fragment: the whole page must change
+            return HttpResponseClientRedirect(reverse("accounts:import_preview", args=[batch.pk]))
+        return _left_the_wizard(request, batch) or redirect("accounts:import_preview", pk=batch.pk)
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("accounts:import_result", args=[batch.pk]))
     summary = result_summary({"kind": batch.kind, **batch.result})
     return render(request, "accounts/import_result.html", {"batch": batch, "summary": summary})
 
