@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, YearlyFinancial
+from accounts.personal_data import ERASED_REASON
 from kam.models import User
 
 HIDDEN_FIELDS = {"updated_at", "created_at"}
@@ -141,6 +142,10 @@ def contact_changes(account: Account, *, limit: int = 15) -> list[Change]:
     verbs = {"+": _("Contact added"), "~": _("Contact changed"), "-": _("Contact removed")}
     changes = []
     for newer, older in reversed(pairs):
+        if newer.history_change_reason == ERASED_REASON:
+            who = str(newer.history_user or _("system"))
+            changes.append(Change(newer.history_date, who, _("Personal data erased: %(name)s") % {"name": newer.name}))
+            continue
         rows = []
         if newer.history_type == "~" and older is not None:
             for c in deltas[id(newer)].changes:

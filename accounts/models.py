@@ -403,6 +403,9 @@ class Contact(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Off once they leave the company."))
+    erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, help_text=_("Set when the person asked to be forgotten.")
+    )
 
     history = HistoricalRecords()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import account, contacts, importing, register
+from accounts.views import account, contacts, importing, personal_data, register
 
 app_name = "accounts"
 
@@ -17,6 +17,21 @@ urlpatterns = [
     path("<int:pk>/map/contacts/new/", contacts.contact_create, name="contact_create"),
     path("<int:pk>/map/contacts/<int:contact_pk>/", contacts.contact_edit, name="contact_edit"),
     path("<int:pk>/map/contacts/<int:contact_pk>/presence/", contacts.contact_presence, name="contact_presence"),
+    path(
+        "<int:pk>/map/contacts/<int:contact_pk>/personal-data/",
+        personal_data.contact_personal_data_page,
+        name="contact_personal_data",
+    ),
+    path(
+        "<int:pk>/map/contacts/<int:contact_pk>/personal-data/export.json",
+        personal_data.contact_personal_data_export,
+        name="contact_personal_data_export",
+    ),
+    path(
+        "<int:pk>/map/contacts/<int:contact_pk>/personal-data/erase/",
+        personal_data.contact_personal_data_erase,
+        name="contact_personal_data_erase",
+    ),
 ]
 
 urlpatterns += [

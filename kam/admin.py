@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kam.models import OutboxMessage, User
+from kam.models import OutboxMessage, RoleChange, User
 from kam.two_factor import two_factor_reset
 
 
@@ -43,6 +43,27 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """Read-only audit: roles given and taken, accounts switched on and off, by whom and when (kam.audit)."""
+
+    list_display = ("changed_at", "user", "what", "before", "after", "changed_by")
+    list_filter = ("what",)
+    list_select_related = ("user", "changed_by")
+    search_fields = ("user__username", "user__last_name", "changed_by__username")
+    date_hierarchy = "changed_at"
+    readonly_fields = [field.name for field in RoleChange._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

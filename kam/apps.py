@@ -28,6 +28,10 @@ class KamConfig(AppConfig):
         post_migrate.connect(_default_schedules_after_migrate, sender=self, dispatch_uid="kam_default_schedules")
         # Infrastructure too: a finished task closes its outbox row (Celery's task_postrun signal).
         import kam.outbox  # noqa: F401
+        from kam import audit
+
+        # An audit trail of role changes, wherever they are made (kam.audit says why a signal).
+        audit.connect()
         from kam.schedules import register_schedule
 
         register_schedule(

@@ -161,3 +161,27 @@ class OutboxMessage(models.Model):
         if self.done_at:
             return "done"
         return "published" if self.published_at else "waiting"
+
+
+class RoleChange(models.Model):
+    """One change to what a user may do: a role (group) given or taken, an account switched on or off,
+    superuser status given or taken; with who made it and when (issue 14: role changes are audited)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    what = models.CharField(_("what changed"), max_length=50)
+    before = models.CharField(_("before"), max_length=300, blank=True)
+    after = models.CharField(_("after"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.what} {self.before} → {self.after}"

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from plans.models import AccountCadence, AccountPlan, PlanVersion, Review, ReviewCadence
+from plans.models import AccountCadence, AccountPlan, Action, Checkpoint, Objective, PlanVersion, Review, ReviewCadence
 
 
 @admin.register(AccountPlan)
-class AccountPlanAdmin(admin.ModelAdmin):
+class AccountPlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "account", "status", "starts_on", "ends_on"]
     list_filter = ["status"]
     raw_id_fields = ["account", "previous", "created_by", "approved_by"]
@@ -41,3 +42,25 @@ class ReviewAdmin(admin.ModelAdmin):
     filter_horizontal = ["our_attendees"]
     autocomplete_fields: list[str] = []
     exclude = ["their_attendees", "highlighted_services"]
+
+
+# The plan's content, each with its history button: who changed an objective, a checkpoint or an action, and when.
+@admin.register(Objective)
+class ObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "metric", "target", "due_on"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan"]
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "objective", "target", "actual", "due_on"]
+    list_select_related = ["objective"]
+    raw_id_fields = ["objective", "recorded_by"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "owner", "due_on", "status"]
+    list_select_related = ["plan", "owner"]
+    raw_id_fields = ["plan", "review", "owner", "objective"]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Segment
 
@@ -112,6 +113,8 @@ class AccountPlan(models.Model):
     )
 
     objects = AccountPlanQuerySet.as_manager()
+    # Who wrote what in the plan, and when (issue 14): the approved versions freeze content, this keeps every step.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("account plan")
@@ -198,6 +201,8 @@ class Objective(models.Model):
     due_on = models.DateField(_("due date"))
     position = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
@@ -225,6 +230,8 @@ class Checkpoint(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("KPI checkpoint")
@@ -280,6 +287,8 @@ class Action(models.Model):
     )
     due_on = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.TODO)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("action")

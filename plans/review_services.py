@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Account, Contact
 from kam.models import Notification, User
@@ -70,8 +71,10 @@ def review_save(
         review.our_attendees.set(list(our_attendees))
         review.their_attendees.set(list(their_attendees))
         review.highlighted_services.set(list(services))
-        actions = Action.objects.bulk_create(
-            Action(plan=plan, review=review, title=f.title, owner=f.owner, due_on=f.due_on) for f in follow_ups
+        actions = bulk_create_with_history(
+            [Action(plan=plan, review=review, title=f.title, owner=f.owner, due_on=f.due_on) for f in follow_ups],
+            Action,
+            default_user=by,
         )
     for action in actions:
         if action.owner is None or action.owner == by:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Account
 from kam.models import User
@@ -249,22 +250,31 @@ def plan_start_next(*, plan: AccountPlan, by: User) -> AccountPlan:
                 position=objective.position,
             )
             # Checkpoints still ahead of the new start carry over, without their actuals.
-            Checkpoint.objects.bulk_create(
-                Checkpoint(objective=objective_map[objective.pk], label=c.label, due_on=c.due_on, target=c.target)
-                for c in objective.checkpoints.all()
-                if c.due_on >= starts_on
+            # With their "+" history rows: the plan's history starts with what the renewal carried over.
+            bulk_create_with_history(
+                [
+                    Checkpoint(objective=objective_map[objective.pk], label=c.label, due_on=c.due_on, target=c.target)
+                    for c in objective.checkpoints.all()
+                    if c.due_on >= starts_on
+                ],
+                Checkpoint,
+                default_user=by,
             )
-        Action.objects.bulk_create(
-            Action(
-                plan=new,
-                title=a.title,
-                owner_id=a.owner_id,
-                objective=objective_map.get(a.objective_id),
-                due_on=a.due_on,
-                status=a.status,
-            )
-            for a in source.actions.all()
-            if a.status in (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
+        bulk_create_with_history(
+            [
+                Action(
+                    plan=new,
+                    title=a.title,
+                    owner_id=a.owner_id,
+                    objective=objective_map.get(a.objective_id),
+                    due_on=a.due_on,
+                    status=a.status,
+                )
+                for a in source.actions.all()
+                if a.status in (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
+            ],
+            Action,
+            default_user=by,
         )
         Resource.objects.bulk_create(
             Resource(plan=new, kind=r.kind, description=r.description, amount=r.amount) for r in source.resources.all()

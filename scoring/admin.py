@@ -1,12 +1,13 @@
 """Until the scoring pages land, administrators edit criteria and thresholds here."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from scoring.models import Criterion, Rating, SegmentationRun, SegmentationSettings
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(SimpleHistoryAdmin):
     list_display = ("name", "axis", "weight", "source", "normalisation", "missing", "is_active", "position")
     list_editable = ("weight", "is_active", "position")
 
@@ -19,7 +20,7 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(SegmentationSettings)
-class SegmentationSettingsAdmin(admin.ModelAdmin):
+class SegmentationSettingsAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "mode", "value", "potential", "gold", "silver", "key_rule")
 
 

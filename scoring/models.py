@@ -11,6 +11,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Segment, Tier
 from scoring.analytics import Axis, MissingPolicy, Normalisation
@@ -57,6 +58,9 @@ class Criterion(models.Model):
     rubric_high = models.TextField(_("what 10 means"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    # Who changed a weight, a source or a rubric, and when (issue 14).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("criterion")
@@ -187,6 +191,8 @@ class SegmentationSettings(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("A run warns about every key account manager above this."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("segmentation settings")

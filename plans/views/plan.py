@@ -33,6 +33,7 @@ from plans.forms import (
     UnbilledServiceForm,
     plan_people,
 )
+from plans.history import plan_changes
 from plans.models import AccountPlan, ActionStatus, PlanStatus
 from plans.progress import RULE_TEXT
 from plans.services import (
@@ -118,6 +119,8 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         "rule_text": RULE_TEXT,
         "currency": settings.KAM_CURRENCY,
         "CheckpointForm": CheckpointForm,
+        # Administrators audit the plan's content; None hides the section from everyone else.
+        "changes": plan_changes(plan) if request.user.is_administrator else None,
     }
 
 

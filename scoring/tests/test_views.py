@@ -355,3 +355,30 @@ def test_administrator_sets_the_financial_year_and_the_register_follows(client, 
     assert account.last_year_revenue == 1000
     assert "use the figures of 2020" in client.get("/scoring/criteria/").content.decode()
     assert "Revenue 2020" in client.get("/accounts/").content.decode()
+
+
+def test_a_weight_change_is_recorded_with_who_and_shown_to_administrators_only(client, admin_user, manager):
+    criteria = three_criteria()
+    client.force_login(admin_user)
+    client.post("/scoring/criteria/", _formset_data(criteria, **{"criteria-0-weight": "70", "gold": "75"}))
+
+    record = Criterion.history.filter(id=criteria[0].pk).order_by("-history_date").first()
+    assert (record.weight, record.history_user) == (70, admin_user)
+    assert SegmentationSettings.history.order_by("-history_date").first().history_user == admin_user
+    page = client.get("/scoring/criteria/").content.decode()
+    assert f"Criterion changed: {criteria[0].name}" in page
+    assert f"{criteria[0].weight} → 70" in page
+    assert "Thresholds changed" in page
+    client.force_login(manager)
+    assert "Criterion changed" not in client.get("/scoring/criteria/").content.decode()
+
+
+def test_the_changes_list_costs_the_same_queries_however_many_changes(
+    client, admin_user, django_assert_max_num_queries
+):
+    criteria = three_criteria()
+    client.force_login(admin_user)
+    for weight in range(20, 60, 5):
+        client.post("/scoring/criteria/", _formset_data(criteria, **{"criteria-0-weight": str(weight)}))
+    with django_assert_max_num_queries(25):
+        assert client.get("/scoring/criteria/").status_code == 200

@@ -20,6 +20,7 @@ from kam.outbox import outbox_publish_failed
 from scoring.access import can_edit_model, get_run_for_user, require_reader
 from scoring.filters import RunScoreFilter
 from scoring.forms import CriterionFormSet, FinancialYearForm, SegmentationSettingsForm
+from scoring.history import scoring_model_changes
 from scoring.models import AccountScore, Criterion, RunStatus, SegmentationRun, SegmentationSettings
 from scoring.services import RunRefused, segmentation_run_queue
 
@@ -52,6 +53,8 @@ def criteria(request: HttpRequest) -> HttpResponse:
         "financial_year": financial_year_in_use(),
         "can_edit": can_edit,
         "shares": shares,
+        # Administrators audit the scoring model; None hides the list from everyone else.
+        "changes": scoring_model_changes() if request.user.is_administrator else None,
     }
     return render(request, "scoring/criteria.html", context)
 

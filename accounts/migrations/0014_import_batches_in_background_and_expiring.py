@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0012_financial_year_in_use"),
+        ("accounts", "0013_contact_erased_at"),
     ]
 
     operations = [
