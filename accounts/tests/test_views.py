@@ -177,6 +177,15 @@ def test_key_account_manager_creates_an_account_they_then_own(client, manager):
     assert account.owner == manager
 
 
+def test_a_parent_name_longer_than_any_account_name_is_refused(client, admin_user):
+    client.force_login(admin_user)
+    data = {"name": "Child", "lifecycle": "prospect", "country": "FR", "parent_name": "x" * 100_000}
+    response = client.post("/accounts/new/", data)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 200 characters" in response.content.decode()
+    assert not Account.objects.filter(name="Child").exists()
+
+
 @pytest.mark.parametrize("role", ["sponsor", "contributor"])
 def test_readers_cannot_create_accounts(client, request, role):
     client.force_login(request.getfixturevalue(role))
