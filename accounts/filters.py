@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.models import Account, Lifecycle, Segment, Tier
+from kam.forms import SEARCH_MAX_LENGTH
 from kam.models import User
 from kam.roles import Role
 
@@ -59,7 +60,7 @@ def register_options() -> tuple[list[str], set[str]]:
 
 
 class AccountFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=SEARCH_MAX_LENGTH)
     segment = django_filters.ChoiceFilter(choices=SEGMENT_CHOICES, method="filter_segment", label=_("Segment"))
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
     key = django_filters.ChoiceFilter(choices=KEY_CHOICES, method="filter_key", label=_("Key status"))

@@ -55,6 +55,7 @@ class AccountForm(forms.ModelForm):
     parent_name = forms.CharField(
         label=_("Parent account"),
         required=False,
+        max_length=200,  # an account's name at most; searched with iexact, a LIKE that SQLite bounds
         help_text=_("Name or reference of the group this account belongs to."),
     )
 

@@ -55,3 +55,17 @@ class TwoFactorConfirmForm(forms.Form):
         help_text=_("The 6 digits the app shows for KAM after you added it."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+# Longer than any name or reference; SQLite refuses LIKE patterns over 50,000 bytes.
+SEARCH_MAX_LENGTH = 200
+
+
+class SearchForm(forms.Form):
+    """A free-text search from the address bar: bounded, and without NUL characters (forms refuse those)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
+
+    def query(self) -> str:
+        """What to search for: the typed text when valid, else nothing (the errors say why)."""
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from kam.forms import PreferencesForm
+from kam.ids import parse_id
 from kam.models import Notification, User
 from kam.two_factor import two_factor_enrolled
 
@@ -40,7 +41,8 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (`id` posted) or all of the user's as read; only ever the user's own."""
     unread = Notification.objects.filter(user=request.user, read_at=None)
     if request.POST.get("id"):
-        unread = unread.filter(pk=request.POST["id"]) if request.POST["id"].isdigit() else unread.none()
+        pk = parse_id(request.POST["id"])
+        unread = unread.filter(pk=pk) if pk is not None else unread.none()
     unread.update(read_at=timezone.now())
     return redirect("notifications")
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Segment
+from kam.fields import IdsChoiceField
 from kam.models import User
 from kam.roles import Role
 from plans.forms import DATE, plan_people
@@ -24,8 +25,9 @@ class ReviewForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"our_attendees": IdsChoiceField, "their_attendees": IdsChoiceField}
 
-    highlighted_services = forms.ModelMultipleChoiceField(
+    highlighted_services = IdsChoiceField(
         label=_("Unbilled services to highlight"),
         queryset=None,
         required=False,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import NOT_SCORED
 from accounts.models import Segment, Tier
+from kam.forms import SEARCH_MAX_LENGTH
 from kam.models import User
 from kam.roles import Role
 
@@ -20,7 +21,9 @@ CHANGE_CHOICES = [
 
 
 class RunScoreFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="account__name", lookup_expr="icontains", label=_("Account"))
+    q = django_filters.CharFilter(
+        field_name="account__name", lookup_expr="icontains", label=_("Account"), max_length=SEARCH_MAX_LENGTH
+    )
     segment = django_filters.ChoiceFilter(
         choices=[*Segment.choices, (NOT_SCORED, _("Not scored"))], method="by_segment", label=_("Segment")
     )

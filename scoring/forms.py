@@ -152,7 +152,8 @@ class RatingGrid:
                 typed = data[name].strip() if data is not None and name in data else as_stored
                 value = None
                 if typed:
-                    if typed.isdigit() and 0 <= int(typed) <= 10:
+                    # isascii: "²".isdigit() is true, and int() refuses it.
+                    if typed.isascii() and typed.isdigit() and 0 <= int(typed) <= 10:
                         value = int(typed)
                     else:
                         problems.append(

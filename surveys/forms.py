@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, BuyingRole, Segment, Tier
+from kam.fields import IdsChoiceField
 from kam.models import User
 from kam.roles import Role
 from surveys.models import ActionStatus, ImprovementAction, Question, QuestionKind, SurveyTemplate
@@ -69,7 +70,7 @@ class CampaignForm(forms.Form):
     owner = forms.ModelChoiceField(
         label=_("Key account manager"), queryset=User.objects.none(), required=False, empty_label=_("Any")
     )
-    accounts = forms.ModelMultipleChoiceField(
+    accounts = IdsChoiceField(
         label=_("Or pick accounts by hand"),
         queryset=Account.objects.none(),
         required=False,

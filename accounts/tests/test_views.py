@@ -48,6 +48,15 @@ def test_user_without_role_sees_no_account(client, outsider, owned_account):
     assert "0 accounts" in body
 
 
+@pytest.mark.parametrize("query", ["x" * 100_000, "a\x00b"])
+def test_a_search_too_long_or_with_a_nul_finds_nothing_and_does_not_fail(client, contributor, query):
+    AccountFactory(name="Boulangerie Martin")
+    client.force_login(contributor)
+    response = client.get("/accounts/", {"q": query})
+    assert response.status_code == 200
+    assert "Boulangerie Martin" not in response.content.decode()
+
+
 def test_search_and_filters_narrow_the_register_and_stay_in_the_url(client, contributor):
     AccountFactory(name="Boulangerie Martin", country="FR", is_key=True)
     AccountFactory(name="Bakery Smith", country="GB")
@@ -166,6 +175,15 @@ def test_key_account_manager_creates_an_account_they_then_own(client, manager):
     account = Account.objects.get(name="New Customer")
     assert response.url == account.get_absolute_url()
     assert account.owner == manager
+
+
+def test_a_parent_name_longer_than_any_account_name_is_refused(client, admin_user):
+    client.force_login(admin_user)
+    data = {"name": "Child", "lifecycle": "prospect", "country": "FR", "parent_name": "x" * 100_000}
+    response = client.post("/accounts/new/", data)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 200 characters" in response.content.decode()
+    assert not Account.objects.filter(name="Child").exists()
 
 
 @pytest.mark.parametrize("role", ["sponsor", "contributor"])

@@ -18,6 +18,7 @@ from accounts.coverage import account_coverage, silence_days
 from accounts.forms import ContactForm
 from accounts.maps import influence_grid, map_build, map_contacts
 from accounts.models import Account, Attitude
+from kam.ids import parse_id
 
 
 def _map_context(request: HttpRequest, account: Account, **extra) -> dict:
@@ -67,8 +68,8 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a contact, at the top of the map or under someone (?under=<contact id>)."""
     account = get_editable_account(request, pk)
     under_id = request.GET.get("under", "")
-    # isascii: "²".isdigit() is true but int("²") fails.
-    under = account.contacts.filter(pk=int(under_id)).first() if under_id.isascii() and under_id.isdigit() else None
+    under_pk = parse_id(under_id)
+    under = account.contacts.filter(pk=under_pk).first() if under_pk is not None else None
     form = ContactForm(request.POST or None, account=account, user=request.user, initial={"reports_to": under})
     if request.method == "POST" and form.is_valid():
         contact = form.save()

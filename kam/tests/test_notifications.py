@@ -71,3 +71,13 @@ def test_a_message_with_line_breaks_still_gets_its_email(manager, django_capture
     assert mail.outbox[0].subject == "KAM: Sent back: redo the SWOT"
     assert "redo the SWOT" in mail.outbox[0].body
     assert Notification.objects.get().emailed_at is not None
+
+
+@pytest.mark.parametrize("posted", ["²", "١", "9" * 40, "0", "-1"])
+def test_an_id_no_notification_can_have_marks_nothing_and_answers(client, manager, posted):
+    mine = _send([manager])[0]
+    client.force_login(manager)
+    response = client.post("/notifications/read/", {"id": posted})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert not mine.is_read

@@ -86,6 +86,14 @@ def test_administrator_enters_the_django_admin(client, admin_user):
     assert client.get("/admin/").status_code == 200
 
 
+@pytest.mark.parametrize("query", ["x" * 100_000, "a\x00b"])
+def test_an_admin_search_too_long_or_with_a_nul_is_refused_with_a_reason(client, admin_user, query):
+    client.force_login(admin_user)
+    response = client.get("/admin/kam/user/", {"q": query}, follow=True)
+    assert response.status_code == 200
+    assert "Search with at most 200 characters" in response.content.decode()
+
+
 def test_language_switch_to_french_translates_the_page(client, manager):
     client.force_login(manager)
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})

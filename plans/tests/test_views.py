@@ -192,6 +192,17 @@ def test_send_back_without_comment_is_refused_with_a_message(client, sponsor, pl
     assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
 
 
+@pytest.mark.parametrize("step", ["send-back", "approve", "comments"])
+def test_a_comment_with_a_nul_character_is_refused_with_a_message(client, sponsor, plan, step):
+    plan.status = PlanStatus.SUBMITTED
+    plan.save()
+    client.force_login(sponsor)
+    page = client.post(f"/plans/{plan.pk}/{step}/", {"text": "fine\x00"}, follow=True).content.decode()
+    assert "Null characters are not allowed" in page
+    assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
+    assert not plan.comments.exists()
+
+
 def test_plan_page_queries_do_not_grow_with_objectives_and_actions(
     client, manager, plan, django_assert_max_num_queries
 ):

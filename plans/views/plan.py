@@ -149,6 +149,16 @@ def _workflow_step(request: HttpRequest, plan: AccountPlan, step, done: str) -> 
     return redirect(result if isinstance(result, AccountPlan) else plan)
 
 
+def _posted_comment(request: HttpRequest) -> str | None:
+    """The comment posted with a step, or None (and why, as a message) when the form refuses it, e.g. a NUL."""
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["text"]
+    for error in form.errors.get("text", []):
+        messages.error(request, error)
+    return None
+
+
 @require_POST
 def plan_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_editable_plan(request, pk, draft_only=True)
@@ -159,14 +169,18 @@ def plan_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_approvable_plan(request, pk)
-    step = lambda: plan_approve(plan=plan, by=request.user, comment=request.POST.get("text", ""))  # noqa: E731
+    if (comment := _posted_comment(request)) is None:
+        return redirect(plan)
+    step = lambda: plan_approve(plan=plan, by=request.user, comment=comment)  # noqa: E731
     return _workflow_step(request, plan, step, _("Plan approved: this version is frozen and stays readable."))
 
 
 @require_POST
 def plan_send_back_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_approvable_plan(request, pk)
-    step = lambda: plan_send_back(plan=plan, by=request.user, comment=request.POST.get("text", ""))  # noqa: E731
+    if (comment := _posted_comment(request)) is None:
+        return redirect(plan)
+    step = lambda: plan_send_back(plan=plan, by=request.user, comment=comment)  # noqa: E731
     return _workflow_step(request, plan, step, _("Plan sent back to the key account manager with your comment."))
 
 
@@ -191,7 +205,9 @@ def plan_comment_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk)
     if not (can_edit_plan(request.user, plan) or can_approve_plan(request.user, plan)):
         raise PermissionDenied
-    step = lambda: plan_comment_add(plan=plan, by=request.user, text=request.POST.get("text", ""))  # noqa: E731
+    if (comment := _posted_comment(request)) is None:
+        return redirect(plan)
+    step = lambda: plan_comment_add(plan=plan, by=request.user, text=comment)  # noqa: E731
     return _workflow_step(request, plan, step, _("Comment added."))
 
 

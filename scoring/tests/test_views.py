@@ -247,6 +247,28 @@ def test_rating_grid_keeps_typed_values_and_explains_a_bad_cell(client, manager,
     assert Rating.objects.get(account=accounts[1], criterion=fit).value == 5  # nothing saved
 
 
+@pytest.mark.parametrize("typed", ["²", "١", "9" * 40, "\x00"])
+def test_rating_grid_refuses_a_cell_that_is_not_an_ascii_number(client, manager, scored, typed):
+    _run, accounts = scored
+    fit = Criterion.objects.get(name="Fit")
+    client.force_login(manager)
+    response = client.post(
+        "/scoring/ratings/", {f"r{accounts[0].pk}-c{fit.pk}": typed, f"j{accounts[0].pk}": "Because"}
+    )
+    assert response.status_code == 200
+    assert "enter a whole number from 0 to 10" in response.content.decode()
+    assert Rating.objects.get(account=accounts[0], criterion=fit).value != 2
+
+
+@pytest.mark.parametrize("query", ["x" * 100_000, "a\x00b"])
+def test_rating_grid_search_too_long_or_with_a_nul_explains_itself(client, manager, scored, query):
+    client.force_login(manager)
+    response = client.get("/scoring/ratings/", {"q": query})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Ensure this value has at most 200 characters" in body or "Null characters are not allowed" in body
+
+
 def test_rating_grid_is_for_managers_and_administrators(client, contributor, sponsor):
     for user in (contributor, sponsor):
         client.force_login(user)

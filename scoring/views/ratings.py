@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from kam.forms import SearchForm
 from scoring.access import can_rate
 from scoring.forms import RatingGrid
 from scoring.models import Criterion, Rating
@@ -26,8 +29,11 @@ def rating_grid(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     criteria = list(Criterion.objects.filter(is_active=True, source="manual"))
     accounts = Account.objects.editable_by(user).only("pk", "name", "is_key").order_by("-is_key", "name")
-    if request.GET.get("q"):
-        accounts = accounts.filter(name__icontains=request.GET["q"])
+    search = SearchForm(request.GET)
+    if query := search.query():
+        accounts = accounts.filter(name__icontains=query)
+    for error in search.errors.get("q", []):
+        messages.error(request, error)
     page = Paginator(accounts, ROWS_PER_PAGE).get_page(request.POST.get("page") or request.GET.get("page"))
     full_name = Trim(Concat(F("rated_by__first_name"), Value(" "), F("rated_by__last_name")))
     ratings = Rating.objects.filter(account__in=[a.pk for a in page], criterion__in=criteria).annotate(
@@ -39,7 +45,7 @@ def rating_grid(request: HttpRequest) -> HttpResponse:
         saved = ratings_save(rows=grid.rating_rows, existing=existing, by=user)
         if not any(row.errors for row in grid.rating_rows):
             messages.success(request, _("%(count)s ratings saved. They count from the next run.") % {"count": saved})
-            return redirect(f"{request.path}?page={page.number}&q={request.GET.get('q', '')}")
+            return redirect(f"{request.path}?{urlencode({'page': page.number, 'q': query})}")
     if request.method == "POST":
         messages.error(request, _("Nothing was saved: correct the rows marked below."))
     return render(request, "scoring/rating_grid.html", {"grid": grid, "page": page, "criteria": criteria})

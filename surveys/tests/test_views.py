@@ -92,6 +92,17 @@ def test_manager_drafts_a_campaign_for_their_accounts_and_sees_who_will_be_asked
     assert refused.status_code == 200 and not Campaign.objects.filter(name="Sneaky").exists()
 
 
+@pytest.mark.parametrize("picked", ["9" * 40, "²", "-1"])
+def test_an_account_id_no_account_can_have_is_refused_on_the_campaign_form(client, manager, account, picked):
+    client.force_login(manager)
+    data = {"name": "Odd", "closes_on": str(timezone.localdate() + timedelta(days=5)), "reminder_after_days": "5",
+            "template": survey_defaults().pk, "accounts": [account.pk, picked]}  # fmt: skip
+    response = client.post("/surveys/new/", data)
+    assert response.status_code == 200
+    assert "is not a valid value" in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
 def test_a_past_close_date_is_refused_with_the_reason(client, manager, account):
     client.force_login(manager)
     data = {"name": "Late", "closes_on": str(timezone.localdate() - timedelta(days=1)), "reminder_after_days": "5",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_edit_account, get_account_for_user
+from kam.ids import parse_id
 from surveys.access import get_editable_action, get_response_for_user, require_reader
 from surveys.forms import ActionStatusForm, ImprovementActionForm
 from surveys.frames import survey_results
@@ -69,7 +70,8 @@ def action_new(request: HttpRequest, response_pk: int) -> HttpResponse:
     answer = None
     answer_pk = request.GET.get("answer") or request.POST.get("answer")
     if answer_pk:
-        answer = response.answers.filter(pk=answer_pk).first() if answer_pk.isascii() and answer_pk.isdigit() else None
+        answer_id = parse_id(answer_pk)
+        answer = response.answers.filter(pk=answer_id).first() if answer_id is not None else None
         if answer is None:
             raise Http404
     form = ImprovementActionForm(request.POST or None, initial={"owner": request.user})
