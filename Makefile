@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format worker beat messages compilemessages bench clean
+.PHONY: run test lint format worker beat messages compilemessages bench clean prod bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,16 @@ messages: $(VENV)/.dev
 # Measure the speed targets (pages, segmentation, PDFs, dashboard).
 bench: $(VENV)/.dev compilemessages
 	DJANGO_SETTINGS_MODULE=kam.settings_test $(BIN)/python -m bench
+
+# Production processes on this machine (DEBUG off; needs DATABASE_URL and CELERY_BROKER_URL): release, then
+# gunicorn (WEB_CONCURRENCY workers), a heavy and a light Celery worker and one beat (Procfile.prod).
+prod: $(VENV)/.runtime
+	deploy/prod.sh
+
+# Load test on the loopback: 50 users playing the four roles against `make prod` with 1, 2 and 4 gunicorn
+# workers, 2 minutes each (LOAD_DURATION=30 for a quick run).
+bench-load: $(VENV)/.dev compilemessages
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

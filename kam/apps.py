@@ -27,7 +27,11 @@ class KamConfig(AppConfig):
         # Setup too: the periodic jobs every app needs (kam.schedules), on every fresh or flushed database.
         post_migrate.connect(_default_schedules_after_migrate, sender=self, dispatch_uid="kam_default_schedules")
         # Infrastructure too: a finished task closes its outbox row (Celery's task_postrun signal).
-        import kam.outbox  # noqa: F401
+        # And: request ids into tasks, task counts for /metrics, beat's ticks for /readyz.
+        import kam.health
+        import kam.metrics
+        import kam.outbox
+        import kam.request_id  # noqa: F401
         from kam import audit
 
         # An audit trail of role changes, wherever they are made (kam.audit says why a signal).
@@ -37,6 +41,9 @@ class KamConfig(AppConfig):
         register_schedule(
             "Publish queued background work (outbox)", "kam.tasks.outbox_publish_task", minute="*", hour="*"
         )
+        # A worker of each queue shows it is alive by running these (/readyz).
+        register_schedule("Worker heartbeat (light queue)", "kam.tasks.heartbeat_task", minute="*", hour="*")
+        register_schedule("Worker heartbeat (heavy queue)", "kam.tasks.heartbeat_heavy_task", minute="*", hour="*")
 
 
 class KamAdminConfig(admin_apps.AdminConfig):

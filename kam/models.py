@@ -185,3 +185,21 @@ class RoleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.what} {self.before} → {self.after}"
+
+
+class Heartbeat(models.Model):
+    """When a process of a kind was last seen: "beat" (publishing), "worker:light", "worker:heavy" (running).
+
+    Written by the processes themselves (kam.health), read by /readyz: one row per kind, any machine.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    seen_at = models.DateTimeField(_("seen at"))
+    hostname = models.CharField(_("host"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kam.celery import app
+from kam.celery import app, task_queue
 from kam.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def outbox_message_publish(*, message: OutboxMessage, now: datetime | None = Non
                 args=message.args,
                 kwargs=message.kwargs,
                 task_id=str(message.message_id),
-                queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+                queue=task_queue(message.task_name),
                 # One try: a page waiting on a dead broker would hang; the periodic job tries again.
                 retry=True,
                 retry_policy={"max_retries": 0},

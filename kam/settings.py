@@ -61,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (kam.request_id), and the
+    # metrics see every request, redirects and refusals included (kam.metrics).
+    "kam.request_id.RequestIdMiddleware",
+    "kam.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,6 +116,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and sessions: shared by every web process and worker --------------
+# Redis when CACHE_URL (or REDIS_URL) is set, else each process's memory (one process only).
+# Sessions stay in the database: they survive a Redis restart and are shared by every web process.
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "kam.cache.TolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "kam",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -178,7 +197,25 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
+# Uploaded imports and generated PDFs live in the database today (BinaryField), so every process reads
+# them; the file storage below is for any file a feature adds: a shared directory by default, an
+# S3-compatible bucket (django-storages) when AWS_STORAGE_BUCKET_NAME is set.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    # Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the instance's role.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "default_acl": None,
+            "querystring_auth": True,  # private files: links signed and short-lived
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -195,7 +232,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Two queues so a long run never delays an e-mail: "heavy" (segmentation, PDFs, imports) and "light"
+# (mail, digests, reminders, notifications, the outbox, everything else: the default queue). Each gets
+# its own workers (deploy/worker.sh) and time limits (annotations below). kam.celery.route_task reads
+# KAM_TASK_QUEUES at publish time; the test settings empty it so every task goes to the default queue.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="light")
+KAM_HEAVY_TASKS = [
+    "scoring.tasks.segmentation_run_task",
+    "scoring.tasks.scheduled_segmentation_task",
+    "plans.tasks.plan_pdf_task",
+    "accounts.tasks.import_apply_task",
+    "kam.tasks.heartbeat_heavy_task",
+]
+KAM_TASK_QUEUES = dict.fromkeys(KAM_HEAVY_TASKS, "heavy")
+CELERY_TASK_ROUTES = ["kam.celery.route_task"]
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+# Django's LOGGING (JSON in production) formats the workers' logs too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Redelivery and time limits, sized to the longest job: a whole re-segmentation of 100,000 accounts
 # takes about a minute (PERFORMANCE.md), a large campaign's e-mails a few minutes.
@@ -212,6 +265,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=20 * 60)
+# Per queue: heavy tasks get the limits above; light ones (an e-mail, a digest, the outbox) must finish in
+# minutes, so a stuck SMTP server frees its worker soon; a retried light task waits a minute first.
+KAM_LIGHT_SOFT_TIME_LIMIT = env.int("CELERY_LIGHT_SOFT_TIME_LIMIT", default=5 * 60)
+KAM_LIGHT_TIME_LIMIT = env.int("CELERY_LIGHT_TIME_LIMIT", default=6 * 60)
+# kam.celery.QueueAnnotations gives each task its queue's limits (and light tasks a 60 s retry delay).
+CELERY_TASK_ANNOTATIONS = ["kam.celery.QueueAnnotations"]
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=30 * 60),
     # A dead broker answers "down" quickly instead of hanging a page that publishes.
@@ -271,24 +330,57 @@ KAM_PERMISSIONS_POLICY = (
 KAM_PRIVATE_PATH_PREFIXES = ("/s/",)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Load balancers and orchestrators probe over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only for `make prod` on the loopback (plain HTTP); the deploy check then warns, as it should.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
     if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Logs, errors, metrics, health -------------------------------------------
+# JSON lines in production (one object per record, with the request id of the request or of the
+# request that enqueued the task: kam.request_id); readable text in development. LOG_FORMAT overrides.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kam.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Axes logs every sign-in at INFO; lockouts still show as warnings.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Errors to Sentry when SENTRY_DSN is set; nothing leaves the machine otherwise.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,  # no user names, e-mails or addresses of customers' contacts
+    )
+
+# /metrics (Prometheus) answers an administrator's session or `Authorization: Bearer <METRICS_TOKEN>`;
+# anyone else gets a 404. Empty token: administrators only.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# /readyz: a worker of each queue and beat must have been seen within these many seconds.
+READYZ_WORKER_MAX_AGE = env.int("READYZ_WORKER_MAX_AGE", default=5 * 60)
+READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=5 * 60)
 
 # --- Imports --------------------------------------------------------------
 # Largest file the import wizard accepts (bytes); bigger uploads get a clear message.

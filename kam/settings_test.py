@@ -19,3 +19,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Most tests sign administrators in with force_login, which gives no second factor; the
 # two-factor tests and the browser journeys turn the confinement back on.
 KAM_TWO_FACTOR_ENFORCED = False
+# Every task to the default queue, which the worker tests point at their own worker's queue.
+KAM_TASK_QUEUES: dict[str, str] = {}

@@ -23,3 +23,23 @@ def outbox_publish_task() -> int:
     published = outbox_publish()
     outbox_prune()
     return published
+
+
+def _queue_of(task) -> str:
+    return (task.request.delivery_info or {}).get("routing_key") or "light"
+
+
+@shared_task(bind=True, ignore_result=True)
+def heartbeat_task(self) -> None:
+    """Beat's job every minute on the light queue: the worker that runs it is seen (/readyz)."""
+    from kam.health import heartbeat_record
+
+    heartbeat_record(name=f"worker:{_queue_of(self)}")
+
+
+@shared_task(bind=True, ignore_result=True)
+def heartbeat_heavy_task(self) -> None:
+    """The same for the heavy queue (routed there by KAM_TASK_QUEUES)."""
+    from kam.health import heartbeat_record
+
+    heartbeat_record(name=f"worker:{_queue_of(self)}")

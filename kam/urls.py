@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kam import two_factor_views, views
+from kam import ops_views, two_factor_views, views
 
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("login/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/", two_factor_views.two_factor_setup, name="two_factor_setup"),
