@@ -465,7 +465,7 @@ def map_quality_chart(table: pd.DataFrame) -> Chart:
     return Chart("coverage", title, summary, figure, headers, _count_rows(table))
 
 
-def satisfaction_chart(trend: pd.DataFrame) -> Chart:
+def satisfaction_chart(trend: pd.DataFrame, *, too_few: bool = False) -> Chart:
     title = _("Satisfaction and NPS by segment over time")
     traces = []
     for segment, group in trend.groupby("segment", sort=False):
@@ -514,7 +514,11 @@ def satisfaction_chart(trend: pd.DataFrame) -> Chart:
         ),
     }
     if trend.empty:
-        summary = _("No survey answers yet for these accounts.")
+        summary = (
+            _("Not enough answers yet: no account has the number of answers needed to show figures.")
+            if too_few
+            else _("No survey answers yet for these accounts.")
+        )
     else:
         latest = trend[trend.period == trend.period.max()]
         parts = [
