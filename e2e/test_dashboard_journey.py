@@ -27,6 +27,12 @@ def _charts_drawn(page: Page) -> None:
     assert page.locator("img[src='x']").count() == 0
     expect(page.locator('[data-chart-source="chart-top-headroom"] .ytick text').first).to_be_attached()
     assert XSS_NAME in page.locator('[data-chart-source="chart-top-headroom"]').inner_text()
+    # One tick and one bar per account, each at its own height (labels read as numbers once stacked them).
+    top = page.locator('[data-chart-source="chart-top-headroom"]')
+    ticks = top.locator(".ytick text").evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().y))")
+    bars = top.locator(".bars .point path").evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().y))")
+    assert len(ticks) == len(bars) >= 2
+    assert len(set(ticks)) == len(ticks) and len(set(bars)) == len(bars)
 
 
 def _screenshot(page: Page, name: str) -> Path:

@@ -77,7 +77,12 @@ def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, ax
     expect(page.get_by_role("link", name="Version 1")).to_be_visible()
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF").click()
+        page.get_by_role("link", name="PDF for the customer").click()
     content = Path(download_info.value.path()).read_bytes()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "Double revenue in Spain" in text and "Meet the Madrid buyers" in text
+    assert "Attitude" not in text and "Covered by" not in text and "Internal" not in text
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Internal PDF").click()
+    pages = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages
+    assert all("Internal" in p.extract_text() for p in pages)

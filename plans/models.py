@@ -396,6 +396,13 @@ class PdfStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class PdfAudience(models.TextChoices):
+    """Who a plan PDF is for: the customer's copy leaves out what we think of their people."""
+
+    CUSTOMER = "customer", _("Customer version")
+    INTERNAL = "internal", _("Internal version")
+
+
 class PlanPdf(models.Model):
     """A PDF of a large plan rendered in the background; kept in the database so every web process serves it."""
 
@@ -404,6 +411,7 @@ class PlanPdf(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
     )
     language = models.CharField(_("language"), max_length=5)
+    audience = models.CharField(_("version"), max_length=10, choices=PdfAudience.choices, default=PdfAudience.CUSTOMER)
     status = models.CharField(_("status"), max_length=20, choices=PdfStatus.choices, default=PdfStatus.PENDING)
     data = models.BinaryField(_("PDF"), blank=True, default=b"")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)

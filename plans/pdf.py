@@ -1,4 +1,9 @@
-"""The plan as a PDF for the customer or a board, rendered by WeasyPrint without any remote fetching."""
+"""The plan as a PDF, rendered by WeasyPrint without any remote fetching, in two versions.
+
+The customer version is the one handed over: it leaves out what we think of their people (attitudes),
+whom we cover (coverage), who left, and any internal comment. The internal version prints everything and
+says "Internal" in the margin of every page.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts.maps import map_roots
+from accounts.maps import MapNode, map_roots
 from kam.notifications import notifications_send
 from kam.pdf import html_to_pdf
 from plans.charts import kpi_chart_svg
 from plans.content import objective_rows, plan_sections, plan_with_content
-from plans.models import AccountPlan, PdfStatus, PlanPdf
+from plans.models import AccountPlan, PdfAudience, PdfStatus, PlanPdf
 
 # Plans with more rows than this are rendered in a Celery task (about 2 s of layout at this size).
 SYNC_ROW_LIMIT = 250
@@ -29,12 +34,30 @@ def plan_row_count(plan: AccountPlan) -> int:
     )
 
 
-def _map_context(plan: AccountPlan) -> dict:
-    """The account's decision-maker map, as on /accounts/<pk>/map/ (people who left included, marked)."""
-    return {"map_roots": map_roots(account=plan.account)}
+def present_only(roots: list[MapNode]) -> list[MapNode]:
+    """The map without the people who left: whoever reported to them moves up to their manager's level."""
+
+    def keep(nodes: list[MapNode]) -> list[MapNode]:
+        kept: list[MapNode] = []
+        stack = list(reversed(nodes))
+        while stack:
+            node = stack.pop()
+            if node.contact.is_active:
+                kept.append(MapNode(node.contact, keep(node.children)))
+            else:
+                stack.extend(reversed(node.children))
+        return kept
+
+    return keep(roots)
 
 
-def plan_pdf_html(*, plan: AccountPlan, language: str) -> str:
+def _map_context(plan: AccountPlan, audience: str) -> dict:
+    """The account's decision-maker map, as on /accounts/<pk>/map/ (internal), or its people only (customer)."""
+    roots = map_roots(account=plan.account)
+    return {"map_roots": roots if audience == PdfAudience.INTERNAL else present_only(roots)}
+
+
+def plan_pdf_html(*, plan: AccountPlan, language: str, audience: str = PdfAudience.CUSTOMER) -> str:
     plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
     with translation.override(language):
         rows = objective_rows(plan.objectives.all())
@@ -53,19 +76,20 @@ def plan_pdf_html(*, plan: AccountPlan, language: str) -> str:
             "generated_at": timezone.localtime(),
             "currency": settings.KAM_CURRENCY,
             "language": language,
-            **_map_context(plan),
+            "internal": audience == PdfAudience.INTERNAL,
+            **_map_context(plan, audience),
         }
         return render_to_string("plans/plan_pdf.html", context)
 
 
-def plan_pdf_render(*, plan: AccountPlan, language: str) -> bytes:
-    return html_to_pdf(plan_pdf_html(plan=plan, language=language))
+def plan_pdf_render(*, plan: AccountPlan, language: str, audience: str = PdfAudience.CUSTOMER) -> bytes:
+    return html_to_pdf(plan_pdf_html(plan=plan, language=language, audience=audience))
 
 
 def plan_pdf_store(*, pdf: PlanPdf) -> PlanPdf:
     """Render a requested PDF, keep it for download and tell the requester it is ready."""
     try:
-        pdf.data = plan_pdf_render(plan=pdf.plan, language=pdf.language)
+        pdf.data = plan_pdf_render(plan=pdf.plan, language=pdf.language, audience=pdf.audience)
         pdf.status = PdfStatus.READY
     except Exception:
         pdf.status = PdfStatus.FAILED

@@ -247,6 +247,8 @@ def pareto_chart(curve: pd.DataFrame, figures: dict[str, float]) -> Chart:
 
 def headroom_chart(table: pd.DataFrame, *, currency: str) -> Chart:
     title = _("Untapped headroom by segment")
+    note = _one_segment_note(table[["headroom"]])
+    table = every_segment(table)
     labels = [segment_label(code) for code in table.index]
     figure = {
         "data": [
@@ -258,7 +260,12 @@ def headroom_chart(table: pd.DataFrame, *, currency: str) -> Chart:
                 "marker": {"color": [SEGMENT_COLOURS.get(code, "#333") for code in table.index]},
             }
         ],
-        "layout": _layout(title, _("Segment"), _("Headroom (%(currency)s)") % {"currency": currency}),
+        "layout": _layout(
+            title,
+            _("Segment"),
+            _("Headroom (%(currency)s)") % {"currency": currency},
+            xaxis={"title": {"text": escape(_("Segment"))}, "type": "category"},
+        ),
     }
     total = float(table.headroom.sum())
     biggest = labels[int(table.headroom.to_numpy().argmax())] if len(table) and total else ""
@@ -267,7 +274,7 @@ def headroom_chart(table: pd.DataFrame, *, currency: str) -> Chart:
         % {"total": _number(total), "currency": currency, "segment": biggest}
         if total
         else _("No headroom: no potential estimated above revenue.")
-    )
+    ) + (note if total else "")
     rows = [
         [
             Cell(label),
@@ -283,9 +290,23 @@ def headroom_chart(table: pd.DataFrame, *, currency: str) -> Chart:
     return Chart("headroom", title, summary, figure if total else None, headers, rows)
 
 
+def account_labels(pks, names) -> list[str]:
+    """One readable, distinct category per account: its escaped name, with its number when two share a name.
+
+    Plotly guesses an axis' type from its values and reads "#12" as the number 12, which put the bars at
+    uneven heights with overlapping labels; the axes below are also declared categorical.
+    """
+    names = [str(name) for name in names]
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+    return [escape(name if seen[name] == 1 else f"{name} (#{int(pk)})") for pk, name in zip(pks, names, strict=True)]
+
+
 def top_headroom_chart(top: pd.DataFrame, *, currency: str) -> Chart:
     title = _("Accounts with the most headroom")
     ordered = top.iloc[::-1]
+    labels = account_labels(ordered.index, ordered.name)
     figure = {
         "data": [
             {
@@ -293,10 +314,9 @@ def top_headroom_chart(top: pd.DataFrame, *, currency: str) -> Chart:
                 "orientation": "h",
                 "name": _("Headroom"),
                 "x": ordered.headroom.round(0).tolist(),
-                # One category per account id: two accounts may share a name; the axis shows the names.
-                "y": [f"#{int(pk)}" for pk in ordered.index],
+                "y": labels,
                 "customdata": [int(pk) for pk in ordered.index],
-                "hovertext": [escape(name) for name in ordered.name],
+                "hovertemplate": "%{y}: %{x:,.0f}<extra></extra>",
                 "marker": {"color": "#0a3a7a"},
             }
         ],
@@ -304,14 +324,11 @@ def top_headroom_chart(top: pd.DataFrame, *, currency: str) -> Chart:
             title,
             _("Headroom (%(currency)s)") % {"currency": currency},
             _("Account"),
-            margin={"l": 180, "r": 20, "t": 50, "b": 60},
+            height=max(340, 60 + 32 * len(labels)),
+            margin={"l": 200, "r": 20, "t": 50, "b": 60},
         ),
     }
-    figure["layout"]["yaxis"] |= {
-        "tickmode": "array",
-        "tickvals": [f"#{int(pk)}" for pk in ordered.index],
-        "ticktext": [escape(name) for name in ordered.name],
-    }
+    figure["layout"]["yaxis"] |= {"type": "category", "categoryorder": "array", "categoryarray": labels}
     summary = (
         _("%(name)s has the most untapped potential: %(amount)s %(currency)s.")
         % {"name": top.name.iloc[0], "amount": _number(top.headroom.iloc[0]), "currency": currency}
@@ -372,6 +389,23 @@ def migrations_chart(table: pd.DataFrame, keys: dict[str, int], *, run_label: st
     return Chart("migrations", title, summary, figure if table.to_numpy().sum() else None, headers, rows)
 
 
+def every_segment(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a row for every segment, empty ones at 0 ("Not scored" only when it holds something).
+
+    With only the segments present, a portfolio whose key accounts all sit in one segment drew one lone,
+    meaningless bar; beside the empty segments it reads as what it is: all of them are there.
+    """
+    order = [s for s in dashboard.SEGMENT_ORDER if s != "unscored" or s in table.index]
+    return table.reindex(order, fill_value=0)
+
+
+def _one_segment_note(table: pd.DataFrame) -> str:
+    filled = [code for code in table.index if table.loc[code].sum()]
+    if len(filled) != 1:
+        return ""
+    return " " + _("All of them are in one segment: %(segment)s.") % {"segment": segment_label(filled[0])}
+
+
 def _stacked(table: pd.DataFrame, labels: dict, colours: dict, title: str, y: str) -> dict:
     segments = [segment_label(code) for code in table.index]
     return {
@@ -386,7 +420,12 @@ def _stacked(table: pd.DataFrame, labels: dict, colours: dict, title: str, y: st
             for column in table.columns
         ],
         "layout": _layout(
-            title, _("Segment"), y, barmode="stack", yaxis={"title": {"text": escape(y)}, "tickformat": ",d"}
+            title,
+            _("Segment"),
+            y,
+            barmode="stack",
+            xaxis={"title": {"text": escape(_("Segment"))}, "type": "category"},
+            yaxis={"title": {"text": escape(y)}, "tickformat": ",d", "rangemode": "tozero"},
         ),
     }
 
@@ -404,6 +443,8 @@ def plan_progress_chart(table: pd.DataFrame) -> Chart:
         "Objectives of the plans in force: %(on_track)s on track, %(at_risk)s at risk, %(off_track)s off track, "
         "%(not_measured)s not measured yet."
     ) % {status: totals.get(status, 0) for status in dashboard.PROGRESS_ORDER}
+    summary += _one_segment_note(table)
+    table = every_segment(table)
     figure = _stacked(table, STATUS_LABELS, PROGRESS_COLOURS, title, _("Objectives")) if sum(totals.values()) else None
     headers = [_("Segment")] + [str(STATUS_LABELS[s]) for s in table.columns]
     return Chart("progress", title, summary, figure, headers, _count_rows(table))
@@ -415,6 +456,8 @@ def map_quality_chart(table: pd.DataFrame) -> Chart:
     summary = _("Key accounts by map quality: %(red)s red, %(amber)s amber, %(green)s green.") % {
         quality: totals.get(quality, 0) for quality in dashboard.QUALITY_ORDER
     }
+    summary += _one_segment_note(table)
+    table = every_segment(table)
     figure = (
         _stacked(table, QUALITY_LABELS, QUALITY_COLOURS, title, _("Key accounts")) if sum(totals.values()) else None
     )
@@ -422,7 +465,7 @@ def map_quality_chart(table: pd.DataFrame) -> Chart:
     return Chart("coverage", title, summary, figure, headers, _count_rows(table))
 
 
-def satisfaction_chart(trend: pd.DataFrame) -> Chart:
+def satisfaction_chart(trend: pd.DataFrame, *, too_few: bool = False) -> Chart:
     title = _("Satisfaction and NPS by segment over time")
     traces = []
     for segment, group in trend.groupby("segment", sort=False):
@@ -471,7 +514,11 @@ def satisfaction_chart(trend: pd.DataFrame) -> Chart:
         ),
     }
     if trend.empty:
-        summary = _("No survey answers yet for these accounts.")
+        summary = (
+            _("Not enough answers yet: no account has the number of answers needed to show figures.")
+            if too_few
+            else _("No survey answers yet for these accounts.")
+        )
     else:
         latest = trend[trend.period == trend.period.max()]
         parts = [

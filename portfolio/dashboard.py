@@ -129,6 +129,17 @@ def progress_by_segment(objectives: pd.DataFrame, frame: pd.DataFrame) -> pd.Dat
     return table.reindex(columns=PROGRESS_ORDER, fill_value=0).reindex([s for s in SEGMENT_ORDER if s in table.index])
 
 
+def with_enough_answers(answers: pd.DataFrame, min_answers: int) -> pd.DataFrame:
+    """The answers of accounts with at least `min_answers` responses in that campaign, as the survey pages count.
+
+    answers: campaign_id, account_id, response_id, ... (rows of accounts below the minimum are left out).
+    """
+    if answers.empty or min_answers <= 1:
+        return answers
+    responses = answers.groupby(["campaign_id", "account_id"]).response_id.transform("nunique")
+    return answers[responses >= min_answers]
+
+
 def _respondent_satisfaction(ratings: pd.DataFrame, weights: dict[str, float], keys: list[str]) -> pd.Series:
     """As the survey pages count it: each respondent's mean 0–100 index, then their buying-role-weighted mean."""
     per_response = (

@@ -130,20 +130,20 @@ def _objectives_frame(plan_ids: list[int]) -> pd.DataFrame:
 
 
 def _answers_frame(accounts: QuerySet[Account]) -> pd.DataFrame:
-    """Survey answers to numeric questions: account_id, response_id, buying_role, period, kind, number."""
-    columns = ["account_id", "response_id", "buying_role", "period", "kind", "number"]
+    """Survey answers to numeric questions: campaign_id, account_id, response_id, buying_role, period, kind, number."""
+    columns = ["campaign_id", "account_id", "response_id", "buying_role", "period", "kind", "number"]
     rows = (
         Answer.objects.filter(
             response__account__in=accounts.order_by().values("pk"), question__kind__in=["rating", "nps"]
         )
         .order_by()
         .values_list(
-            "response__account_id", "response_id", "response__buying_role", "response__submitted_at",
-            "question__kind", "number",
+            "response__campaign_id", "response__account_id", "response_id", "response__buying_role",
+            "response__submitted_at", "question__kind", "number",
         )
     )  # fmt: skip
     answers = pd.DataFrame.from_records(
-        list(rows), columns=["account_id", "response_id", "buying_role", "at", "kind", "number"]
+        list(rows), columns=["campaign_id", "account_id", "response_id", "buying_role", "at", "kind", "number"]
     )
     if answers.empty:
         return pd.DataFrame(columns=columns)

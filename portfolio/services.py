@@ -15,6 +15,7 @@ from kam.models import User
 from portfolio import charts, dashboard
 from portfolio.frames import portfolio_read
 from surveys.frames import role_weights
+from surveys.models import SurveySettings
 
 MATRIX_LIMIT = 300
 
@@ -32,8 +33,11 @@ def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | No
     currency = settings.KAM_CURRENCY
     portfolio = portfolio_read(accounts=accounts, today=today)
     frame = portfolio.frame
+    # Survey figures only from accounts with enough answers in a campaign (as on the survey pages).
+    answers = dashboard.with_enough_answers(portfolio.answers, SurveySettings.min_answers_now())
+    too_few = not portfolio.answers.empty and answers.empty
     figures: dict[str, float | int | None] = {**dashboard.headline(frame)}
-    figures |= {f"key_{k}": v for k, v in dashboard.key_satisfaction(portfolio.answers, frame, role_weights()).items()}
+    figures |= {f"key_{k}": v for k, v in dashboard.key_satisfaction(answers, frame, role_weights()).items()}
     figures["overdue_reviews"] = portfolio.overdue_reviews
     figures["financial_year"] = portfolio.extras.get("financial_year")
     figures = {
@@ -54,7 +58,7 @@ def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | No
         charts.migrations_chart(
             dashboard.segment_migrations(scores), dashboard.key_migrations(scores), run_label=run_label
         ),
-        charts.satisfaction_chart(dashboard.satisfaction_by_segment(portfolio.answers, frame, role_weights())),
+        charts.satisfaction_chart(dashboard.satisfaction_by_segment(answers, frame, role_weights()), too_few=too_few),
         charts.plan_progress_chart(dashboard.progress_by_segment(portfolio.objectives, frame)),
         charts.map_quality_chart(dashboard.coverage_by_segment(frame)),
     ]

@@ -1,8 +1,16 @@
-"""Administrators edit survey templates (questions in English and French) and the buying-role weights here."""
+"""Administrators edit survey templates (questions in English and French), the buying-role weights and settings here."""
 
 from django.contrib import admin
 
-from surveys.models import Campaign, ImprovementAction, OptOut, Question, RoleWeight, SurveyTemplate
+from surveys.models import (
+    Campaign,
+    ImprovementAction,
+    OptOut,
+    Question,
+    RoleWeight,
+    SurveySettings,
+    SurveyTemplate,
+)
 
 
 class QuestionInline(admin.StackedInline):
@@ -42,3 +50,16 @@ class ImprovementActionAdmin(admin.ModelAdmin):
 class OptOutAdmin(admin.ModelAdmin):
     list_display = ["contact", "created_at"]
     raw_id_fields = ["contact"]
+
+
+@admin.register(SurveySettings)
+class SurveySettingsAdmin(admin.ModelAdmin):
+    """One row: the list opens it; it cannot be added twice nor deleted."""
+
+    list_display = ["__str__", "min_answers"]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not SurveySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

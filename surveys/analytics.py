@@ -104,18 +104,30 @@ def overall_index(answers: pd.DataFrame, weights: dict[str, float]) -> pd.Series
     return (sums.weighted / sums.weight).round(1).rename("overall")
 
 
-def account_results(answers: pd.DataFrame, invitations: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
-    """One row per (campaign, account) invited: response rate, NPS, indices, and the product/relationship split."""
+FIGURE_COLUMNS = ["nps", "nps_answers", "dm_detractors", *DIMENSIONS, "overall"]
+
+
+def account_results(
+    answers: pd.DataFrame, invitations: pd.DataFrame, weights: dict[str, float], *, min_answers: int = 1
+) -> pd.DataFrame:
+    """One row per (campaign, account) invited: response rate, NPS, indices, and the product/relationship split.
+
+    Below `min_answers` responses for an account in a campaign its figures are left out (NaN, split "too_few"):
+    one answer is one person's mood, not the account's; it neither shows, nor trends, nor raises an alert.
+    """
     rates = response_rates(invitations)
     results = rates.join(nps_by_account(answers)).join(dimension_indices(answers, weights))
     results = results.join(overall_index(answers, weights))
     for column in RESULT_COLUMNS:
         if column not in results:
             results[column] = np.nan
+    enough = results.responded >= min_answers
+    results[FIGURE_COLUMNS] = results[FIGURE_COLUMNS].astype(float).where(enough)
     results["dm_detractors"] = results.dm_detractors.fillna(0).astype(int)
     results["nps_answers"] = results.nps_answers.fillna(0).astype(int)
-    results["split"] = split_labels(results["product"], results["relationship"])
-    return results[[*RESULT_COLUMNS, "split"]]
+    results["split"] = split_labels(results["product"], results["relationship"]).where(enough, "too_few")
+    results["needed"] = int(min_answers)
+    return results[[*RESULT_COLUMNS, "split", "needed"]]
 
 
 def split_labels(product: pd.Series, relationship: pd.Series) -> pd.Series:

@@ -19,5 +19,10 @@ def satisfaction_card(request: HttpRequest, account: Account, can_edit: bool) ->
         latest = results.latest()
         if account.pk in latest.index:
             row = result_row(latest.loc[account.pk]) | {"account_id": account.pk}
+        else:  # answers, but fewer than the minimum in every campaign: say so rather than "nothing yet"
+            answered = results.trended[results.trended.responded.astype(float) > 0].reset_index()
+            answered = answered[answered.account_id == account.pk]
+            if len(answered):
+                row = result_row(answered.iloc[-1]) | {"account_id": account.pk}
     open_actions = ImprovementAction.objects.filter(account=account, status__in=OPEN_STATUSES).count()
     return {"account": account, "row": row, "open_actions": open_actions}

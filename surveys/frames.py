@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 
 from accounts.models import Account
 from surveys import analytics
-from surveys.models import Answer, Campaign, CampaignStatus, Invitation, RoleWeight
+from surveys.models import Answer, Campaign, CampaignStatus, Invitation, RoleWeight, SurveySettings
 
 
 @dataclass
@@ -79,6 +79,7 @@ def survey_results(*, account_ids: Iterable[int] | None = None) -> Results:
     """
     ids = None if account_ids is None else sorted(set(account_ids))
     weights = role_weights()
+    min_answers = SurveySettings.min_answers_now()
     invitations = Invitation.objects.exclude(campaign__status=CampaignStatus.DRAFT)
     campaigns = Campaign.objects.exclude(status=CampaignStatus.DRAFT)
     if ids is not None:
@@ -93,12 +94,13 @@ def survey_results(*, account_ids: Iterable[int] | None = None) -> Results:
             .values()
         ),
         tuple(sorted(weights.items())),
+        min_answers,
     )  # fmt: skip
     key = "surveys:results:" + hashlib.sha256(repr((ids, stamp)).encode()).hexdigest()
-    return cache.get_or_set(key, lambda: _compute_results(ids, weights), RESULTS_CACHE_SECONDS)
+    return cache.get_or_set(key, lambda: _compute_results(ids, weights, min_answers), RESULTS_CACHE_SECONDS)
 
 
-def _compute_results(ids: list[int] | None, weights: dict[str, float]) -> Results:
+def _compute_results(ids: list[int] | None, weights: dict[str, float], min_answers: int) -> Results:
     campaigns = Campaign.objects.exclude(status=CampaignStatus.DRAFT)
     if ids is not None:
         campaigns = campaigns.filter(accounts__in=ids).distinct()
@@ -108,9 +110,10 @@ def _compute_results(ids: list[int] | None, weights: dict[str, float]) -> Result
     ).set_index("campaign_id")
     invitations = invitations_frame(account_ids=ids)
     if invitations.empty:
-        empty = pd.DataFrame(columns=[*analytics.KEYS, *analytics.RESULT_COLUMNS, "split"]).set_index(analytics.KEYS)
+        columns = [*analytics.KEYS, *analytics.RESULT_COLUMNS, "split", "needed"]
+        empty = pd.DataFrame(columns=columns).set_index(analytics.KEYS)
         return Results(empty, meta.closes_on, pd.DataFrame(columns=[*analytics.KEYS, "kind", "value"]))
-    results = analytics.account_results(answers_frame(account_ids=ids), invitations, weights)
+    results = analytics.account_results(answers_frame(account_ids=ids), invitations, weights, min_answers=min_answers)
     order = pd.to_datetime(meta.closes_on)
     trended = analytics.with_trend(results, order)
     closed = set(meta.index[meta.status == CampaignStatus.CLOSED])

@@ -6,6 +6,7 @@ import hashlib
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -259,6 +260,40 @@ class RoleWeight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_buying_role_display() or _('Unknown role')}: {self.weight}"
+
+
+DEFAULT_MIN_ANSWERS = 3
+
+
+class SurveySettings(models.Model):
+    """The administrators' survey settings; one row (pk=1), edited in /admin/."""
+
+    min_answers = models.PositiveSmallIntegerField(
+        _("answers needed per account before its figures and alerts show"),
+        default=DEFAULT_MIN_ANSWERS,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Below this number of answers from an account in a campaign, its index, NPS, verdict and alerts "
+            "read “not enough answers yet”."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("survey settings")
+        verbose_name_plural = _("survey settings")
+
+    def __str__(self) -> str:
+        return str(_("Survey settings"))
+
+    @classmethod
+    def load(cls) -> SurveySettings:
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @classmethod
+    def min_answers_now(cls) -> int:
+        """One read, no write (pages call it): the default until an administrator saves the settings."""
+        value = cls.objects.filter(pk=1).values_list("min_answers", flat=True).first()
+        return int(value) if value else DEFAULT_MIN_ANSWERS
 
 
 class ActionStatus(models.TextChoices):

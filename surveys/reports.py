@@ -18,6 +18,7 @@ SPLIT_LABELS = {
     "relationship_only": _("Satisfied with the relationship, not with the product"),
     "neither": _("Dissatisfied with both the product and the relationship"),
     "unknown": _("Not enough answers to tell"),
+    "too_few": _("Not enough answers yet"),
 }
 SPLIT_BADGES = {
     "both": "text-bg-success",
@@ -25,6 +26,7 @@ SPLIT_BADGES = {
     "relationship_only": "text-bg-warning",
     "neither": "text-bg-danger",
     "unknown": "text-bg-light border",
+    "too_few": "text-bg-light border",
 }
 DIMENSION_LABELS = dict(Dimension.choices)
 
@@ -46,6 +48,11 @@ def result_row(row: pd.Series) -> dict:
     data = {key: clean(value) for key, value in row.items()}
     split = data.get("split") or "unknown"
     data["split_label"] = SPLIT_LABELS[split]
+    if split == "too_few":
+        data["split_label"] = _("Not enough answers yet (%(answered)s of the %(needed)s needed)") % {
+            "answered": data.get("responded") or 0,
+            "needed": data.get("needed") or 0,
+        }
     data["split_badge"] = SPLIT_BADGES[split]
     data["dimensions"] = [(DIMENSION_LABELS[d], data.get(d)) for d in DIMENSIONS]
     return data

@@ -180,6 +180,7 @@ class _Claim(list):
         return Invitation._base_manager.filter(**self.filters).update(**values)
 
 
+@pytest.mark.usefixtures("one_answer_is_enough")
 def test_a_detractor_decision_maker_alerts_the_owner_and_the_sponsor_once(manager, sponsor, account):
     sent_campaign(by=manager, accounts=[account])
     answer(links_by_email()["dora@acme.test"], nps=3, rating=5)
@@ -190,6 +191,7 @@ def test_a_detractor_decision_maker_alerts_the_owner_and_the_sponsor_once(manage
     assert alerts.count() == 2
 
 
+@pytest.mark.usefixtures("one_answer_is_enough")
 def test_a_drop_since_the_previous_campaign_alerts(manager, account):
     first = sent_campaign(by=manager, accounts=[account], name="Spring")
     answer(links_by_email()["uma@acme.test"], nps=9, rating=9)
@@ -211,6 +213,7 @@ def test_closing_a_campaign_without_a_decision_makers_answer_alerts(manager, acc
     assert Notification.objects.filter(user=manager, dedupe_key=f"survey-no_dm-{campaign.pk}-{account.pk}").exists()
 
 
+@pytest.mark.usefixtures("one_answer_is_enough")
 def test_the_satisfaction_index_is_a_scoring_source(manager, account):
     from scoring.sources import SOURCES
 
@@ -260,6 +263,7 @@ def failing_mail(monkeypatch):
     return state
 
 
+@pytest.mark.usefixtures("one_answer_is_enough")
 @pytest.mark.django_db(transaction=True)  # real commits: the alert task runs after the answer's
 def test_a_failing_mail_server_still_records_the_answer_and_its_alert(manager, sponsor, account, monkeypatch):
     sent_campaign(by=manager, accounts=[account])

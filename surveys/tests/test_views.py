@@ -39,6 +39,7 @@ def answered(manager, account):
     return campaign
 
 
+@pytest.mark.usefixtures("one_answer_is_enough")
 @pytest.mark.parametrize("role", ["manager", "sponsor", "contributor", "admin_user"])
 def test_every_role_reads_the_results(client, request, answered, account, role):
     client.force_login(request.getfixturevalue(role))

@@ -10,7 +10,7 @@ from surveys import analytics
 from surveys.access import get_campaign_for_user, require_reader
 from surveys.charts import dimension_chart
 from surveys.frames import accounts_frame, survey_results
-from surveys.models import Campaign, QuestionKind, Response
+from surveys.models import Campaign, QuestionKind, Response, SurveySettings
 from surveys.reports import SPLIT_LABELS, alert_rows, result_row, summary_rows
 
 
@@ -60,7 +60,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
     results = survey_results()
     latest = results.latest() if not results.trended.empty else None
-    context = {"has_results": latest is not None and not latest.empty}
+    context = {"has_results": latest is not None and not latest.empty, "too_few": _too_few(results, latest)}
+    context["min_answers"] = SurveySettings.min_answers_now()
     if context["has_results"]:
         accounts = accounts_frame(latest.index)
         names = accounts.name.to_dict()
@@ -73,8 +74,20 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "segments": summary_rows(analytics.portfolio_summary(latest, accounts, "segment"), "segment"),
             "tiers": summary_rows(analytics.portfolio_summary(latest, accounts, "tier"), "tier"),
             "drops": [result_row(r) | {"account_id": i, "name": names.get(i, "")} for i, r in drops.iterrows()],
-            "split_counts": [(label, int((latest.split == key).sum())) for key, label in SPLIT_LABELS.items()],
+            "split_counts": [
+                (label, context["too_few"] if key == "too_few" else int((latest.split == key).sum()))
+                for key, label in SPLIT_LABELS.items()
+            ],
             "alerts": alert_rows(latest_alerts, names, campaigns),
             "accounts_measured": len(latest),
         }
     return render(request, "surveys/portfolio.html", context)
+
+
+def _too_few(results, latest) -> int:
+    """Accounts that answered, but never enough in one campaign to show figures."""
+    if results.trended.empty:
+        return 0
+    answered = results.trended[results.trended.responded.astype(float) > 0].index.get_level_values("account_id")
+    measured = set() if latest is None else set(latest.index)
+    return len(set(answered) - measured)
