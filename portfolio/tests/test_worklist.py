@@ -108,9 +108,7 @@ def test_worklist_queries_do_not_grow_with_its_items(client, manager, sponsor, d
     assert "Call 29" in body and "News 9" in body
 
 
-def test_contributor_serving_an_account_is_not_shown_reviews_she_cannot_record(
-    client, manager, contributor, sponsor
-):
+def test_contributor_serving_an_account_is_not_shown_reviews_she_cannot_record(client, manager, contributor, sponsor):
     built = portfolio_build(manager=manager, sponsor=sponsor)
     alpha = built["accounts"][0]
     Account.objects.filter(pk=alpha.pk).update(service_manager=contributor)
