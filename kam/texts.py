@@ -22,7 +22,7 @@ from django.utils import formats
 from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -141,3 +141,11 @@ def _param(value: Any) -> Any:
     if isinstance(value, float):
         return formats.number_format(value, decimal_pos=None if value != int(value) else 0, use_l10n=True)
     return value
+
+
+def bilingual(base: str, french: str) -> str:
+    """A text stored in both languages, in the active one: the French when reading French, else the base
+    (the site's default language); either falls back to the other when empty."""
+    if (get_language() or "").startswith("fr"):
+        return french or base
+    return base or french

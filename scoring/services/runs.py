@@ -212,6 +212,7 @@ def _config(criteria: list[Criterion], thresholds: Thresholds, *, group_rollup: 
                 "id": c.pk,
                 "key": c.key,
                 "name": c.name,
+                "name_fr": c.name_fr,
                 "axis": c.axis,
                 "weight": c.weight,
                 "source": c.source,
