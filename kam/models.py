@@ -69,12 +69,17 @@ class Notification(models.Model):
     """One thing a user should know about, shown in the app and, if they wish, e-mailed.
 
     `dedupe_key` makes sending idempotent: a retried or doubled task that
-    notifies the same user of the same event creates nothing new.
+    notifies the same user of the same event creates nothing new. The text is kept as
+    an id with its parameters (`message_key`, `params`, see kam.texts) and written out in
+    the reader's language when shown; `message` holds it as first written, in the
+    recipient's language then, for rows from before ids and texts nobody registered.
     """
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40)
     message = models.TextField(_("message"))
+    message_key = models.CharField(_("message id"), max_length=100, blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     dedupe_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -94,6 +99,15 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (the stored text when it has no id)."""
+        from kam.texts import text_render
+
+        if not self.message_key:
+            return self.message
+        return text_render({"key": self.message_key, "params": self.params}, fallback=self.message)
 
 
 class DigestKind(models.TextChoices):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -10,22 +11,27 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from kam.models import Notification, User
+from kam.texts import text_render
+
+SUBJECT_LIMIT = 78  # the length RFC 5322 recommends for a header line
 
 
 def notifications_send(
     *,
     users: Iterable[User | None],
     kind: str,
-    message_for: Callable[[User], str],
+    message_for: Callable[[User], str | dict[str, Any]],
     url: str = "",
     dedupe_key: str,
     email: bool = True,
 ) -> list[Notification]:
     """Create one notification per user for an event; return only the new ones.
 
-    `message_for(user)` returns the text, called in the user's language so each
-    reads it in theirs. A user already notified of `dedupe_key` is skipped, which
-    makes a retried task harmless. E-mails go after commit, to users who want them.
+    `message_for(user)` returns a text reference (`kam.texts.text_ref`): stored as its id and
+    parameters, it is written out in the language of whoever reads it, when they read it.
+    It may also return plain text (kept as is), called in the user's language. A user
+    already notified of `dedupe_key` is skipped, which makes a retried task harmless.
+    E-mails go after commit, to users who want them.
     """
     created: list[Notification] = []
     seen: set[int] = set()
@@ -34,11 +40,19 @@ def notifications_send(
             continue
         seen.add(user.pk)
         with translation.override(_language_of(user)):
-            text = str(message_for(user))
+            message = message_for(user)
+            if isinstance(message, dict):
+                key, params = message["key"], message.get("params", {})
+                # The text as the recipient reads it today: the e-mail's, and the fallback if the id is retired.
+                text = text_render(message, fallback=key)
+            else:
+                key, params, text = "", {}, str(message)
         try:
             with transaction.atomic():
                 notification, is_new = Notification.objects.get_or_create(
-                    user=user, dedupe_key=dedupe_key[:200], defaults={"kind": kind, "message": text, "url": url}
+                    user=user,
+                    dedupe_key=dedupe_key[:200],
+                    defaults={"kind": kind, "message": text, "message_key": key, "params": params, "url": url},
                 )
         except IntegrityError:  # a concurrent task created it first
             continue
@@ -59,12 +73,12 @@ def notifications_email(*, notification_ids: list[int]) -> int:
         if not Notification.objects.filter(pk=notification.pk, emailed_at=None).update(emailed_at=timezone.now()):
             continue
         link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
-        # A header cannot hold a line break, and user text (a comment, a title) may have some.
-        subject = " ".join(f"KAM: {notification.message}".split())[:78]
+        with translation.override(_language_of(notification.user)):
+            text = notification.text
         try:
             send_mail(
-                subject=subject,
-                message=f"{notification.message}\n\n{link}\n",
+                subject=email_subject(f"KAM: {text}"),
+                message=f"{text}\n\n{link}\n",
                 from_email=None,
                 recipient_list=[notification.user.email],
             )
@@ -73,6 +87,18 @@ def notifications_email(*, notification_ids: list[int]) -> int:
             raise
         sent += 1
     return sent
+
+
+def email_subject(text: str, *, limit: int = SUBJECT_LIMIT) -> str:
+    """One line, at most `limit` characters, cut between words with an ellipsis rather than mid-word."""
+    # A header cannot hold a line break, and user text (a comment, a title) may have some.
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if line[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def _language_of(user: User) -> str:

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from accounts.maps import MapNode, map_roots
 from kam.notifications import notifications_send
 from kam.pdf import html_to_pdf
+from kam.texts import text_ref
+from plans import texts
 from plans.charts import kpi_chart_svg
 from plans.content import objective_rows, plan_sections, plan_with_content
 from plans.models import AccountPlan, PdfAudience, PdfStatus, PlanPdf
@@ -100,7 +101,7 @@ def plan_pdf_store(*, pdf: PlanPdf) -> PlanPdf:
     notifications_send(
         users=[pdf.requested_by],
         kind="plan_pdf_ready",
-        message_for=lambda user: gettext("The PDF of “%(plan)s” is ready to download.") % {"plan": pdf.plan.title},
+        message_for=lambda user: text_ref(texts.PLAN_PDF_READY, plan=pdf.plan.title),
         url=url,
         dedupe_key=f"plan-pdf-{pdf.pk}-ready",
         email=False,

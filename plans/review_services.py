@@ -8,13 +8,14 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Account, Contact
 from kam.models import Notification, User
 from kam.notifications import notifications_send
+from kam.texts import text_ref
+from plans import texts
 from plans.models import (
     IN_FORCE,
     IN_PREPARATION,
@@ -24,7 +25,6 @@ from plans.models import (
     Action,
     PlanStatus,
     Review,
-    ReviewType,
     UnbilledService,
 )
 from plans.reviews import DueReview, reviews_due
@@ -80,14 +80,15 @@ def review_save(
         if action.owner is None or action.owner == by:
             continue
 
-        def message_for(user: User, action: Action = action) -> str:
-            return gettext("%(who)s gave you an action from the %(type)s of %(account)s: %(action)s (due %(due)s).") % {
-                "who": by,
-                "type": review.get_review_type_display().lower(),
-                "account": review.account.name,
-                "action": action.title,
-                "due": formats.date_format(action.due_on, "SHORT_DATE_FORMAT"),
-            }
+        def message_for(user: User, action: Action = action) -> dict:
+            return text_ref(
+                texts.REVIEW_ACTION,
+                who=by,
+                type=text_ref(f"plans.review_type.{review.review_type}", lower=True),
+                account=review.account.name,
+                action=action.title,
+                due=action.due_on,
+            )
 
         notifications_send(
             users=[action.owner],
@@ -140,13 +141,14 @@ def reviews_escalate(*, today: date | None = None) -> int:
         if (due.account.executive_sponsor_id, _escalation_key(due)) in done:
             continue
 
-        def message_for(user: User, due: DueReview = due) -> str:
-            return gettext("The %(type)s of %(account)s is %(days)s days overdue (due %(due)s).") % {
-                "type": str(ReviewType(due.review_type).label).lower(),
-                "account": due.account.name,
-                "days": due.days_overdue,
-                "due": formats.date_format(due.due_on, "SHORT_DATE_FORMAT"),
-            }
+        def message_for(user: User, due: DueReview = due) -> dict:
+            return text_ref(
+                texts.REVIEW_OVERDUE,
+                type=text_ref(f"plans.review_type.{due.review_type}", lower=True),
+                account=due.account.name,
+                days=due.days_overdue,
+                due=due.due_on,
+            )
 
         created += len(
             notifications_send(

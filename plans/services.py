@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,8 +12,10 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Account
-from kam.models import User
+from kam.models import Notification, User
 from kam.notifications import notifications_send
+from kam.texts import text_ref
+from plans import texts
 from plans.content import SECTION_FIELDS, plan_with_content
 from plans.models import (
     IN_FORCE,
@@ -123,6 +126,20 @@ def _approvers(plan: AccountPlan) -> list[User]:
     return list(User.objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR).exclude(pk__in=authors).distinct())
 
 
+def _submitted_key_prefix(plan: AccountPlan) -> str:
+    return f"plan-{plan.pk}-submitted-"
+
+
+def _approval_requests_clear(plan: AccountPlan) -> int:
+    """The plan is decided: every approver's request for a decision is dealt with, whoever decided.
+
+    As override_decide does for overrides; the notifications stay in the list, read.
+    """
+    return Notification.objects.filter(
+        kind="plan_submitted", dedupe_key__startswith=_submitted_key_prefix(plan), read_at=None
+    ).update(read_at=timezone.now())
+
+
 def plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
     if plan.status != PlanStatus.DRAFT:
         raise PlanRefused(gettext("Only a draft can be submitted."))
@@ -135,11 +152,9 @@ def plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
     notifications_send(
         users=_approvers(plan),
         kind="plan_submitted",
-        message_for=lambda user: (
-            gettext("%(who)s submitted the plan “%(plan)s” for your approval.") % {"who": by, "plan": plan.title}
-        ),
+        message_for=lambda user: text_ref(texts.PLAN_SUBMITTED, who=by, plan=plan.title),
         url=plan.get_absolute_url(),
-        dedupe_key=f"plan-{plan.pk}-submitted-{plan.submitted_at.isoformat()}",
+        dedupe_key=f"{_submitted_key_prefix(plan)}{plan.submitted_at.isoformat()}",
     )
     return plan
 
@@ -167,13 +182,11 @@ def plan_approve(*, plan: AccountPlan, by: User, comment: str = "", today: date 
             plan=plan, number=number, snapshot=plan_snapshot(plan=plan), approved_by=by, approved_at=plan.approved_at
         )
         PlanComment.objects.create(plan=plan, author=by, kind=CommentKind.APPROVED, text=comment)
+        _approval_requests_clear(plan)
     notifications_send(
         users=_kam_users(plan),
         kind="plan_approved",
-        message_for=lambda user: (
-            gettext("%(who)s approved the plan “%(plan)s” (version %(number)s).")
-            % {"who": by, "plan": plan.title, "number": number}
-        ),
+        message_for=lambda user: text_ref(texts.PLAN_APPROVED, who=by, plan=plan.title, number=number),
         url=plan.get_absolute_url(),
         dedupe_key=f"plan-{plan.pk}-approved-v{number}",
     )
@@ -188,13 +201,11 @@ def plan_send_back(*, plan: AccountPlan, by: User, comment: str) -> AccountPlan:
     plan.status = PlanStatus.DRAFT
     plan.save(update_fields=["status", "updated_at"])
     sent_back = PlanComment.objects.create(plan=plan, author=by, kind=CommentKind.SENT_BACK, text=comment.strip())
+    _approval_requests_clear(plan)
     notifications_send(
         users=_kam_users(plan),
         kind="plan_sent_back",
-        message_for=lambda user: (
-            gettext("%(who)s sent the plan “%(plan)s” back: %(comment)s")
-            % {"who": by, "plan": plan.title, "comment": comment.strip()[:200]}
-        ),
+        message_for=lambda user: text_ref(texts.PLAN_SENT_BACK, who=by, plan=plan.title, comment=comment.strip()[:200]),
         url=plan.get_absolute_url(),
         dedupe_key=f"plan-{plan.pk}-sent-back-{sent_back.pk}",
     )
@@ -280,6 +291,38 @@ def plan_start_next(*, plan: AccountPlan, by: User) -> AccountPlan:
             Resource(plan=new, kind=r.kind, description=r.description, amount=r.amount) for r in source.resources.all()
         )
     return new
+
+
+def action_create(*, action: Action, by: User) -> Action:
+    """Save a new plan action; its owner, when someone else, is told it is theirs."""
+    action.save()
+    action_assigned_notify(actions=[action], by=by)
+    return action
+
+
+def action_assigned_notify(*, actions: Iterable[Action], by: User) -> int:
+    """Tell each action's owner it was given to them, once per action and owner; not who gave it to himself."""
+    sent = 0
+    for action in actions:
+        if action.owner_id is None or action.owner_id == by.pk:
+            continue
+        ref = text_ref(
+            texts.ACTION_ASSIGNED,
+            who=by,
+            plan=action.plan.title if action.plan is not None else "",
+            action=action.title,
+            due=action.due_on,
+        )
+        sent += len(
+            notifications_send(
+                users=[action.owner],
+                kind="action_assigned",
+                message_for=lambda user: ref,  # noqa: B023 - sent within this iteration
+                url=action.get_absolute_url(),
+                dedupe_key=f"action-{action.pk}-owner-{action.owner_id}",
+            )
+        )
+    return sent
 
 
 def checkpoint_record(*, checkpoint: Checkpoint, actual: Decimal | None, by: User) -> Checkpoint:

@@ -14,6 +14,7 @@ class PortfolioConfig(AppConfig):
         from kam.schedules import register_schedule
 
         register_nav_item(_("Worklist"), "home", order=10)
+        register_nav_item(_("My work"), "my_work", order=15)
         register_nav_item(_("Dashboard"), "dashboard", order=20)
 
         # The digest tasks keep their first names (see portfolio.tasks): beat's rows already name them.

@@ -16,13 +16,14 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import Account
 from kam.models import DigestKind, DigestSent, Notification, User
 from kam.notifications import notifications_send
 from kam.roles import Role
+from kam.texts import text_ref
 from plans.models import IN_FORCE, AccountPlan, Action, Checkpoint, PlanStatus
+from portfolio import texts
 from portfolio.worklist import CAP, OPEN_ACTIONS, key_changes, reviews_due_for, worklist_for
 
 
@@ -45,7 +46,9 @@ def _claim(*, user: User, kind: str, period: str, items: int) -> DigestSent | No
         return None
 
 
-def _deliver(*, claim: DigestSent, user: User, subject: str, template: str, context: dict, summary: str) -> DigestSent:
+def _deliver(
+    *, claim: DigestSent, user: User, subject: str, template: str, context: dict, summary: str | dict
+) -> DigestSent:
     """The in-app notification, then the e-mail if the user wants e-mails; a failed e-mail frees the claim."""
     notifications_send(
         users=[user],
@@ -77,11 +80,7 @@ def digest_daily_send(*, user: User, today: date) -> DigestSent | None:
         claim = _claim(user=user, kind=DigestKind.DAILY, period=today.isoformat(), items=worklist.due_count)
         if claim is None:
             return None
-        summary = ngettext(
-            "Your daily digest: %(count)s item is overdue or due within 7 days.",
-            "Your daily digest: %(count)s items are overdue or due within 7 days.",
-            worklist.due_count,
-        ) % {"count": worklist.due_count}
+        summary = text_ref(texts.DAILY_DIGEST, count=worklist.due_count)
         return _deliver(
             claim=claim,
             user=user,
@@ -159,9 +158,7 @@ def digest_sponsor_send(*, user: User, today: date) -> DigestSent | None:
         )
         if claim is None:
             return None
-        summary = _("Your weekly sponsor digest: %(count)s changes, alerts and overdue items on your accounts.") % {
-            "count": digest.count
-        }
+        summary = text_ref(texts.SPONSOR_DIGEST, count=digest.count)
         return _deliver(
             claim=claim,
             user=user,

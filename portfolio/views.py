@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from plans.access import get_approvable_plan
+from plans.services import PlanRefused, plan_approve
 from portfolio.access import require_reader
 from portfolio.filters import DashboardFilter
+from portfolio.mywork import my_work_build
 from portfolio.services import dashboard_build
-from portfolio.worklist import worklist_for
+from portfolio.worklist import HOME_WITHIN_DAYS, worklist_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,8 +31,31 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(Q(owner=user) | Q(executive_sponsor=user) | Q(service_manager=user))
         .order_by("-is_key", F("last_year_revenue").desc(nulls_last=True))[:15]
     )
-    context = {"owned_accounts": my_accounts, "worklist": worklist_for(user=user)}
+    context = {"owned_accounts": my_accounts, "worklist": worklist_for(user=user, within_days=HOME_WITHIN_DAYS)}
     return render(request, "portfolio/home.html", context)
+
+
+@require_POST
+def worklist_plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a submitted plan from the worklist: only its sponsor or an administrator, never one who wrote it."""
+    plan = get_approvable_plan(request, pk)  # 404 for an outsider, 403 for anyone who may not approve it
+    error = ""
+    try:
+        plan_approve(plan=plan, by=request.user)
+    except (PlanRefused, IntegrityError) as refused:
+        error = getattr(refused, "message", _("Another plan of this account is in the way."))
+    if request.htmx:
+        return render(request, "portfolio/_plan_decision.html", {"plan": plan, "error": error})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Plan approved: this version is frozen and stays readable."))
+    return redirect("home")
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """Everything that is the user's to do, whatever its date, filtered by when it is due, plan and account."""
+    return render(request, "portfolio/my_work.html", {"work": my_work_build(user=request.user, params=request.GET)})
 
 
 def _dashboard_context(request: HttpRequest) -> dict:

@@ -10,15 +10,25 @@ from datetime import date, timedelta
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from accounts.models import Account
 from kam.models import Notification, User
 from plans.models import IN_FORCE, AccountPlan, Action, ActionStatus, Checkpoint, PlanStatus
 from plans.reviews import reviews_due
+from portfolio.work_items import (
+    WorkItem,
+    action_items,
+    checkpoint_items,
+    grouped,
+    improvement_items,
+    review_items,
+)
 from scoring.models import AccountScore, KeyOverride, OverrideStatus, RunStatus, SegmentationRun
 from surveys.models import OPEN_STATUSES, ImprovementAction
 
 WITHIN_DAYS = 7
+HOME_WITHIN_DAYS = 30  # the home page looks further ahead than the digests, under a "Later" heading
 CAP = 50
 OPEN_ACTIONS = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
 
@@ -35,8 +45,21 @@ class Worklist:
     survey_alerts: list = field(default_factory=list)
     key_changes: list = field(default_factory=list)
     notifications: list = field(default_factory=list)
-    # Accounts whose reviews the user may record (their editors); others get a read link only.
-    editable_account_ids: set[int] = field(default_factory=set)
+
+    @property
+    def items(self) -> list[WorkItem]:
+        """Everything dated, side by side: reviews, actions, checkpoints and improvement actions."""
+        return (
+            review_items(self.reviews)
+            + action_items(self.actions)
+            + checkpoint_items(self.checkpoints)
+            + improvement_items(self.improvement_actions)
+        )
+
+    @property
+    def groups(self) -> list[tuple[str, str | Promise, list[WorkItem]]]:
+        """The dated items under the headings Overdue, This week and Later."""
+        return grouped(self.items, self.today)
 
     @property
     def action_count(self) -> int:
@@ -63,9 +86,13 @@ class Worklist:
         return not (self.due_count or self.survey_alerts or self.key_changes or self.notifications)
 
 
-def looked_after(user: User) -> QuerySet[Account]:
-    """The accounts a user runs: owner or service manager."""
-    return Account.objects.visible_to(user).filter(Q(owner=user) | Q(service_manager=user))
+def recordable(user: User) -> QuerySet[Account]:
+    """The accounts a user runs and may record reviews and actuals for.
+
+    A contributor named service manager serves the account but does not record its reviews
+    (Account.objects.editable_by): listing them would be a list of things she cannot do.
+    """
+    return Account.objects.editable_by(user).filter(Q(owner=user) | Q(service_manager=user))
 
 
 def reviews_due_for(accounts: QuerySet[Account], *, today: date, within_days: int = WITHIN_DAYS) -> list:
@@ -111,7 +138,7 @@ def key_changes(accounts: QuerySet[Account], *, since: date | None = None) -> li
 def worklist_for(*, user: User, today: date | None = None, within_days: int = WITHIN_DAYS) -> Worklist:
     today = today or timezone.localdate()
     until = today + timedelta(days=within_days)
-    mine = looked_after(user)
+    mine = recordable(user)
     concerned = Account.objects.visible_to(user).filter(
         Q(owner=user) | Q(service_manager=user) | Q(executive_sponsor=user)
     )
@@ -136,5 +163,4 @@ def worklist_for(*, user: User, today: date | None = None, within_days: int = WI
         survey_alerts=list(Notification.objects.filter(user=user, kind="survey_alert", read_at=None)[:10]),
         key_changes=key_changes(concerned),
         notifications=list(Notification.objects.filter(user=user, read_at=None).exclude(kind="survey_alert")[:10]),
-        editable_account_ids=set(Account.objects.editable_by(user).filter(pk__in=mine).values_list("pk", flat=True)),
     )

@@ -44,9 +44,38 @@ DEFAULT_CRITERIA = [
 ]
 
 
+# The same criteria in French (name, rubric 0, 5, 10): stored beside the English, shown to French readers.
+FRENCH_CRITERIA = {
+    "Revenue of the financial year": ("Chiffre d’affaires de l’exercice", None),
+    "Share of wallet": ("Part de portefeuille", None),
+    "Revenue growth": ("Croissance du chiffre d’affaires", None),
+    "Untapped headroom": ("Potentiel inexploité", None),
+    "Cultural fit": (
+        "Compatibilité culturelle",
+        ("Façons de travailler opposées", "Compatible", "Mêmes valeurs, travail en commun facile"),
+    ),
+    "Solvency": ("Solvabilité", ("Incidents de paiement", "Paie parfois en retard", "Paie toujours à l’heure")),
+    "Image and prescription power": (
+        "Image et pouvoir de prescription",
+        ("Inconnu sur son marché", "Connu localement", "Leader d’opinion que les autres suivent"),
+    ),
+}
+
+
+def _french_wording_fill() -> None:
+    """Give the default criteria their French wording where none was written (demo databases seeded before)."""
+    for criterion in Criterion.objects.filter(name__in=FRENCH_CRITERIA, name_fr=""):
+        name_fr, rubric = FRENCH_CRITERIA[criterion.name]
+        criterion.name_fr = name_fr
+        if rubric and not (criterion.rubric_low_fr or criterion.rubric_mid_fr or criterion.rubric_high_fr):
+            criterion.rubric_low_fr, criterion.rubric_mid_fr, criterion.rubric_high_fr = rubric
+        criterion.save()
+
+
 def seed_default_criteria() -> list[Criterion]:
     """The default model, created once; administrators change it afterwards."""
     if Criterion.objects.exists():
+        _french_wording_fill()
         return list(Criterion.objects.all())
     for position, (name, axis, weight, source, higher, rubric) in enumerate(DEFAULT_CRITERIA):
         Criterion.objects.create(
@@ -61,6 +90,7 @@ def seed_default_criteria() -> list[Criterion]:
             rubric_mid=rubric[1] if rubric else "",
             rubric_high=rubric[2] if rubric else "",
         )
+    _french_wording_fill()
     return list(Criterion.objects.all())
 
 

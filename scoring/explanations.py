@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from kam.texts import bilingual
 from scoring.models import AccountScore, KeyOverride, KeyRule, OverrideStatus, RunStatus
 
 
@@ -43,7 +44,7 @@ def latest_explanation(account: Account) -> dict | None:
     total_weight = sum(c["weight"] for c in criteria) or 1
     lines = [
         CriterionLine(
-            name=c["name"],
+            name=bilingual(c["name"], c.get("name_fr", "")),
             axis=c["axis"],
             raw=details.get(c["key"], {}).get("raw"),
             normalised=details.get(c["key"], {}).get("norm"),

@@ -18,7 +18,17 @@ from scoring.sources import source_choices
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
-        fields = ["name", "axis", "weight", "source", "higher_is_better", "normalisation", "missing", "is_active"]
+        fields = [
+            "name",
+            "name_fr",
+            "axis",
+            "weight",
+            "source",
+            "higher_is_better",
+            "normalisation",
+            "missing",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -51,6 +61,41 @@ class BaseCriterionFormSet(forms.BaseModelFormSet):
 CriterionFormSet = forms.modelformset_factory(
     Criterion, form=CriterionForm, formset=BaseCriterionFormSet, extra=1, can_delete=True
 )
+
+
+class CriterionWordingForm(forms.ModelForm):
+    """A criterion's name, description and rubric, in both languages."""
+
+    class Meta:
+        model = Criterion
+        fields = [
+            "name",
+            "name_fr",
+            "rubric_low",
+            "rubric_low_fr",
+            "rubric_mid",
+            "rubric_mid_fr",
+            "rubric_high",
+            "rubric_high_fr",
+        ]
+        widgets = {
+            field: forms.Textarea(attrs={"rows": 2})
+            for field in ("rubric_low", "rubric_low_fr", "rubric_mid", "rubric_mid_fr", "rubric_high", "rubric_high_fr")
+        }
+        labels = {
+            "name": _("Name in English"),
+            "rubric_low": _("What 0 means, in English"),
+            "rubric_mid": _("What 5 means, in English"),
+            "rubric_high": _("What 10 means, in English"),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+CriterionWordingFormSet = forms.modelformset_factory(Criterion, form=CriterionWordingForm, extra=0)
 
 
 class SegmentationSettingsForm(forms.ModelForm):
@@ -157,7 +202,8 @@ class RatingGrid:
                         value = int(typed)
                     else:
                         problems.append(
-                            _("%(criterion)s: enter a whole number from 0 to 10.") % {"criterion": criterion.name}
+                            _("%(criterion)s: enter a whole number from 0 to 10.")
+                            % {"criterion": criterion.display_name}
                         )
                 values[criterion.pk] = value
                 cells.append(

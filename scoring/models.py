@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Segment, Tier
+from kam.texts import bilingual
 from scoring.analytics import Axis, MissingPolicy, Normalisation
 
 
@@ -37,7 +38,11 @@ class MissingChoice(models.TextChoices):
 
 
 class Criterion(models.Model):
+    """A weighted selection criterion. Its name and rubric are stored in both languages of the site
+    (`name` in the default language, English, and `name_fr`): readers see theirs, else the other."""
+
     name = models.CharField(_("name"), max_length=100)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     axis = models.CharField(_("axis"), max_length=20, choices=AxisChoice.choices)
     weight = models.PositiveSmallIntegerField(
@@ -56,6 +61,9 @@ class Criterion(models.Model):
     rubric_low = models.TextField(_("what 0 means"), blank=True)
     rubric_mid = models.TextField(_("what 5 means"), blank=True)
     rubric_high = models.TextField(_("what 10 means"), blank=True)
+    rubric_low_fr = models.TextField(_("what 0 means, in French"), blank=True)
+    rubric_mid_fr = models.TextField(_("what 5 means, in French"), blank=True)
+    rubric_high_fr = models.TextField(_("what 10 means, in French"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -68,7 +76,24 @@ class Criterion(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language, or in the other one when it has none yet."""
+        return bilingual(self.name, self.name_fr)
+
+    @property
+    def display_rubric_low(self) -> str:
+        return bilingual(self.rubric_low, self.rubric_low_fr)
+
+    @property
+    def display_rubric_mid(self) -> str:
+        return bilingual(self.rubric_mid, self.rubric_mid_fr)
+
+    @property
+    def display_rubric_high(self) -> str:
+        return bilingual(self.rubric_high, self.rubric_high_fr)
 
     @property
     def key(self) -> str:
@@ -325,7 +350,7 @@ class AccountScore(models.Model):
 
     def missing_names(self, criteria: list[dict]) -> list[str]:
         """Names of the criteria this account has no value for, from the run's config."""
-        names = {c["key"]: c["name"] for c in criteria}
+        names = {c["key"]: bilingual(c["name"], c.get("name_fr", "")) for c in criteria}
         return [names.get(key, key) for key in self.missing.split()]
 
     def criterion_details(self, keys: list[str]) -> dict[str, dict[str, float | None]]:

@@ -6,6 +6,7 @@ app_name = "scoring"
 
 urlpatterns = [
     path("criteria/", views.criteria, name="criteria"),
+    path("criteria/wording/", views.criteria_wording, name="criteria_wording"),
     path("runs/", views.run_list, name="runs"),
     path("runs/new/", views.run_now, name="run_now"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),

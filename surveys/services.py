@@ -22,6 +22,8 @@ from accounts.models import Account, BuyingRole, Contact
 from kam.models import OutboxMessage, User
 from kam.notifications import notifications_send
 from kam.outbox import outbox_enqueue
+from kam.texts import text_ref
+from surveys import texts
 from surveys.models import (
     Answer,
     Campaign,
@@ -407,6 +409,15 @@ def alert_text(kind: str, value) -> str:
     return str(text) % {"value": abs(value)} if "%(value)" in str(text) else str(text)
 
 
+def _alert_value(value) -> float:
+    """The size of an alert (points dropped), unsigned; 0 for kinds without one (NaN in the frame)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return 0.0 if number != number else abs(round(number, 1))
+
+
 def campaign_alerts_send(*, campaign: Campaign, account_ids: list[int] | None = None, email: bool = True) -> int:
     """Notify each account's owner and executive sponsor of its alerts; once per alert (dedupe keys)."""
     from surveys.frames import survey_results
@@ -423,11 +434,8 @@ def campaign_alerts_send(*, campaign: Campaign, account_ids: list[int] | None = 
         url = reverse("surveys:account_results", args=[campaign.pk, account.pk])
 
         def message(user, kind=row.kind, value=row.value, name=account.name):
-            return gettext("%(account)s, survey “%(campaign)s”: %(alert)s.") % {
-                "account": name,
-                "campaign": campaign.name,
-                "alert": alert_text(kind, value),
-            }
+            alert = text_ref(f"surveys.alert.{kind}", value=_alert_value(value))
+            return text_ref(texts.SURVEY_ALERT, account=name, campaign=campaign.name, alert=alert)
 
         sent += len(
             notifications_send(
@@ -474,10 +482,7 @@ def improvement_action_create(
         notifications_send(
             users=[owner],
             kind="improvement_action",
-            message_for=lambda user: (
-                gettext("Improvement action for %(account)s assigned to you: %(title)s")
-                % {"account": account.name, "title": title}
-            ),
+            message_for=lambda user: text_ref(texts.IMPROVEMENT_ACTION, account=account.name, title=title),
             url=reverse("surveys:actions"),
             dedupe_key=f"improvement-action-{action.pk}",
         )

@@ -20,7 +20,7 @@ from plans.forms import (
     UnbilledServiceForm,
 )
 from plans.models import AccountPlan, Action, Checkpoint
-from plans.services import checkpoint_record
+from plans.services import action_create, checkpoint_record
 from plans.views.plan import detail_context
 
 
@@ -84,7 +84,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _respond(request, plan, "actions", invalid=True, action_form=form)
     form.instance.plan = plan
-    form.save()
+    action_create(action=form.save(commit=False), by=request.user)
     return _respond(request, plan, "actions")
 
 

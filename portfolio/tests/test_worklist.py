@@ -17,16 +17,38 @@ from scoring.models import KeyOverride
 pytestmark = pytest.mark.django_db
 
 
-def test_manager_sees_overdue_reviews_actions_and_checkpoints_due_within_a_week(client, manager, sponsor):
+def _section(body: str, key: str) -> str:
+    """The part of the home page under one urgency heading."""
+    start = body.index(f'id="worklist-{key}"')
+    return body[start : body.index("</section>", start)]
+
+
+def test_manager_sees_overdue_reviews_actions_and_checkpoints_under_urgency_headings(client, manager, sponsor):
     built = portfolio_build(manager=manager, sponsor=sponsor)
     client.force_login(manager)
     body = client.get("/").content.decode()
-    assert "Invite the CFO to the plant" in body and "overdue since" in body
-    assert "Far away action" not in body  # due in 60 days
-    assert "KPI checkpoints to record" in body and "Grow revenue" in body  # Q2 due in 3 days, no actual yet
-    assert "Reviews due" in body and "Annual strategic review" in body and "days overdue" in body
+    overdue, this_week = _section(body, "overdue"), _section(body, "week")
+    assert '<h3 id="due-overdue"' in overdue and "Overdue" in overdue
+    assert "Invite the CFO to the plant" in overdue and "overdue since" in overdue
+    assert "Annual strategic review" in overdue  # every review type of Alpha is overdue
+    assert '<h3 id="due-week"' in this_week and "This week" in this_week
+    assert "Grow revenue" in this_week and "Record the actual" in this_week  # Q2 due in 3 days, no actual yet
+    assert 'id="worklist-later"' not in body  # nothing due within 8 to 30 days
+    assert "Far away action" not in body  # due in 60 days: on My work only
     assert f'href="/accounts/{built["accounts"][0].pk}/"' in body
     assert "Plan to approve:" not in body  # not theirs to approve
+
+
+def test_what_is_due_within_a_month_shows_under_later(client, manager, sponsor):
+    built = portfolio_build(manager=manager, sponsor=sponsor)
+    Action.objects.create(
+        plan=built["plan"], title="Book the QBR room", owner=manager, due_on=timezone.localdate() + timedelta(days=20)
+    )
+    client.force_login(manager)
+    body = client.get("/").content.decode()
+    later = _section(body, "later")
+    assert '<h3 id="due-later"' in later and "Later" in later and "Book the QBR room" in later
+    assert body.index('id="due-overdue"') < body.index('id="due-week"') < body.index('id="due-later"')
 
 
 def test_sponsor_sees_plans_and_overrides_awaiting_their_decision_and_key_changes(client, manager, sponsor):
@@ -86,35 +108,38 @@ def test_worklist_queries_do_not_grow_with_its_items(client, manager, sponsor, d
     assert "Call 29" in body and "News 9" in body
 
 
-def test_contributor_serving_an_account_gets_a_read_link_instead_of_record_review(
-    client, manager, contributor, sponsor
-):
+def test_contributor_serving_an_account_is_not_shown_reviews_she_cannot_record(client, manager, contributor, sponsor):
     built = portfolio_build(manager=manager, sponsor=sponsor)
     alpha = built["accounts"][0]
     Account.objects.filter(pk=alpha.pk).update(service_manager=contributor)
+    assert worklist_for(user=contributor).reviews == []
+    assert worklist_for(user=contributor).checkpoints == []
     client.force_login(contributor)
     body = client.get("/").content.decode()
-    assert "Reviews due" in body
-    assert f"/plans/reviews/new/{alpha.pk}/" not in body and "Record the review" not in body
-    assert "See the account" in body
+    assert "Annual strategic review" not in body and "Record the review" not in body
     assert client.get(f"/plans/reviews/new/{alpha.pk}/").status_code in (403, 404)
 
 
-def test_manager_gets_a_record_link_for_the_reviews_of_their_accounts(client, manager, sponsor):
+def test_record_the_review_keeps_the_review_type_and_the_form_preselects_it(client, manager, sponsor):
     built = portfolio_build(manager=manager, sponsor=sponsor)
     alpha = built["accounts"][0]
     client.force_login(manager)
     body = client.get("/").content.decode()
-    assert f"/plans/reviews/new/{alpha.pk}/" in body
-    assert client.get(f"/plans/reviews/new/{alpha.pk}/").status_code == 200
+    link = f"/plans/reviews/new/{alpha.pk}/?type=strategic"
+    assert f'href="{link}">Record the review</a>' in body
+    form = client.get(link).content.decode()
+    assert '<option value="strategic" selected>' in form
 
 
-def test_your_actions_badge_counts_plan_review_and_improvement_actions(client, manager, sponsor):
+def test_overdue_heading_counts_every_kind_of_late_item(client, manager, sponsor):
     built = portfolio_build(manager=manager, sponsor=sponsor)
     for i in range(7):
-        Action.objects.create(plan=built["plan"], title=f"Extra {i}", owner=manager, due_on=timezone.localdate())
+        Action.objects.create(
+            plan=built["plan"], title=f"Extra {i}", owner=manager, due_on=timezone.localdate() - timedelta(days=1)
+        )
     worklist = worklist_for(user=manager)
-    assert worklist.action_count == len(worklist.actions) + len(worklist.improvement_actions) == 8
+    overdue = dict((key, items) for key, _label, items in worklist.groups)["overdue"]
+    assert len(overdue) == 8 + len(worklist.reviews)  # 8 actions and Alpha's overdue reviews
     client.force_login(manager)
     body = client.get("/").content.decode()
-    assert 'Your actions <span class="badge text-bg-secondary">8</span>' in body
+    assert f'Overdue <span class="badge text-bg-secondary">{len(overdue)}</span>' in body

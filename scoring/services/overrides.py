@@ -13,6 +13,8 @@ from accounts.models import Account
 from kam.models import Notification, User
 from kam.notifications import notifications_send
 from kam.roles import Role
+from kam.texts import text_ref
+from scoring import texts
 from scoring.models import KeyOverride, OverrideDecision, OverrideStatus
 
 # Beyond two years an override stops being an exception and should become a criterion.
@@ -55,9 +57,11 @@ def override_propose(*, account: Account, decision: str, reason: str, expires_on
     notifications_send(
         users=[user for user in deciders if user.pk not in interested],
         kind="override_proposed",
-        message_for=lambda user: (
-            _("%(user)s proposes: %(decision)s for %(account)s. Your decision is needed.")
-            % {"user": by, "decision": override.get_decision_display(), "account": account.name}
+        message_for=lambda user: text_ref(
+            texts.OVERRIDE_PROPOSED,
+            user=by,
+            decision=text_ref(f"scoring.decision.{override.decision}"),
+            account=account.name,
         ),
         url=reverse("scoring:overrides"),
         dedupe_key=f"override-{override.pk}-proposed",
@@ -100,12 +104,9 @@ def override_decide(
         users=[override.proposed_by, account.owner],
         kind="override_decided",
         message_for=lambda user: (
-            (
-                _("Your proposal for %(account)s was approved; it applies from the next segmentation run.")
-                if approve
-                else _("Your proposal for %(account)s was rejected: %(comment)s")
-            )
-            % {"account": account.name, "comment": override.decision_comment}
+            text_ref(texts.OVERRIDE_APPROVED, account=account.name)
+            if approve
+            else text_ref(texts.OVERRIDE_REJECTED, account=account.name, comment=override.decision_comment)
         ),
         url=account.get_absolute_url(),
         dedupe_key=f"override-{override.pk}-decided",

@@ -24,6 +24,8 @@ from accounts.models import Account
 from kam.models import User
 from kam.notifications import notifications_send
 from kam.outbox import outbox_enqueue
+from kam.texts import text_list, text_ref
+from scoring import texts
 from scoring.analytics import (
     MAX_CRITERIA,
     MIN_CRITERIA,
@@ -210,6 +212,7 @@ def _config(criteria: list[Criterion], thresholds: Thresholds, *, group_rollup: 
                 "id": c.pk,
                 "key": c.key,
                 "name": c.name,
+                "name_fr": c.name_fr,
                 "axis": c.axis,
                 "weight": c.weight,
                 "source": c.source,
@@ -482,16 +485,12 @@ def segmentation_notify_changes(*, run: SegmentationRun) -> int:
             by_user.setdefault(user_id, []).append(score)
     users = User.objects.filter(pk__in=by_user)
 
-    def message(user: User) -> str:
+    def message(user: User) -> dict:
         scores = by_user[user.pk]
         lines = [_change_sentence(score) for score in scores[:10]]
         if len(scores) > 10:
-            lines.append(_("and %(count)s more") % {"count": len(scores) - 10})
-        return _("Segmentation run %(run)s changed %(count)s of your accounts: %(changes)s") % {
-            "run": run.pk,
-            "count": len(scores),
-            "changes": "; ".join(lines),
-        }
+            lines.append(text_ref(texts.AND_MORE, count=len(scores) - 10))
+        return text_ref(texts.RUN_CHANGES, run=run.pk, count=len(scores), changes=text_list(lines))
 
     sent = notifications_send(
         users=users,
@@ -503,17 +502,21 @@ def segmentation_notify_changes(*, run: SegmentationRun) -> int:
     return len(sent)
 
 
-def _change_sentence(score: AccountScore) -> str:
-    context = {
-        "account": score.account.name,
-        "before": score.get_previous_segment_display() or "—",
-        "after": score.get_segment_display() or "—",
-    }
+def _segment_ref(segment: str | None) -> dict:
+    return text_ref(f"accounts.segment.{segment}" if segment else texts.NO_SEGMENT)
+
+
+def _change_sentence(score: AccountScore) -> dict:
     if score.is_key and not score.was_key:
-        return _("%(account)s became a key account") % context
+        return text_ref(texts.BECAME_KEY, account=score.account.name)
     if score.was_key and not score.is_key:
-        return _("%(account)s is no longer a key account") % context
-    return _("%(account)s moved from %(before)s to %(after)s") % context
+        return text_ref(texts.NO_LONGER_KEY, account=score.account.name)
+    return text_ref(
+        texts.MOVED,
+        account=score.account.name,
+        before=_segment_ref(score.previous_segment),
+        after=_segment_ref(score.segment),
+    )
 
 
 SCORE_COLUMNS = [

@@ -1,0 +1,153 @@
+"""One row of someone's work, whatever it is (action, checkpoint, review, improvement action), and its urgency.
+
+The worklist and the "My work" page list these side by side, grouped or filtered by when they are due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Action, Checkpoint
+from plans.reviews import DueReview
+from surveys.models import ImprovementAction
+
+WEEK_DAYS = 7
+
+OVERDUE, THIS_WEEK, LATER, NO_DATE = "overdue", "week", "later", "none"
+BUCKETS: list[tuple[str, str | Promise]] = [
+    (OVERDUE, _("Overdue")),
+    (THIS_WEEK, _("This week")),
+    (LATER, _("Later")),
+    (NO_DATE, _("No date")),
+]
+
+KIND_LABELS: dict[str, str | Promise] = {
+    "action": _("Action"),
+    "checkpoint": _("KPI checkpoint"),
+    "review": _("Review"),
+    "improvement": _("Improvement action"),
+}
+
+
+def due_bucket(due_on: date | None, today: date) -> str:
+    """Overdue before today, this week up to seven days ahead, later beyond; no date apart."""
+    if due_on is None:
+        return NO_DATE
+    if due_on < today:
+        return OVERDUE
+    if due_on <= today + timedelta(days=WEEK_DAYS):
+        return THIS_WEEK
+    return LATER
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str
+    title: str
+    url: str
+    account_id: int
+    account_name: str
+    due_on: date | None
+    plan_id: int | None = None
+    plan_title: str = ""
+    detail: str = ""
+    action_label: str | Promise = ""  # the link's words when it leads to doing the thing ("Record the review")
+
+    @property
+    def kind_label(self) -> str | Promise:
+        return KIND_LABELS[self.kind]
+
+    def days_overdue(self, today: date) -> int:
+        return (today - self.due_on).days if self.due_on and self.due_on < today else 0
+
+
+def action_items(actions: Iterable[Action]) -> list[WorkItem]:
+    """Select `plan__account` and `review__account` first: no query per row."""
+    return [
+        WorkItem(
+            kind="action",
+            title=a.title,
+            url=a.get_absolute_url(),
+            account_id=a.account.pk,
+            account_name=a.account.name,
+            due_on=a.due_on,
+            plan_id=a.plan_id,
+            plan_title=a.plan.title if a.plan is not None else "",
+            detail=a.get_status_display(),
+        )
+        for a in actions
+    ]
+
+
+def checkpoint_items(checkpoints: Iterable[Checkpoint]) -> list[WorkItem]:
+    """Select `objective__plan__account` first."""
+    return [
+        WorkItem(
+            kind="checkpoint",
+            title=c.objective.title,
+            url=f"{c.objective.plan.get_absolute_url()}#objective-{c.objective_id}",
+            account_id=c.objective.plan.account_id,
+            account_name=c.objective.plan.account.name,
+            due_on=c.due_on,
+            plan_id=c.objective.plan_id,
+            plan_title=c.objective.plan.title,
+            detail=c.label,
+            action_label=_("Record the actual"),
+        )
+        for c in checkpoints
+    ]
+
+
+def review_record_url(due: DueReview) -> str:
+    """The review form, its type chosen already: the worklist knows which review is due."""
+    return f"{reverse('plans:review_create', args=[due.account.pk])}?{urlencode({'type': due.review_type})}"
+
+
+def review_items(reviews: Iterable[DueReview]) -> list[WorkItem]:
+    return [
+        WorkItem(
+            kind="review",
+            title=str(due.review_type_label),
+            url=review_record_url(due),
+            account_id=due.account.pk,
+            account_name=due.account.name,
+            due_on=due.due_on,
+            action_label=_("Record the review"),
+        )
+        for due in reviews
+    ]
+
+
+def improvement_items(actions: Iterable[ImprovementAction]) -> list[WorkItem]:
+    """Select `account` first."""
+    return [
+        WorkItem(
+            kind="improvement",
+            title=a.title,
+            url=f"{reverse('surveys:actions')}#account-{a.account_id}",
+            account_id=a.account_id,
+            account_name=a.account.name,
+            due_on=a.due_on,
+            detail=a.get_status_display(),
+        )
+        for a in actions
+    ]
+
+
+def by_due_date(items: Iterable[WorkItem]) -> list[WorkItem]:
+    return sorted(items, key=lambda item: (item.due_on is None, item.due_on or date.max, item.account_name))
+
+
+def grouped(items: Iterable[WorkItem], today: date) -> list[tuple[str, str | Promise, list[WorkItem]]]:
+    """The items under each urgency heading that has any, earliest first."""
+    groups: dict[str, list[WorkItem]] = {key: [] for key, _label in BUCKETS}
+    for item in by_due_date(items):
+        groups[due_bucket(item.due_on, today)].append(item)
+    return [(key, label, groups[key]) for key, label in BUCKETS if groups[key]]
