@@ -18,6 +18,27 @@ from plans.models import AccountPlan, PdfStatus, PlanPdf
 # Plans with more rows than this are rendered in a Celery task (about 2 s of layout at this size).
 SYNC_ROW_LIMIT = 250
 
+# Sections only the internal version of the PDF shows (never the customer's): (template, "module:build").
+# Higher apps register theirs from ready(); build(plan=) returns the section's context, or None to leave it out.
+INTERNAL_SECTIONS: list[tuple[str, str]] = []
+
+
+def register_internal_pdf_section(*, template: str, build: str) -> None:
+    if (template, build) not in INTERNAL_SECTIONS:
+        INTERNAL_SECTIONS.append((template, build))
+
+
+def _internal_sections(plan: AccountPlan) -> list[dict]:
+    from importlib import import_module
+
+    sections = []
+    for template, build in INTERNAL_SECTIONS:
+        module, function = build.split(":")
+        context = getattr(import_module(module), function)(plan=plan)
+        if context is not None:
+            sections.append({"template": template, "context": context})
+    return sections
+
 
 def plan_row_count(plan: AccountPlan) -> int:
     from plans.models import Action, Checkpoint
@@ -34,7 +55,8 @@ def _map_context(plan: AccountPlan) -> dict:
     return {"map_roots": map_roots(account=plan.account)}
 
 
-def plan_pdf_html(*, plan: AccountPlan, language: str) -> str:
+def plan_pdf_html(*, plan: AccountPlan, language: str, internal: bool = True) -> str:
+    """The plan as HTML for WeasyPrint; `internal` adds the sections meant for our side only (open risks)."""
     plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
     with translation.override(language):
         rows = objective_rows(plan.objectives.all())
@@ -54,6 +76,8 @@ def plan_pdf_html(*, plan: AccountPlan, language: str) -> str:
             "currency": settings.KAM_CURRENCY,
             "language": language,
             **_map_context(plan),
+            "internal": internal,
+            "internal_sections": _internal_sections(plan) if internal else [],
         }
         return render_to_string("plans/plan_pdf.html", context)
 

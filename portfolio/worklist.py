@@ -12,6 +12,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
+from health.worklist import HealthWork, health_work_for
 from kam.models import Notification, User
 from plans.models import IN_FORCE, AccountPlan, Action, ActionStatus, Checkpoint, PlanStatus
 from plans.reviews import reviews_due
@@ -37,6 +38,8 @@ class Worklist:
     notifications: list = field(default_factory=list)
     # Accounts whose reviews the user may record (their editors); others get a read link only.
     editable_account_ids: set[int] = field(default_factory=set)
+    # Health's own section (playbook actions and risks the user owns): health.worklist provides it.
+    health: HealthWork = field(default_factory=HealthWork)
 
     @property
     def action_count(self) -> int:
@@ -60,7 +63,7 @@ class Worklist:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.due_count or self.survey_alerts or self.key_changes or self.notifications)
+        return not (self.due_count or self.survey_alerts or self.key_changes or self.notifications or self.health.count)
 
 
 def looked_after(user: User) -> QuerySet[Account]:
@@ -137,4 +140,5 @@ def worklist_for(*, user: User, today: date | None = None, within_days: int = WI
         key_changes=key_changes(concerned),
         notifications=list(Notification.objects.filter(user=user, read_at=None).exclude(kind="survey_alert")[:10]),
         editable_account_ids=set(Account.objects.editable_by(user).filter(pk__in=mine).values_list("pk", flat=True)),
+        health=health_work_for(user=user),
     )
