@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "scoring",
     "plans",
     "surveys",
+    "health",
     "portfolio",
 ]
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("surveys/", include("surveys.urls")),
     path("s/", include("surveys.public_urls")),
+    path("health/", include("health.urls")),
     path("admin/", admin.site.urls),
     # The cross-app pages (home worklist, dashboard) last: their "" prefix must not shadow the others.
     path("", include("portfolio.urls")),

@@ -24,6 +24,27 @@ from plans.models import AccountPlan, PdfAudience, PdfStatus, PlanPdf
 # Plans with more rows than this are rendered in a Celery task (about 2 s of layout at this size).
 SYNC_ROW_LIMIT = 250
 
+# Sections only the internal version of the PDF shows (never the customer's): (template, "module:build").
+# Higher apps register theirs from ready(); build(plan=) returns the section's context, or None to leave it out.
+INTERNAL_SECTIONS: list[tuple[str, str]] = []
+
+
+def register_internal_pdf_section(*, template: str, build: str) -> None:
+    if (template, build) not in INTERNAL_SECTIONS:
+        INTERNAL_SECTIONS.append((template, build))
+
+
+def _internal_sections(plan: AccountPlan) -> list[dict]:
+    from importlib import import_module
+
+    sections = []
+    for template, build in INTERNAL_SECTIONS:
+        module, function = build.split(":")
+        context = getattr(import_module(module), function)(plan=plan)
+        if context is not None:
+            sections.append({"template": template, "context": context})
+    return sections
+
 
 def plan_row_count(plan: AccountPlan) -> int:
     from plans.models import Action, Checkpoint
@@ -59,6 +80,8 @@ def _map_context(plan: AccountPlan, audience: str) -> dict:
 
 
 def plan_pdf_html(*, plan: AccountPlan, language: str, audience: str = PdfAudience.CUSTOMER) -> str:
+    """The plan as HTML for WeasyPrint; the internal version adds what is for our side only (open risks)."""
+    internal = audience == PdfAudience.INTERNAL
     plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
     with translation.override(language):
         rows = objective_rows(plan.objectives.all())
@@ -77,8 +100,9 @@ def plan_pdf_html(*, plan: AccountPlan, language: str, audience: str = PdfAudien
             "generated_at": timezone.localtime(),
             "currency": settings.KAM_CURRENCY,
             "language": language,
-            "internal": audience == PdfAudience.INTERNAL,
+            "internal": internal,
             **_map_context(plan, audience),
+            "internal_sections": _internal_sections(plan) if internal else [],
         }
         return render_to_string("plans/plan_pdf.html", context)
 

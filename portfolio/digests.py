@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from health.reports import slipping_accounts
 from kam.models import DigestKind, DigestSent, Notification, User
 from kam.notifications import notifications_send
 from kam.roles import Role
@@ -100,6 +101,7 @@ class SponsorDigest:
     overdue_actions: list = field(default_factory=list)
     overdue_checkpoints: list = field(default_factory=list)
     plans_to_approve: list = field(default_factory=list)
+    slipping: list = field(default_factory=list)  # health.reports: largest health drops
 
     @property
     def count(self) -> int:
@@ -112,6 +114,7 @@ class SponsorDigest:
                 self.overdue_actions,
                 self.overdue_checkpoints,
                 self.plans_to_approve,
+                self.slipping,
             )
         )
 
@@ -144,6 +147,7 @@ def sponsor_digest_for(*, user: User, today: date) -> SponsorDigest:
                 :CAP
             ]
         ),
+        slipping=slipping_accounts(accounts=sponsored, today=today),
     )
 
 

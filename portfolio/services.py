@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from health.reports import slipping_accounts
 from kam.models import User
 from portfolio import charts, dashboard
 from portfolio.frames import portfolio_read
@@ -26,6 +27,7 @@ class Dashboard:
     charts: list[charts.Chart]
     run: object | None
     key_changes: list[dict]
+    slipping: list = field(default_factory=list)
 
 
 def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | None = None) -> Dashboard:
@@ -62,7 +64,13 @@ def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | No
         charts.plan_progress_chart(dashboard.progress_by_segment(portfolio.objectives, frame)),
         charts.map_quality_chart(dashboard.coverage_by_segment(frame)),
     ]
-    return Dashboard(headline=figures, charts=built, run=run, key_changes=_key_changes(scores, frame))
+    return Dashboard(
+        headline=figures,
+        charts=built,
+        run=run,
+        key_changes=_key_changes(scores, frame),
+        slipping=slipping_accounts(accounts=accounts, today=today),
+    )
 
 
 def _key_changes(scores, frame) -> list[dict]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from accounts.models import Account
+from health.worklist import HealthWork, health_work_for
 from kam.models import Notification, User
 from plans.models import IN_FORCE, AccountPlan, Action, ActionStatus, Checkpoint, PlanStatus
 from plans.reviews import reviews_due
@@ -60,6 +61,8 @@ class Worklist:
     def groups(self) -> list[tuple[str, str | Promise, list[WorkItem]]]:
         """The dated items under the headings Overdue, This week and Later."""
         return grouped(self.items, self.today)
+    # Health's own section (playbook actions and risks the user owns): health.worklist provides it.
+    health: HealthWork = field(default_factory=HealthWork)
 
     @property
     def action_count(self) -> int:
@@ -83,7 +86,7 @@ class Worklist:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.due_count or self.survey_alerts or self.key_changes or self.notifications)
+        return not (self.due_count or self.survey_alerts or self.key_changes or self.notifications or self.health.count)
 
 
 def recordable(user: User) -> QuerySet[Account]:
@@ -163,4 +166,5 @@ def worklist_for(*, user: User, today: date | None = None, within_days: int = WI
         survey_alerts=list(Notification.objects.filter(user=user, kind="survey_alert", read_at=None)[:10]),
         key_changes=key_changes(concerned),
         notifications=list(Notification.objects.filter(user=user, read_at=None).exclude(kind="survey_alert")[:10]),
+        health=health_work_for(user=user),
     )

@@ -21,6 +21,7 @@ from accounts.access import (
 )
 from accounts.cards import account_cards
 from accounts.charts import financial_history
+from accounts.events import account_event
 from accounts.financial_year import financial_year_in_use
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.history import account_changes
@@ -44,6 +45,8 @@ def _growth_rows(financials) -> list[dict]:
 def _detail_context(request: HttpRequest, account: Account, interaction_form: InteractionForm | None = None) -> dict:
     financials = list(account.financials.order_by("year"))
     can_edit = can_edit_account(request.user, account)
+    # Every app's card (score, plan, reviews, satisfaction, profile, contacts): see accounts.cards.
+    cards = account_cards(request=request, account=account, can_edit=can_edit)
     return {
         "account": account,
         "subsidiaries": account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"),
@@ -55,8 +58,8 @@ def _detail_context(request: HttpRequest, account: Account, interaction_form: In
         "can_log": can_log_interactions(request.user),
         "changes": account_changes(account),
         "can_edit": can_edit,
-        # Every app's card (score, plan, reviews, satisfaction, profile, contacts): see accounts.cards.
-        "cards": account_cards(request=request, account=account, can_edit=can_edit),
+        "cards": cards,
+        "cards_use_charts": any(card.context.get("uses_charts") for card in cards),
         "currency": settings.KAM_CURRENCY,
         "financial_year": financial_year_in_use(),
     }
@@ -125,6 +128,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
         interaction.account = account
         interaction.author = request.user
         interaction.save()
+        account_event(kind="interaction_logged", account=account, by=request.user, interaction=interaction)
         if not request.htmx:
             messages.success(request, _("Interaction logged."))
             return redirect(account)

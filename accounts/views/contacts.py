@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_edit_account, get_account_for_user, get_editable_account, get_editable_contact
 from accounts.coverage import account_coverage, silence_days
+from accounts.events import account_event
 from accounts.forms import ContactForm
 from accounts.maps import influence_grid, map_build, map_contacts
 from accounts.models import Account, Attitude
@@ -80,9 +81,12 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     account, contact = get_editable_contact(request, pk, contact_pk)
+    was_active = contact.is_active
     form = ContactForm(request.POST or None, instance=contact, account=account, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if was_active and not contact.is_active:
+            account_event(kind="contact_left", account=account, by=request.user, contact=contact)
         return _map_reply(request, account, done=_("Changes to %(name)s saved.") % {"name": contact.name})
     action = reverse("accounts:contact_edit", args=[account.pk, contact.pk])
     return _map_reply(request, account, form=form, anchor=contact.pk, action=action)
@@ -94,6 +98,8 @@ def contact_presence(request: HttpRequest, pk: int, contact_pk: int) -> HttpResp
     account, contact = get_editable_contact(request, pk, contact_pk)
     contact.is_active = request.POST.get("active") == "1"
     contact.save(update_fields=["is_active"])
+    if not contact.is_active:
+        account_event(kind="contact_left", account=account, by=request.user, contact=contact)
     done = (_("%(name)s is back at the company.") if contact.is_active else _("%(name)s marked as having left.")) % {
         "name": contact.name
     }

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import ImportBatch, ImportMapping
 from accounts.tests.factories import ContactFactory
+from health.models import Playbook, PlaybookAction, PlaybookFiring, Risk
 from kam.models import Notification
 from plans.models import Checkpoint, PlanPdf, Review
 from portfolio.tests.builders import portfolio_build
@@ -237,6 +238,12 @@ def built(admin_user, manager, sponsor):
     checkpoint = Checkpoint.objects.filter(objective=objective).first()
     fit = three_criteria()[-1]
     RatingFactory(account=alpha, criterion=fit, value=7, rated_by=manager)
+    risk = Risk.objects.create(account=alpha, title="Competitor", category="competitor", likelihood=3, impact=3,
+                               owner=manager)  # fmt: skip
+    firing = PlaybookFiring.objects.create(playbook=Playbook.objects.first(), account=alpha, key="k", reason="r")
+    playbook_action = PlaybookAction.objects.create(
+        firing=firing, account=alpha, title="Call", owner=manager, due_on=timezone.localdate()
+    )
     by_name = {
         "plans:review_detail": {"pk": review.pk},
         "plans:review_edit": {"pk": review.pk},
@@ -258,6 +265,8 @@ def built(admin_user, manager, sponsor):
         "accounts:import_mapping_edit": {"pk": mapping.pk},
         "accounts:import_mapping_delete": {"pk": mapping.pk},
         "accounts:export": {"fmt": "csv"},
+        "health:risk_edit": {"pk": risk.pk},
+        "health:action_done": {"pk": playbook_action.pk},
         "surveys_public:answer": {"token": token},
         "surveys_public:opt_out": {"token": token},
     }
