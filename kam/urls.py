@@ -29,6 +29,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("s/", include("surveys.public_urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     # The cross-app pages (home worklist, dashboard) last: their "" prefix must not shadow the others.
     path("", include("portfolio.urls")),
 ]
