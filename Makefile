@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format worker beat messages compilemessages bench clean prod bench-load
+.PHONY: run test lint format worker beat messages compilemessages bench clean prod bench-load api-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,3 +77,7 @@ bench-load: $(VENV)/.dev compilemessages
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Regenerate the API's checked-in OpenAPI schema (api/schema.yaml) after changing the API.
+api-schema: $(VENV)/.dev
+	DEBUG=true $(BIN)/python manage.py spectacular --file api/schema.yaml --validate

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "django_celery_results",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "kam",
     "accounts",
     "scoring",
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     "surveys",
     "health",
     "portfolio",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -408,3 +412,42 @@ COVERAGE_SILENCE_DAYS = env.int("COVERAGE_SILENCE_DAYS", default=90)
 # --- Review routine ---------------------------------------------------------
 # Days a review may be overdue before the account's executive sponsor is told.
 REVIEW_ESCALATION_DAYS = env.int("REVIEW_ESCALATION_DAYS", default=14)
+
+# --- REST API (api/) ----------------------------------------------------------
+# Personal tokens only (no session, so no CSRF to think about); every view adds the object rules.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="3000/hour")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KAM API",
+    "DESCRIPTION": "Key account management: accounts, scores, plans, surveys. Authenticate with a personal token "
+    "from your preferences page: `Authorization: Bearer <token>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "ActionStatusEnum": "plans.models.ActionStatus",
+        "RunStatusEnum": "scoring.models.RunStatus",
+        "OverrideStatusEnum": "scoring.models.OverrideStatus",
+        "ImportStatusEnum": "accounts.models.ImportStatus",
+        "SegmentEnum": "accounts.models.Segment",
+        "TierEnum": "accounts.models.Tier",
+    },
+}
+# Webhook deliveries (webhooks/): an endpoint is paused after this many failed deliveries in a row.
+WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=5)

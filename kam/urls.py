@@ -32,6 +32,7 @@ urlpatterns = [
     path("s/", include("surveys.public_urls")),
     path("health/", include("health.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     # The cross-app pages (home worklist, dashboard) last: their "" prefix must not shadow the others.
     path("", include("portfolio.urls")),
 ]
