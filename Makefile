@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format worker beat messages compilemessages bench clean
+.PHONY: run test lint format worker beat messages compilemessages bench clean plotly
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ messages: $(VENV)/.dev
 # Measure the speed targets (pages, segmentation, PDFs, dashboard).
 bench: $(VENV)/.dev compilemessages
 	DJANGO_SETTINGS_MODULE=kam.settings_test $(BIN)/python -m bench
+
+# Rebuild the partial plotly.js bundle in static/vendor/plotly (needs npm; see tools/plotly/README.md).
+plotly:
+	cd tools/plotly && npm ci --no-audit --no-fund && node build.js ../../static/vendor/plotly/plotly.min.js
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
