@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format worker beat messages compilemessages bench clean prod bench-load api-schema
+.PHONY: run test lint format worker beat messages compilemessages bench clean prod bench-load api-schema plotly
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ prod: $(VENV)/.runtime
 # workers, 2 minutes each (LOAD_DURATION=30 for a quick run).
 bench-load: $(VENV)/.dev compilemessages
 	$(BIN)/python -m bench.load
+
+# Rebuild the partial plotly.js bundle in static/vendor/plotly (needs npm; see tools/plotly/README.md).
+plotly:
+	cd tools/plotly && npm ci --no-audit --no-fund && node build.js ../../static/vendor/plotly/plotly.min.js
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -27,6 +27,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.dashboard import bench_dashboard  # noqa: E402
+from bench.pages import BARE_URL, measure, print_ratios, ratio_rows, seed_account, use_bench_urls  # noqa: E402
 from bench.plans import bench_plan_pdf  # noqa: E402
 from bench.timing import median_ms, query_count  # noqa: E402
 
@@ -122,12 +123,14 @@ def bench_imports(user) -> list[tuple[str, float, int, str]]:
 
 
 def main() -> None:
-    argparse.ArgumentParser(
+    parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Seed a throw-away database with a large portfolio and print the median time and queries of "
         "the pages and jobs that grow with it, next to their targets (PERFORMANCE.md). Takes several minutes. "
         "`python -m bench.analytics` times the scoring maths alone.",
-    ).parse_args()
+    )
+    parser.add_argument("--pages", action="store_true", help="only the pages and their ratio to a bare page")
+    only_pages = parser.parse_args().pages
     from kam.roles import Role
     from kam.tests.factories import UserFactory
 
@@ -147,8 +150,20 @@ def main() -> None:
 
         key_account = Account.objects.filter(is_key=True).first()
         # The dashboard first, while the portfolio is the 10,000 seeded accounts.
-        rows = bench_pages(client, key_account.pk) + bench_dashboard(client=client, manager=manager)
-        rows += bench_imports(manager) + bench_segmentation()
+        use_bench_urls()
+        bare_timings = [measure(client, BARE_URL)[0] for _ in range(3)]
+        bare_queries = measure(client, BARE_URL, repeat=1)[1]
+        plan_url = seed_account(manager=manager, account=key_account)
+        pages = [(label, ms, queries) for label, ms, queries, _target in bench_pages(client, key_account.pk)]
+        pages += [(label, *measure(client, url)) for label, url in (("plan page (10 objectives, 60 actions)", plan_url),
+                  ("worklist (home page)", "/"))]  # fmt: skip
+        pages += [(label, ms, queries) for label, ms, queries, _t in bench_dashboard(client=client, manager=manager)]
+        bare_timings += [measure(client, BARE_URL)[0] for _ in range(3)]
+        bare_ms, page_rows = ratio_rows(bare_timings=bare_timings, pages=pages)
+        print_ratios(bare_ms=bare_ms, bare_queries=bare_queries, rows=page_rows)
+        if only_pages:
+            return
+        rows = bench_imports(manager) + bench_segmentation()
         rows += bench_plan_pdf(client=client, manager=manager, account=key_account)
         print(f"\n{'measure':<62} {'median ms':>10} {'queries':>8}  target")
         for label, ms, queries, target in rows:
