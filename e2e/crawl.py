@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 from playwright.sync_api import Page
@@ -25,23 +26,7 @@ _ID = re.compile(r"/\d+(?=/|$)")
 _TOKEN = re.compile(r"/[A-Za-z0-9_-]{20,}(?=/|$)")
 
 # The elements whose right edge passes the viewport, deepest first: what to fix when a page overflows.
-OVERFLOWING_JS = """(width) => {
-  const out = [];
-  for (const el of document.querySelectorAll('main *, header *, footer *')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= width + 1) continue;
-    let clipped = false;
-    for (let p = el.parentElement; p; p = p.parentElement) {
-      const s = getComputedStyle(p);
-      if (s.overflowX === 'auto' || s.overflowX === 'scroll' || s.overflowX === 'hidden') { clipped = true; break; }
-    }
-    if (clipped || el.querySelector('*') && [...el.children].some(c => c.getBoundingClientRect().right > width + 1)) continue;
-    const id = el.id ? '#' + el.id : '';
-    const cls = el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
-    out.push(`${el.tagName.toLowerCase()}${id}${cls} right=${Math.round(r.right)} "${(el.textContent || '').trim().slice(0, 40)}"`);
-  }
-  return out.slice(0, 8);
-}"""
+OVERFLOWING_JS = (Path(__file__).parent / "overflowing.js").read_text()
 
 
 def url_pattern(path: str) -> str:
@@ -88,9 +73,7 @@ def crawl(
         if check is not None:
             report.violations = check(page)
         yield report
-        for href in page.eval_on_selector_all(
-            "a[href]:not([download])", "links => links.map(a => a.href)"
-        ):
+        for href in page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)"):
             url, _fragment = urldefrag(href)
             parts = urlsplit(url)
             if parts.netloc != origin or parts.scheme not in {"http", "https"}:

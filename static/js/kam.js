@@ -28,7 +28,8 @@ document.addEventListener("keydown", (event) => {
 (function () {
   function markScrollRegions(root) {
     root.querySelectorAll(".table-responsive, .chart-table").forEach((region) => {
-      const scrolls = region.scrollWidth > region.clientWidth + 1 || region.scrollHeight > region.clientHeight + 1;
+      const scrolls = region.scrollWidth > region.clientWidth ||
+        (getComputedStyle(region).overflowY !== "hidden" && region.scrollHeight > region.clientHeight);
       if (scrolls && !region.hasAttribute("tabindex")) {
         region.setAttribute("tabindex", "0");
         region.setAttribute("role", "region");
