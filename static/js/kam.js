@@ -22,3 +22,29 @@ document.addEventListener("keydown", (event) => {
   event.preventDefault();
   if (next) { next.focus(); next.select(); }
 });
+
+// A table too wide for the screen scrolls inside its card (.table-responsive). Keyboard users
+// must be able to reach and scroll it, so a region that does scroll becomes a named focus stop.
+(function () {
+  function markScrollRegions(root) {
+    root.querySelectorAll(".table-responsive, .chart-table").forEach((region) => {
+      const scrolls = region.scrollWidth > region.clientWidth ||
+        (getComputedStyle(region).overflowY !== "hidden" && region.scrollHeight > region.clientHeight);
+      if (scrolls && !region.hasAttribute("tabindex")) {
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("role", "region");
+        const caption = region.querySelector("caption");
+        const name = (caption && caption.textContent.trim()) || region.dataset.regionLabel;
+        if (name) region.setAttribute("aria-label", name);
+      }
+    });
+  }
+  let pending = null;
+  document.addEventListener("DOMContentLoaded", () => markScrollRegions(document));
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => markScrollRegions(document), 200);
+  });
+  document.addEventListener("htmx:afterSettle", (event) => markScrollRegions(event.target.parentElement || document));
+  document.addEventListener("toggle", (event) => markScrollRegions(event.target), true);
+})();
