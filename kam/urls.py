@@ -1,15 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from kam import two_factor_views, views
+from kam import oidc_views, two_factor_views, views
 
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", oidc_views.KamLoginView.as_view(), name="login"),
+    path(
+        "login/sso/",
+        login_not_required(oidc_views.KamOIDCAuthenticateView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "login/sso/callback/",
+        login_not_required(oidc_views.KamOIDCCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
     path("login/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/", two_factor_views.two_factor_setup, name="two_factor_setup"),
     path(
