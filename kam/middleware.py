@@ -46,7 +46,7 @@ class TwoFactorMiddleware:
     the provider does the multi-factor check (README, single sign-on).
     """
 
-    OPEN_PREFIXES = ("/s/", "/healthz")
+    OPEN_PREFIXES = ("/s/", "/p/", "/healthz")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "scoring",
     "plans",
     "surveys",
+    "sharing",
     "portfolio",
 ]
 
@@ -300,7 +301,7 @@ KAM_PERMISSIONS_POLICY = (
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
 # Anonymous pages whose URL is the secret (survey links): never cached either.
-KAM_PRIVATE_PATH_PREFIXES = ("/s/",)
+KAM_PRIVATE_PATH_PREFIXES = ("/s/", "/p/")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -347,3 +348,17 @@ COVERAGE_SILENCE_DAYS = env.int("COVERAGE_SILENCE_DAYS", default=90)
 # --- Review routine ---------------------------------------------------------
 # Days a review may be overdue before the account's executive sponsor is told.
 REVIEW_ESCALATION_DAYS = env.int("REVIEW_ESCALATION_DAYS", default=14)
+
+# --- Plans shared with the customer (sharing) ----------------------------------
+# Our name as the customer's contacts read it on the shared plan and in its e-mails.
+KAM_ORGANISATION_NAME = env.str("KAM_ORGANISATION_NAME", default="KAM")
+# Days a personal link works (re-sending makes a new link for as long again).
+KAM_SHARE_LINK_DAYS = env.int("KAM_SHARE_LINK_DAYS", default=90)
+# A browser admitted with a one-time code is remembered this long (signed cookie).
+KAM_SHARE_BROWSER_DAYS = env.int("KAM_SHARE_BROWSER_DAYS", default=60)
+# The one-time code: minutes it is valid, tries it allows, codes a link may ask for per day.
+KAM_SHARE_CODE_MINUTES = env.int("KAM_SHARE_CODE_MINUTES", default=15)
+KAM_SHARE_CODE_MAX_TRIES = env.int("KAM_SHARE_CODE_MAX_TRIES", default=5)
+KAM_SHARE_CODES_PER_DAY = env.int("KAM_SHARE_CODES_PER_DAY", default=5)
+# Requests per minute one link may make (an address may make four times as many, across links).
+KAM_SHARE_REQUESTS_PER_MINUTE = env.int("KAM_SHARE_REQUESTS_PER_MINUTE", default=30)

@@ -39,6 +39,8 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("surveys/", include("surveys.urls")),
     path("s/", include("surveys.public_urls")),
+    path("sharing/", include("sharing.urls")),
+    path("p/", include("sharing.public_urls")),
     path("admin/", admin.site.urls),
     # The cross-app pages (home worklist, dashboard) last: their "" prefix must not shadow the others.
     path("", include("portfolio.urls")),

@@ -14,6 +14,7 @@ from portfolio.access import require_reader
 from portfolio.filters import DashboardFilter
 from portfolio.services import dashboard_build
 from portfolio.worklist import worklist_for
+from sharing.cards import shared_plans_read
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,7 +36,13 @@ def _dashboard_context(request: HttpRequest) -> dict:
     if filtered.is_valid():
         accounts = filtered.qs
     board = dashboard_build(accounts=accounts, user=request.user)
-    return {"filter": filtered, "board": board, "query": request.GET.urlencode(), "currency": settings.KAM_CURRENCY}
+    return {
+        "filter": filtered,
+        "board": board,
+        "query": request.GET.urlencode(),
+        "currency": settings.KAM_CURRENCY,
+        "shared_plans": shared_plans_read(accounts=accounts),
+    }
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
