@@ -42,9 +42,11 @@ class TwoFactorMiddleware:
     the liveness probe and the public survey pages. The check is a whitelist on
     the verified session (django-otp's), so a new way of signing in cannot skip it.
     Users without an app and no administrator role sign in with their password alone.
+    A session signed in through the company's identity provider (kam.oidc) owes nothing:
+    the provider does the multi-factor check (README, single sign-on).
     """
 
-    OPEN_PREFIXES = ("/s/", "/healthz")
+    OPEN_PREFIXES = ("/s/", "/p/", "/healthz")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -57,11 +59,14 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def _confine(self, request: HttpRequest) -> HttpResponse | None:
+        from kam.oidc import SSO_SESSION_KEY
         from kam.two_factor import two_factor_enrolled
 
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
+        if request.session.get(SSO_SESSION_KEY):
+            return None  # signed in through the identity provider, which did the multi-factor check
         path = request.path
         open_paths = {reverse(name) for name in ("logout", "two_factor_verify", "two_factor_setup", "set_language")}
         if path in open_paths or path.startswith((settings.STATIC_URL, *self.OPEN_PREFIXES)):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "plans",
     "surveys",
     "health",
+    "sharing",
     "portfolio",
     "api",
 ]
@@ -138,9 +139,41 @@ if CACHE_URL:
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Authentication -------------------------------------------------------
+# Single sign-on through the company's OpenID Connect provider (kam.oidc), on when a client id is set.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+# The name on the button: "Sign in with <name>".
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your company account")
+# The issuer; its /.well-known/openid-configuration gives the endpoints (or OIDC_OP_DISCOVERY_URL).
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+# Each endpoint may instead be set explicitly (then it wins over discovery).
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = ""
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+# Only addresses of these domains sign in (empty: any address the provider verified).
+OIDC_ALLOWED_EMAIL_DOMAINS = env.list("OIDC_ALLOWED_EMAIL_DOMAINS", default=[])
+# The claim saying the provider verified the address (Azure AD: see README).
+OIDC_EMAIL_VERIFIED_CLAIM = env.str("OIDC_EMAIL_VERIFIED_CLAIM", default="email_verified")
+# Optional roles from the provider's groups, "group=role,group=role" (never administrator).
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_GROUP_ROLES = env.dict("OIDC_GROUP_ROLES", default={})
+# With SSO configured, local passwords may be switched off: the sign-in page then offers SSO only.
+KAM_LOCAL_PASSWORDS = env.bool("KAM_LOCAL_PASSWORDS", default=True)
+if not KAM_LOCAL_PASSWORDS and not OIDC_RP_CLIENT_ID:
+    raise environ.ImproperlyConfigured("KAM_LOCAL_PASSWORDS=false needs single sign-on (OIDC_RP_CLIENT_ID).")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kam.oidc.KamOIDCBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if KAM_LOCAL_PASSWORDS else []),
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -332,7 +365,7 @@ KAM_PERMISSIONS_POLICY = (
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
 # Anonymous pages whose URL is the secret (survey links): never cached either.
-KAM_PRIVATE_PATH_PREFIXES = ("/s/",)
+KAM_PRIVATE_PATH_PREFIXES = ("/s/", "/p/")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers and orchestrators probe over plain HTTP inside the network.
@@ -451,3 +484,16 @@ SPECTACULAR_SETTINGS = {
 }
 # Webhook deliveries (webhooks/): an endpoint is paused after this many failed deliveries in a row.
 WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=5)
+# --- Plans shared with the customer (sharing) ----------------------------------
+# Our name as the customer's contacts read it on the shared plan and in its e-mails.
+KAM_ORGANISATION_NAME = env.str("KAM_ORGANISATION_NAME", default="KAM")
+# Days a personal link works (re-sending makes a new link for as long again).
+KAM_SHARE_LINK_DAYS = env.int("KAM_SHARE_LINK_DAYS", default=90)
+# A browser admitted with a one-time code is remembered this long (signed cookie).
+KAM_SHARE_BROWSER_DAYS = env.int("KAM_SHARE_BROWSER_DAYS", default=60)
+# The one-time code: minutes it is valid, tries it allows, codes a link may ask for per day.
+KAM_SHARE_CODE_MINUTES = env.int("KAM_SHARE_CODE_MINUTES", default=15)
+KAM_SHARE_CODE_MAX_TRIES = env.int("KAM_SHARE_CODE_MAX_TRIES", default=5)
+KAM_SHARE_CODES_PER_DAY = env.int("KAM_SHARE_CODES_PER_DAY", default=5)
+# Requests per minute one link may make (an address may make four times as many, across links).
+KAM_SHARE_REQUESTS_PER_MINUTE = env.int("KAM_SHARE_REQUESTS_PER_MINUTE", default=30)

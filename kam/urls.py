@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from kam import ops_views, two_factor_views, views
+from kam import oidc_views, ops_views, two_factor_views, views
 
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
@@ -11,7 +12,17 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", ops_views.metrics, name="metrics"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", oidc_views.KamLoginView.as_view(), name="login"),
+    path(
+        "login/sso/",
+        login_not_required(oidc_views.KamOIDCAuthenticateView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "login/sso/callback/",
+        login_not_required(oidc_views.KamOIDCCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
     path("login/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/", two_factor_views.two_factor_setup, name="two_factor_setup"),
     path(
@@ -31,6 +42,8 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("s/", include("surveys.public_urls")),
     path("health/", include("health.urls")),
+    path("sharing/", include("sharing.urls")),
+    path("p/", include("sharing.public_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     # The cross-app pages (home worklist, dashboard) last: their "" prefix must not shadow the others.

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
 from kam.history import Change, changes_merge, source_changes
 from plans.models import AccountPlan, Action, Checkpoint, Objective
+
+# Apps above plans add what they record about a plan (e.g. what the customer did on the shared plan):
+# each source is source(plan, limit) -> list[Change], registered from AppConfig.ready().
+HistorySource = Callable[[AccountPlan, int], list[Change]]
+HISTORY_SOURCES: dict[str, HistorySource] = {}
+
+
+def register_history_source(key: str, source: HistorySource) -> None:
+    HISTORY_SOURCES[key] = source
 
 
 def plan_changes(plan: AccountPlan, *, limit: int = 20) -> list[Change]:
@@ -24,6 +35,7 @@ def plan_changes(plan: AccountPlan, *, limit: int = 20) -> list[Change]:
                 limit=limit,
             ),
             source_changes(Action.history.filter(plan_id=plan.pk), model=Action, noun=_("Action"), limit=limit),
+            *(source(plan, limit) for source in HISTORY_SOURCES.values()),
         ],
         limit=limit,
     )

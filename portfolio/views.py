@@ -21,6 +21,7 @@ from portfolio.filters import DashboardFilter
 from portfolio.mywork import my_work_build
 from portfolio.services import dashboard_build
 from portfolio.worklist import HOME_WITHIN_DAYS, worklist_for
+from sharing.cards import shared_plans_read
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -65,7 +66,13 @@ def _dashboard_context(request: HttpRequest) -> dict:
     if filtered.is_valid():
         accounts = filtered.qs
     board = dashboard_build(accounts=accounts, user=request.user)
-    return {"filter": filtered, "board": board, "query": request.GET.urlencode(), "currency": settings.KAM_CURRENCY}
+    return {
+        "filter": filtered,
+        "board": board,
+        "query": request.GET.urlencode(),
+        "currency": settings.KAM_CURRENCY,
+        "shared_plans": shared_plans_read(accounts=accounts),
+    }
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

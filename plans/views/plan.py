@@ -35,6 +35,7 @@ from plans.forms import (
 )
 from plans.history import plan_changes
 from plans.models import AccountPlan, ActionStatus, PlanStatus
+from plans.panels import plan_panels
 from plans.progress import RULE_TEXT
 from plans.services import (
     PlanRefused,
@@ -121,6 +122,7 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         "CheckpointForm": CheckpointForm,
         # Administrators audit the plan's content; None hides the section from everyone else.
         "changes": plan_changes(plan) if request.user.is_administrator else None,
+        "panels": plan_panels(request=request, plan=plan),
     }
 
 
