@@ -106,7 +106,7 @@ def code_resend(request: HttpRequest, token: str) -> HttpResponse:
     invitation, refused = _open(request, token)
     if refused is not None or invitation is None:
         return refused or _neutral(request)
-    if services.code_request(invitation=invitation):
+    if services.code_request(invitation=invitation, again=True):
         messages.success(request, _("A new code is on its way."))
     else:
         messages.info(request, _("A code was sent less than a minute ago, or too many today: check your e-mail."))

@@ -243,10 +243,17 @@ def _code_digest(invitation: ShareInvitation, code: str) -> str:
     return salted_hmac("kam.sharing.code", f"{invitation.pk}:{invitation.token_hash}:{code}").hexdigest()
 
 
-def code_request(*, invitation: ShareInvitation) -> bool:
-    """Ask for a one-time code by e-mail; False when one was sent within the minute or too many today."""
+def code_request(*, invitation: ShareInvitation, again: bool = False) -> bool:
+    """Ask for a one-time code by e-mail; False when one was sent within the minute or too many today.
+
+    Opening the page asks for one only when no code is running (a reload must not replace the code
+    being typed); "send me a new code" (`again`) replaces it.
+    """
     now = timezone.now()
     ttl = timedelta(minutes=settings.KAM_SHARE_CODE_MINUTES)
+    running = bool(invitation.code_hash) and invitation.code_expires_at is not None and invitation.code_expires_at > now
+    if running and not again:
+        return False
     if (
         invitation.code_hash
         and invitation.code_expires_at

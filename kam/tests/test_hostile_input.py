@@ -35,6 +35,8 @@ from plans.models import Checkpoint, PlanPdf, Review
 from portfolio.tests.builders import portfolio_build
 from scoring.models import KeyOverride
 from scoring.tests.factories import RatingFactory, three_criteria
+from sharing.models import ActionProposal, PlanShare, ShareInvitation
+from sharing.models import token_hash as share_token_hash
 from surveys.models import ImprovementAction, Response
 from surveys.tests.factories import answer, links_by_email, sent_campaign
 
@@ -244,7 +246,21 @@ def built(admin_user, manager, sponsor):
     playbook_action = PlaybookAction.objects.create(
         firing=firing, account=alpha, title="Call", owner=manager, due_on=timezone.localdate()
     )
+    share = PlanShare.objects.create(plan=plan, sections=["business"])
+    share.objectives.add(objective)
+    share.actions.add(parts["action"])
+    share.customer_actions.add(parts["action"])
+    share_token = "hostile-share-token-0123456789abcdefghijklmnop"
+    invitation = ShareInvitation.objects.create(
+        share=share, contact=contact, token_hash=share_token_hash(share_token), sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
+    proposal = ActionProposal.objects.create(share=share, contact=contact, title="Proposed")
     by_name = {
+        "sharing:resend": {"pk": invitation.pk},
+        "sharing:revoke": {"pk": invitation.pk},
+        "sharing:decide": {"pk": proposal.pk},
+        **{f"sharing_public:{n}": {"token": share_token} for n in ("plan", "code", "comment", "done", "propose")},
         "plans:review_detail": {"pk": review.pk},
         "plans:review_edit": {"pk": review.pk},
         "plans:review_action_status": {"pk": review.pk, "action_pk": review_action.pk},
@@ -283,7 +299,7 @@ def built(admin_user, manager, sponsor):
     plan_routes = {"plans:" + n for n in ("detail", "edit", "submit", "approve", "send_back", "revise", "next")}
     plan_routes |= {"plans:" + n for n in ("comment", "objective_add", "objective_delete", "checkpoint_add")}
     plan_routes |= {"plans:" + n for n in ("checkpoint_actual", "action_add", "action_status", "resource_add")}
-    plan_routes |= {"plans:service_add", "plans:pdf"}
+    plan_routes |= {"plans:service_add", "plans:pdf", "sharing:manage", "sharing:invite"}
     for name in plan_routes:
         by_name.setdefault(name, {"pk": plan.pk})
     return {"by_name": by_name, "by_kwarg": by_kwarg, "plan": plan, "alpha": alpha, "campaign": campaign}

@@ -276,3 +276,15 @@ def test_accepting_a_proposal_adds_a_shared_action_on_the_customers_side(client,
     action = Action.objects.get(title="Visit our plant", plan=shared.plan)
     assert shared.share.customer_actions.filter(pk=action.pk).exists()
     assert "Visit our plant" in client.get(f"/p/{token}/").content.decode()
+
+
+def test_reloading_the_page_keeps_the_code_being_typed(client, shared, alice_link):
+    invitation, token = alice_link
+    client.get(f"/p/{token}/")
+    code = last_code("alice@customer.test")
+    # Five minutes later, still valid: a reload sends nothing and the code still works.
+    ShareInvitation.objects.filter(pk=invitation.pk).update(code_expires_at=timezone.now() + timedelta(minutes=10))
+    mail.outbox.clear()
+    client.get(f"/p/{token}/")
+    assert mail.outbox == []
+    assert client.post(f"/p/{token}/", {"code": code}).status_code == 302

@@ -6,7 +6,7 @@ import pytest
 
 from plans.models import PlanStatus
 from plans.tests.factories import AccountPlanFactory
-from sharing.models import ShareInvitation
+from sharing.models import PlanShare, ShareInvitation
 from sharing.tests.factories import invite, last_code, shared_plan
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +56,9 @@ def test_manager_invites_a_contact_of_the_account_only(client, manager, shared):
 def test_a_draft_plan_cannot_be_shared(client, manager):
     plan = AccountPlanFactory(account__owner=manager, status=PlanStatus.DRAFT)
     client.force_login(manager)
-    client.post(f"/sharing/plans/{plan.pk}/", {"sections": ["business"]})
-    assert not hasattr(plan, "share") or plan.share is None
+    response = client.post(f"/sharing/plans/{plan.pk}/", {"sections": ["business"]}, follow=True)
+    assert "Only an approved or active plan can be shared" in response.content.decode()
+    assert not PlanShare.objects.filter(plan=plan).exists()
 
 
 def test_manager_sees_who_opened_the_plan_and_when(client, manager, shared):
