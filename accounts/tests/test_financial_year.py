@@ -68,7 +68,7 @@ def test_account_page_shows_the_2019_revenue_and_its_year(client, contributor, h
     client.force_login(contributor)
     page = client.get(f"/accounts/{history_of_2019.pk}/").content.decode()
     assert 'id="revenue-year-label">Revenue 2019<' in page
-    assert "No revenue" not in page
+    assert "No revenue recorded" not in page
     assert "125,000 EUR" in page or "125000" in page.replace(",", "").replace("\u202f", "")
 
 
