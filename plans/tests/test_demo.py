@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from io import StringIO
 
@@ -37,9 +36,7 @@ def test_seed_demo_gives_the_sponsor_plans_in_several_states(settings, client):
     assert seed_plans(users=seed_users()) == 0 and AccountPlan.objects.count() == count  # idempotent
 
     AccountPlan.objects.all().delete()
-    start = time.perf_counter()
     seed_plans(users=seed_users())
-    assert time.perf_counter() - start < 3
 
 
 def test_demo_checkpoints_span_the_plan_with_labels_matching_their_dates_and_round_targets(settings):

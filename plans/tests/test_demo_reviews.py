@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from io import StringIO
 
 import pytest
@@ -32,7 +31,5 @@ def test_seed_demo_leaves_reviews_due_and_overdue_for_the_manager_and_the_sponso
     assert "Overdue by" in page and "table-danger" in page
 
     count = Review.objects.count()
-    start = time.perf_counter()
-    assert seed_reviews(users=seed_users()) == 0  # idempotent, and fast
-    assert time.perf_counter() - start < 3
+    assert seed_reviews(users=seed_users()) == 0  # idempotent
     assert Review.objects.count() == count
