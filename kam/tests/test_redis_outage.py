@@ -28,7 +28,7 @@ def _closed_port() -> int:
 
 @pytest.fixture
 def redis_away(transactional_db, settings):
-    """Cache and broker at a closed port; the outbox publishes after commit, as in production (hence transactional_db)."""
+    """Cache and broker at a closed port; the outbox publishes after commit as in production (transactional_db)."""
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         require_service("Redis", "set CELERY_BROKER_URL: the work must reach a real broker when it is back")
     live = settings.CELERY_BROKER_URL
