@@ -112,6 +112,10 @@ async def sign_in(base: str, username: str) -> httpx.Cookies:
         response = await client.post(
             "/login/", data={"username": username, "password": "kam-demo", "csrfmiddlewaretoken": token}
         )
+        if response.status_code == 302:  # the administrator is then sent to the second step
+            landing = await client.get(response.headers["location"])
+            if landing.headers.get("location", "").startswith("/login/verify/"):
+                response = landing
         if response.headers.get("location", "").startswith("/login/verify/"):
             page = await client.get(response.headers["location"])
             token = CSRF.search(page.content).group(1).decode()
@@ -205,6 +209,9 @@ def main() -> None:
     import django
 
     django.setup()  # for the TOTP helper and the demo's constants only
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would slow the generator down
     print("Seeding the demo portfolio (idempotent)…", flush=True)
     _manage("migrate", "--no-input", "-v0", env={**env, "DEBUG": "true"})
     _manage("seed_demo", env={**env, "DEBUG": "true"})
