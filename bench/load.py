@@ -34,6 +34,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 DURATION = float(os.environ.get("LOAD_DURATION", "120"))
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "200000"))
+SOLO_REPEAT = int(os.environ.get("LOAD_SOLO_REPEAT", "5"))
 WORKERS = [int(n) for n in os.environ.get("LOAD_WORKERS", "1,2,4").split(",")]
 READY_TIMEOUT = 300
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -136,6 +137,15 @@ async def play(base: str, targets: dict[str, list[tuple[str, str]]]) -> tuple[di
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     sent = 0
+    # One user alone first: each page's own time, the yardstick for the figures under load.
+    solo: dict[str, list[float]] = defaultdict(list)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        for role in roles:
+            for label, url in targets[role]:
+                for _repeat in range(SOLO_REPEAT):
+                    t0 = time.perf_counter()
+                    await client.get(url, cookies=cookies[role])
+                    solo[f"{role}: {label}"].append(time.perf_counter() - t0)
     limits = httpx.Limits(max_connections=USERS, max_keepalive_connections=USERS)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         started = time.monotonic()
@@ -162,7 +172,7 @@ async def play(base: str, targets: dict[str, list[tuple[str, str]]]) -> tuple[di
 
         await asyncio.gather(*(user(n) for n in range(USERS)))
         elapsed = time.monotonic() - started
-    return {"timings": timings, "errors": errors}, sent, elapsed
+    return {"timings": timings, "errors": errors, "solo": solo}, sent, elapsed
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -175,13 +185,15 @@ def report(workers: int, result: dict, sent: int, elapsed: float) -> str:
     lines = [
         f"\n== {workers} gunicorn worker(s), {USERS} users, {elapsed:.0f} s: {sent} requests, "
         f"{sent / elapsed:.1f} req/s, {sum(errors.values())} errors, "
-        f"p50 {_percentile(everything, 50) * 1000:.0f} ms, p95 {_percentile(everything, 95) * 1000:.0f} ms",
-        f"{'page':<28}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}",
+        f"p50 {_percentile(everything, 50) * 1000:.0f} ms, p95 {_percentile(everything, 95) * 1000:.0f} ms "
+        f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
+        f"{'page':<28}{'alone p50':>10}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}",
     ]
     for key in sorted(timings):
         values = timings[key]
+        alone = statistics.median(result["solo"][key]) * 1000 if result["solo"].get(key) else float("nan")
         lines.append(
-            f"{key:<28}{len(values):>9}{errors.get(key, 0):>8}"
+            f"{key:<28}{alone:>10.0f}{len(values):>9}{errors.get(key, 0):>8}"
             f"{_percentile(values, 50) * 1000:>9.0f}{_percentile(values, 95) * 1000:>9.0f}"
         )
     return "\n".join(lines)
@@ -246,7 +258,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
             log.close()
-    print(f"\nLogs of each run in {run_dir}")
+    print(f"\nLogs of each run in {run_dir}; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

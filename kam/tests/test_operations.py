@@ -199,3 +199,11 @@ def test_production_caches_in_redis_and_stores_files_in_a_bucket_when_configured
         "django.contrib.sessions.backends.db",
         "json",
     ], shown.stderr
+
+
+def test_errors_go_to_sentry_only_when_a_dsn_is_set():
+    code = "import sentry_sdk; print(sentry_sdk.get_client().is_active())"
+    with_dsn = _manage("shell", "-c", code, env={**PRODUCTION_ENV, "SENTRY_DSN": "https://public@127.0.0.1:9/1"})
+    without = _manage("shell", "-c", code, env={**PRODUCTION_ENV, "SENTRY_DSN": ""})
+    assert with_dsn.stdout.strip().splitlines()[-1] == "True", with_dsn.stderr
+    assert without.stdout.strip().splitlines()[-1] == "False", without.stderr

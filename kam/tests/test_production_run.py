@@ -7,6 +7,7 @@ restarted (the server is shared): its connections to the test database are termi
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -21,6 +22,7 @@ from django.db import connection
 
 from conftest import require_service
 from kam.celery import app
+from kam.request_id import request_id_var
 from kam.tasks import healthcheck_task
 
 pytestmark = pytest.mark.worker
@@ -55,7 +57,7 @@ def production(transactional_db, tmp_path):
         "WEB_PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "KAM_RUN_DIR": str(tmp_path / "run"),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",
     }
     # Static files are collected once per checkout (two minutes on a busy machine); later runs reuse them.
     if (settings.BASE_DIR / "staticfiles" / "staticfiles.json").exists():
@@ -69,7 +71,7 @@ def production(transactional_db, tmp_path):
         start_new_session=True,
     )
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", tmp_path / "prod.log"
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # honcho and everything it started: our own group only
         try:
@@ -87,8 +89,6 @@ def _wait_ready(base: str, deadline: float) -> dict:
         try:
             status, _headers, body = _get(f"{base}/readyz")
             if status == 200:
-                import json
-
                 return json.loads(body)
         except OSError:
             pass  # not listening yet
@@ -97,6 +97,7 @@ def _wait_ready(base: str, deadline: float) -> dict:
 
 
 def test_make_prod_serves_ready_with_debug_off_and_reconnects_after_its_database_connections_die(production):
+    production, log = production
     ready = _wait_ready(production, time.monotonic() + STARTUP_SECONDS)
     assert ready == {
         "status": "ready",
@@ -122,7 +123,19 @@ def test_make_prod_serves_ready_with_debug_off_and_reconnects_after_its_database
         assert _get(f"{production}/readyz")[0] == 200
         assert _get(f"{production}/login/")[0] == 200
     app.conf.task_always_eager = False
+    token = request_id_var.set("prod-test-request-1")  # as if a request enqueued it
     try:  # the light worker reconnects too
-        assert healthcheck_task.apply_async(queue="light").get(timeout=60) == {"worker": "ok", "database": "postgresql"}
+        result = healthcheck_task.apply_async(queue="light")
+        assert result.get(timeout=60) == {"worker": "ok", "database": "postgresql"}
     finally:
+        request_id_var.reset(token)
         app.conf.task_always_eager = True
+    # The worker's JSON log line about the task carries the id of the request that enqueued it.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = [line for line in log.read_text().splitlines() if result.id in line and "succeeded" in line]
+        if lines:
+            break
+        time.sleep(0.5)
+    record = json.loads(lines[0].split("| ", 1)[1])
+    assert record["request_id"] == "prod-test-request-1" and record["level"] == "INFO"
