@@ -8,26 +8,20 @@ restarted (the server is shared): its connections to the test database are termi
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
-from conftest import require_service
+from conftest import production_wait_ready
 from kam.celery import app
 from kam.request_id import request_id_var
 from kam.tasks import healthcheck_task
 
 pytestmark = pytest.mark.worker
 
-STARTUP_SECONDS = 240  # release (migrate, deploy check) and four processes on a busy 2-core machine
 
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -38,67 +32,9 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.fixture
-def production(transactional_db, tmp_path):
-    """deploy/prod.sh on a free port; yields its base URL; stops the whole process group afterwards."""
-    if not settings.CELERY_BROKER_URL:
-        require_service("Redis", "set CELERY_BROKER_URL to start the production processes")
-    if connection.vendor != "postgresql":
-        require_service("PostgreSQL", "set DATABASE_URL: production runs on PostgreSQL")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    db = connection.settings_dict
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
-        "DEBUG": "false",  # prod.sh sets it too: what is tested is production mode
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "WEB_PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-        "KAM_RUN_DIR": str(tmp_path / "run"),
-        "LOG_LEVEL": "INFO",
-    }
-    # Static files are collected once per checkout (two minutes on a busy machine); later runs reuse them.
-    if (settings.BASE_DIR / "staticfiles" / "staticfiles.json").exists():
-        env["KAM_SKIP_COLLECTSTATIC"] = "true"
-    log = (tmp_path / "prod.log").open("w")
-    process = subprocess.Popen(
-        [settings.BASE_DIR / "deploy" / "prod.sh"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        yield f"http://127.0.0.1:{port}", tmp_path / "prod.log"
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)  # honcho and everything it started: our own group only
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        log.close()
-        print((tmp_path / "prod.log").read_text()[-5000:])
-
-
-def _wait_ready(base: str, deadline: float) -> dict:
-    body: bytes = b""
-    while time.monotonic() < deadline:
-        try:
-            status, _headers, body = _get(f"{base}/readyz")
-            if status == 200:
-                return json.loads(body)
-        except OSError:
-            pass  # not listening yet
-        time.sleep(1)
-    pytest.fail(f"/readyz never said ready: {body!r}")
-
-
 def test_make_prod_serves_ready_with_debug_off_and_reconnects_after_its_database_connections_die(production):
     production, log = production
-    ready = _wait_ready(production, time.monotonic() + STARTUP_SECONDS)
+    ready = production_wait_ready(production)
     assert ready == {
         "status": "ready",
         "database": "ok",
