@@ -23,7 +23,6 @@ from kam.tasks import healthcheck_task
 pytestmark = pytest.mark.worker
 
 
-
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own loopback server
