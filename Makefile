@@ -48,9 +48,9 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# A Celery worker (needs CELERY_BROKER_URL).
+# A Celery worker for every queue, light and heavy (needs CELERY_BROKER_URL).
 worker: $(VENV)/.runtime
-	$(BIN)/celery -A kam worker --loglevel=INFO
+	$(BIN)/celery -A kam worker --queues=light,heavy,celery --loglevel=INFO
 
 # Celery beat with the schedules administrators edit in /admin/ (needs CELERY_BROKER_URL).
 beat: $(VENV)/.runtime

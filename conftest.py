@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -171,3 +172,82 @@ def use_broker(url: str):
         yield
     finally:
         switch(before)
+
+
+@pytest.fixture
+def production(transactional_db, tmp_path):
+    """`make prod` (deploy/prod.sh) on the test database, a free port and the configured Redis, DEBUG off.
+
+    Yields (base URL, log file); stops the whole process group afterwards. Wait with production_wait_ready().
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    if not settings.CELERY_BROKER_URL:
+        require_service("Redis", "set CELERY_BROKER_URL to start the production processes")
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "set DATABASE_URL: production runs on PostgreSQL")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = connection.settings_dict
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
+        "DEBUG": "false",  # prod.sh sets it too: what is tested is production mode
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "WEB_PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "KAM_RUN_DIR": str(tmp_path / "run"),
+        "LOG_LEVEL": "INFO",
+    }
+    # Static files are collected once per checkout (two minutes on a busy machine); later runs reuse them.
+    if (settings.BASE_DIR / "staticfiles" / "staticfiles.json").exists():
+        env["KAM_SKIP_COLLECTSTATIC"] = "true"
+    log = (tmp_path / "prod.log").open("w")
+    process = subprocess.Popen(
+        [settings.BASE_DIR / "deploy" / "prod.sh"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", tmp_path / "prod.log"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)  # honcho and everything it started: our own group only
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        log.close()
+        print((tmp_path / "prod.log").read_text()[-5000:])
+
+
+def _http_get(url: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own loopback server
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def production_wait_ready(base: str, timeout: float = 240) -> dict:
+    """Poll /readyz until it says ready (release and four processes on a busy 2-core machine take a while)."""
+    deadline = time.monotonic() + timeout
+    body: bytes = b""
+    while time.monotonic() < deadline:
+        try:
+            status, body = _http_get(f"{base}/readyz")
+            if status == 200:
+                import json
+
+                return json.loads(body)
+        except OSError:
+            pass  # not listening yet
+        time.sleep(1)
+    pytest.fail(f"/readyz never said ready: {body!r}")

@@ -24,14 +24,14 @@ class TolerantRedisCache(RedisCache):
     _down_until = 0.0
 
     def _guard(self, call: Callable[[], Any], default: Any = None) -> Any:
-        if time.monotonic() < self._down_until:
+        now = time.monotonic()
+        if now < self._down_until:
             return default
         try:
             return call()
         except Exception as error:  # redis-py's ConnectionError, TimeoutError, ResponseError on a loading server
-            if type(self)._down_until == 0.0 or time.monotonic() >= type(self)._down_until:
-                logger.warning("Cache unavailable, serving without it for %.0f s: %s", RETRY_AFTER, error)
-            type(self)._down_until = time.monotonic() + RETRY_AFTER
+            logger.warning("Cache unavailable, serving without it for %.0f s: %s", RETRY_AFTER, error)
+            self._down_until = time.monotonic() + RETRY_AFTER
             return default
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:

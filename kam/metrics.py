@@ -55,20 +55,21 @@ class MetricsMiddleware:
         return response
 
 
-_redis_client: Any = None
+_redis_clients: dict[str, Any] = {}
 
 
 def _redis() -> Any:
-    """A client to the broker's Redis with short timeouts, or None (no broker, or not Redis)."""
-    global _redis_client
+    """A client to the broker's Redis with short timeouts (one per address), or None (no broker, or not Redis)."""
     url = settings.CELERY_BROKER_URL
     if not url.startswith(("redis://", "rediss://")):
         return None
-    if _redis_client is None:
+    if url not in _redis_clients:
         import redis
 
-        _redis_client = redis.Redis.from_url(url, socket_connect_timeout=_REDIS_TIMEOUT, socket_timeout=_REDIS_TIMEOUT)
-    return _redis_client
+        _redis_clients[url] = redis.Redis.from_url(
+            url, socket_connect_timeout=_REDIS_TIMEOUT, socket_timeout=_REDIS_TIMEOUT
+        )
+    return _redis_clients[url]
 
 
 def _count_task(sender: Any, state: str) -> None:

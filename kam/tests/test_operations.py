@@ -4,19 +4,45 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from kam import health, metrics, ops_views, request_id
 from kam.celery import QueueAnnotations, route_task, task_queue
 from kam.models import Heartbeat
-from kam.tests.test_settings import PRODUCTION_ENV, _manage
 
 pytestmark = pytest.mark.django_db
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7!k2p$9-production-like-secret-key-with-enough-entropy-3f8a1c",
+    "ALLOWED_HOSTS": "kam.example.com",
+    "DATABASE_URL": "sqlite:////tmp/kam-deploy-check.sqlite3",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """manage.py in a fresh process with production settings."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SENTRY_DSN"}}
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    clean["DJANGO_SETTINGS_MODULE"] = "kam.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
 
 HEAVY = {"scoring.tasks.segmentation_run_task": "heavy", "plans.tasks.plan_pdf_task": "heavy"}
 
@@ -199,3 +225,11 @@ def test_production_caches_in_redis_and_stores_files_in_a_bucket_when_configured
         "django.contrib.sessions.backends.db",
         "json",
     ], shown.stderr
+
+
+def test_errors_go_to_sentry_only_when_a_dsn_is_set():
+    code = "import sentry_sdk; print(sentry_sdk.get_client().is_active())"
+    with_dsn = _manage("shell", "-c", code, env={**PRODUCTION_ENV, "SENTRY_DSN": "https://public@127.0.0.1:9/1"})
+    without = _manage("shell", "-c", code, env={**PRODUCTION_ENV, "SENTRY_DSN": ""})
+    assert with_dsn.stdout.strip().splitlines()[-1] == "True", with_dsn.stderr
+    assert without.stdout.strip().splitlines()[-1] == "False", without.stderr
