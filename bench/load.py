@@ -3,7 +3,9 @@
 For each gunicorn worker count (LOAD_WORKERS, default "1,2,4") it starts deploy/prod.sh (release, gunicorn,
 a heavy and a light worker, one beat; DEBUG off, PostgreSQL, Redis), waits for /readyz, then LOAD_USERS
 virtual users (default 50) play the four roles' journeys for LOAD_DURATION seconds (default 120), at most
-LOAD_MAX_REQUESTS requests (default 200,000), no think time. It prints throughput, errors and p50/p95 per page.
+LOAD_MAX_REQUESTS requests (default 200,000). Each user reads a page before the next one: a think time drawn
+uniformly between 0 and 2 × LOAD_THINK seconds (default 1 s, as a brisk user; LOAD_THINK=0 for a saturation
+test). It prints throughput, errors and p50/p95 per page.
 
 The database is DATABASE_URL (PostgreSQL), seeded with the demo portfolio (seed_demo, idempotent). Each role
 signs in once (the administrator with the demo's TOTP code) and its virtual users share that session, so the
@@ -17,6 +19,7 @@ import asyncio
 import base64
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -35,6 +38,7 @@ USERS = int(os.environ.get("LOAD_USERS", "50"))
 DURATION = float(os.environ.get("LOAD_DURATION", "120"))
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "200000"))
 SOLO_REPEAT = int(os.environ.get("LOAD_SOLO_REPEAT", "5"))
+THINK = float(os.environ.get("LOAD_THINK", "1"))
 WORKERS = [int(n) for n in os.environ.get("LOAD_WORKERS", "1,2,4").split(",")]
 READY_TIMEOUT = 300
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -169,6 +173,8 @@ async def play(base: str, targets: dict[str, list[tuple[str, str]]]) -> tuple[di
                 except httpx.HTTPError:
                     errors[key] += 1
                 timings[key].append(time.perf_counter() - t0)
+                if THINK:
+                    await asyncio.sleep(random.uniform(0, 2 * THINK))
 
         await asyncio.gather(*(user(n) for n in range(USERS)))
         elapsed = time.monotonic() - started
@@ -183,7 +189,7 @@ def report(workers: int, result: dict, sent: int, elapsed: float) -> str:
     timings, errors = result["timings"], result["errors"]
     everything = [t for values in timings.values() for t in values]
     lines = [
-        f"\n== {workers} gunicorn worker(s), {USERS} users, {elapsed:.0f} s: {sent} requests, "
+        f"\n== {workers} gunicorn worker(s), {USERS} users (think {THINK:g} s), {elapsed:.0f} s: {sent} requests, "
         f"{sent / elapsed:.1f} req/s, {sum(errors.values())} errors, "
         f"p50 {_percentile(everything, 50) * 1000:.0f} ms, p95 {_percentile(everything, 95) * 1000:.0f} ms "
         f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
