@@ -79,7 +79,7 @@ def action_items(actions: Iterable[Action]) -> list[WorkItem]:
             account_name=a.account.name,
             due_on=a.due_on,
             plan_id=a.plan_id,
-            plan_title=a.plan.title if a.plan is not None else "",
+            plan_title=a.plan.display_title if a.plan is not None else "",
             detail=a.get_status_display(),
         )
         for a in actions
@@ -97,7 +97,7 @@ def checkpoint_items(checkpoints: Iterable[Checkpoint]) -> list[WorkItem]:
             account_name=c.objective.plan.account.name,
             due_on=c.due_on,
             plan_id=c.objective.plan_id,
-            plan_title=c.objective.plan.title,
+            plan_title=c.objective.plan.display_title,
             detail=c.label,
             action_label=_("Record the actual"),
         )
