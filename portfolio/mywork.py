@@ -72,13 +72,15 @@ def my_work_items(*, user: User, today: date) -> tuple[list[WorkItem], bool]:
         .select_related("account")
         .order_by("due_on", "pk")
     )
-    lists = [list(actions[: CAP + 1]), list(checkpoints[: CAP + 1]), list(improvements[: CAP + 1])]
+    # One row beyond CAP tells whether a list was cut.
+    action_rows, checkpoint_rows = list(actions[: CAP + 1]), list(checkpoints[: CAP + 1])
+    improvement_rows = list(improvements[: CAP + 1])
     reviews = reviews_due(accounts=accounts.select_related("owner"), within_days=REVIEW_HORIZON_DAYS, today=today)
-    capped = any(len(rows) > CAP for rows in [*lists, reviews])
+    capped = max(len(action_rows), len(checkpoint_rows), len(improvement_rows), len(reviews)) > CAP
     items = (
-        action_items(lists[0][:CAP])
-        + checkpoint_items(lists[1][:CAP])
-        + improvement_items(lists[2][:CAP])
+        action_items(action_rows[:CAP])
+        + checkpoint_items(checkpoint_rows[:CAP])
+        + improvement_items(improvement_rows[:CAP])
         + review_items(reviews[:CAP])
     )
     return items, capped
