@@ -9,8 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Segment
@@ -41,6 +42,8 @@ STATUS_BADGES = {
 
 
 PLAN_TITLE_TEXT = "plans.plan_title"  # registered in plans.texts
+# The title the app gives a plan, stored as written here (untranslated) and shown translated to each reader.
+PLAN_TITLE_SOURCE = gettext_noop("%(account)s account plan %(start)s–%(end)s")
 
 
 class AccountPlanQuerySet(models.QuerySet):
@@ -150,11 +153,11 @@ class AccountPlan(models.Model):
         """The reference of the title the app wrote, while nobody has retitled the plan."""
         if not self.title_params:
             return None
-        from kam.texts import text_render
-
-        ref = {"key": PLAN_TITLE_TEXT, "params": self.title_params}
-        with translation.override(settings.LANGUAGE_CODE):
-            return ref if self.title == text_render(ref) else None
+        try:
+            untouched = self.title == PLAN_TITLE_SOURCE % self.title_params
+        except (KeyError, TypeError, ValueError):
+            return None
+        return {"key": PLAN_TITLE_TEXT, "params": self.title_params} if untouched else None
 
     @property
     def display_title(self) -> str:

@@ -6,21 +6,21 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Account
 from kam.models import Notification, User
 from kam.notifications import notifications_send
-from kam.texts import text_ref, text_render
+from kam.texts import text_ref
 from plans import texts
 from plans.content import SECTION_FIELDS, plan_with_content
 from plans.models import (
     IN_FORCE,
     IN_PREPARATION,
+    PLAN_TITLE_SOURCE,
     AccountPlan,
     Action,
     ActionStatus,
@@ -80,11 +80,10 @@ def plan_title_params(*, account: Account, starts_on: date, ends_on: date) -> di
     return {"account": account.name, "start": starts_on.year, "end": ends_on.year}
 
 
-def plan_default_title(*, params: dict | None) -> str:
-    """The title the app gives a plan, stored in the site's default language; each reader sees it in theirs
+def plan_default_title(*, params: dict) -> str:
+    """The title the app gives a plan, stored untranslated; each reader sees it in their language
     (AccountPlan.display_title) until someone retitles the plan."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return text_render(text_ref(texts.PLAN_TITLE, **(params or {})))
+    return PLAN_TITLE_SOURCE % params
 
 
 def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, title: str = "") -> AccountPlan:
@@ -95,7 +94,7 @@ def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, t
     title_params = None if title else plan_title_params(account=account, starts_on=starts_on, ends_on=ends_on)
     plan = AccountPlan.objects.create(
         account=account,
-        title=title or plan_default_title(params=title_params),
+        title=title or plan_default_title(params=title_params or {}),
         title_params=title_params,
         starts_on=starts_on,
         ends_on=ends_on,

@@ -127,11 +127,12 @@ def review_items(reviews: Iterable[DueReview]) -> list[WorkItem]:
 
 def improvement_items(actions: Iterable[ImprovementAction]) -> list[WorkItem]:
     """Select `account` first."""
+    actions_page = reverse("surveys:actions")
     return [
         WorkItem(
             kind="improvement",
             title=a.title,
-            url=f"{reverse('surveys:actions')}#account-{a.account_id}",
+            url=f"{actions_page}#account-{a.account_id}",
             account_id=a.account_id,
             account_name=a.account.name,
             due_on=a.due_on,
