@@ -10,6 +10,9 @@ from django.db.models.functions import Cast, NullIf
 
 from accounts.financial_year import financial_year_in_use
 from accounts.models import Account, FinancialYearSetting, YearlyFinancial
+from kam.models import User
+from kam.notifications import notifications_send
+from kam.texts import text_ref
 
 
 def financials_refresh(*, account_ids: Iterable[int] | None = None, today: date | None = None) -> int:
@@ -46,3 +49,34 @@ def financials_refresh(*, account_ids: Iterable[int] | None = None, today: date 
         )
     )
     return updated
+
+
+ACCOUNT_ROLES = ("owner", "service_manager", "executive_sponsor")
+
+
+def account_people(account: Account) -> dict[str, int | None]:
+    """Who holds each role on the account now: pass it to account_roles_notify after a change."""
+    return {role: getattr(account, f"{role}_id") for role in ACCOUNT_ROLES}
+
+
+def account_roles_notify(*, account: Account, before: dict[str, int | None], by: User) -> int:
+    """Tell each person newly given a role on the account (its reviews, plan and map are now theirs to run
+    or sponsor); not someone who gave it to himself. Once per account, role and person."""
+    from accounts import texts
+
+    sent = 0
+    for role in ACCOUNT_ROLES:
+        person = getattr(account, role)
+        if person is None or person.pk == before.get(role) or person.pk == by.pk:
+            continue
+        ref = text_ref(texts.ACCOUNT_ROLE_GIVEN, who=by, role=text_ref(f"accounts.role.{role}"), account=account.name)
+        sent += len(
+            notifications_send(
+                users=[person],
+                kind="account_role",
+                message_for=lambda user: ref,  # noqa: B023 - sent within this iteration
+                url=account.get_absolute_url(),
+                dedupe_key=f"account-{account.pk}-{role}-{person.pk}",
+            )
+        )
+    return sent

@@ -22,7 +22,7 @@ from django.utils import formats
 from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -32,24 +32,18 @@ class TextRef(TypedDict):
     params: dict[str, Any]
 
 
-class _Entry:
-    __slots__ = ("number", "plural", "singular")
-
-    def __init__(self, singular: str | Promise, plural: str | Promise | None, number: str) -> None:
-        self.singular, self.plural, self.number = singular, plural, number
-
-
-_REGISTRY: dict[str, _Entry] = {}
+_REGISTRY: dict[str, str | Promise] = {}
 _discovered = False
 
 
-def register_text(key: str, text: str | Promise, *, plural: str | Promise | None = None, number: str = "count") -> str:
+def register_text(key: str, text: str | Promise) -> str:
     """Name a sentence (a `gettext_lazy` string with `%(name)s` placeholders); returns the key.
 
-    With `plural`, the form is chosen by the parameter named `number`, in the reader's language.
+    For a sentence with plural forms, register `ngettext_lazy(singular, plural, "count")`:
+    the form is chosen from the `count` parameter, in the reader's language.
     Registering the same key twice keeps the last text (a module reloaded in development).
     """
-    _REGISTRY[key] = _Entry(text, plural, number)
+    _REGISTRY[key] = text
     return key
 
 
@@ -94,7 +88,7 @@ def is_known(key: str) -> bool:
     return _entry(key) is not None
 
 
-def _entry(key: str) -> _Entry | None:
+def _entry(key: str) -> str | Promise | None:
     global _discovered
     if key not in _REGISTRY and not _discovered:
         _discovered = True
@@ -114,17 +108,12 @@ def text_render(ref: dict[str, Any] | None, *, fallback: str = "") -> str:
 
 
 def _render(ref: dict[str, Any]) -> str:
-    entry = _entry(ref["key"])
-    if entry is None:
+    template = _entry(ref["key"])
+    if template is None:
         raise KeyError(ref["key"])
     params = {name: _param(value) for name, value in (ref.get("params") or {}).items()}
-    if entry.plural is not None:
-        count = (ref.get("params") or {}).get(entry.number, 0)
-        template = ngettext(str(entry.singular), str(entry.plural), int(count))
-    else:
-        template = str(entry.singular)
-    # A label without placeholders may hold a bare "%" ("Share of wallet (%)"): only fill templates.
-    text = template % params if "%(" in template else template
+    # Only fill a template given parameters: a label may hold a bare "%" ("Share of wallet (%)").
+    text = str(template % params) if params else str(template)
     return text.lower() if ref.get("lower") else text
 
 

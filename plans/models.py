@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Segment
@@ -38,6 +39,11 @@ STATUS_BADGES = {
     PlanStatus.ACTIVE: "text-bg-success",
     PlanStatus.CLOSED: "text-bg-secondary",
 }
+
+
+PLAN_TITLE_TEXT = "plans.plan_title"  # registered in plans.texts
+# The title the app gives a plan, stored as written here (untranslated) and shown translated to each reader.
+PLAN_TITLE_SOURCE = gettext_noop("%(account)s account plan %(start)s–%(end)s")
 
 
 class AccountPlanQuerySet(models.QuerySet):
@@ -76,6 +82,8 @@ class AccountPlanQuerySet(models.QuerySet):
 class AccountPlan(models.Model):
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(_("title"), max_length=200)
+    # A title the app wrote (plans.services.plan_default_title): its parameters, to write it in each reader's language.
+    title_params = models.JSONField(_("generated title parameters"), null=True, blank=True, editable=False)
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
@@ -136,10 +144,33 @@ class AccountPlan(models.Model):
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.pk])
+
+    def _generated_title(self) -> dict | None:
+        """The reference of the title the app wrote, while nobody has retitled the plan."""
+        if not self.title_params:
+            return None
+        try:
+            untouched = self.title == PLAN_TITLE_SOURCE % self.title_params
+        except (KeyError, TypeError, ValueError):
+            return None
+        return {"key": PLAN_TITLE_TEXT, "params": self.title_params} if untouched else None
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language when the app wrote it; else as typed."""
+        from kam.texts import text_render
+
+        ref = self._generated_title()
+        return text_render(ref, fallback=self.title) if ref else self.title
+
+    @property
+    def title_ref(self) -> str | dict:
+        """The title as a notification parameter (kam.texts): written in each reader's language if generated."""
+        return self._generated_title() or self.title
 
     @property
     def status_badge(self) -> str:

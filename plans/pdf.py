@@ -125,7 +125,7 @@ def plan_pdf_store(*, pdf: PlanPdf) -> PlanPdf:
     notifications_send(
         users=[pdf.requested_by],
         kind="plan_pdf_ready",
-        message_for=lambda user: text_ref(texts.PLAN_PDF_READY, plan=pdf.plan.title),
+        message_for=lambda user: text_ref(texts.PLAN_PDF_READY, plan=pdf.plan.title_ref),
         url=url,
         dedupe_key=f"plan-pdf-{pdf.pk}-ready",
         email=False,

@@ -20,6 +20,7 @@ from plans.content import SECTION_FIELDS, plan_with_content
 from plans.models import (
     IN_FORCE,
     IN_PREPARATION,
+    PLAN_TITLE_SOURCE,
     AccountPlan,
     Action,
     ActionStatus,
@@ -75,16 +76,26 @@ def plan_default_dates(*, today: date | None = None) -> tuple[date, date]:
     return start, add_years(start, 1) - timedelta(days=1)
 
 
+def plan_title_params(*, account: Account, starts_on: date, ends_on: date) -> dict:
+    return {"account": account.name, "start": starts_on.year, "end": ends_on.year}
+
+
+def plan_default_title(*, params: dict) -> str:
+    """The title the app gives a plan, stored untranslated; each reader sees it in their language
+    (AccountPlan.display_title) until someone retitles the plan."""
+    return PLAN_TITLE_SOURCE % params
+
+
 def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, title: str = "") -> AccountPlan:
     """A draft plan whose business, strategy and difficulties start from the account's profile."""
     horizon_check(starts_on=starts_on, ends_on=ends_on)
     if account.plans.filter(status__in=IN_PREPARATION).exists():
         raise PlanRefused(gettext("This account already has a plan in preparation: finish or submit it first."))
+    title_params = None if title else plan_title_params(account=account, starts_on=starts_on, ends_on=ends_on)
     plan = AccountPlan.objects.create(
         account=account,
-        title=title
-        or gettext("%(account)s account plan %(start)s–%(end)s")
-        % {"account": account.name, "start": starts_on.year, "end": ends_on.year},
+        title=title or plan_default_title(params=title_params or {}),
+        title_params=title_params,
         starts_on=starts_on,
         ends_on=ends_on,
         business=account.business,
@@ -152,7 +163,7 @@ def plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
     notifications_send(
         users=_approvers(plan),
         kind="plan_submitted",
-        message_for=lambda user: text_ref(texts.PLAN_SUBMITTED, who=by, plan=plan.title),
+        message_for=lambda user: text_ref(texts.PLAN_SUBMITTED, who=by, plan=plan.title_ref),
         url=plan.get_absolute_url(),
         dedupe_key=f"{_submitted_key_prefix(plan)}{plan.submitted_at.isoformat()}",
     )
@@ -186,7 +197,7 @@ def plan_approve(*, plan: AccountPlan, by: User, comment: str = "", today: date 
     notifications_send(
         users=_kam_users(plan),
         kind="plan_approved",
-        message_for=lambda user: text_ref(texts.PLAN_APPROVED, who=by, plan=plan.title, number=number),
+        message_for=lambda user: text_ref(texts.PLAN_APPROVED, who=by, plan=plan.title_ref, number=number),
         url=plan.get_absolute_url(),
         dedupe_key=f"plan-{plan.pk}-approved-v{number}",
     )
@@ -205,7 +216,9 @@ def plan_send_back(*, plan: AccountPlan, by: User, comment: str) -> AccountPlan:
     notifications_send(
         users=_kam_users(plan),
         kind="plan_sent_back",
-        message_for=lambda user: text_ref(texts.PLAN_SENT_BACK, who=by, plan=plan.title, comment=comment.strip()[:200]),
+        message_for=lambda user: text_ref(
+            texts.PLAN_SENT_BACK, who=by, plan=plan.title_ref, comment=comment.strip()[:200]
+        ),
         url=plan.get_absolute_url(),
         dedupe_key=f"plan-{plan.pk}-sent-back-{sent_back.pk}",
     )
@@ -237,10 +250,11 @@ def plan_start_next(*, plan: AccountPlan, by: User) -> AccountPlan:
     source = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
     starts_on, ends_on = add_years(source.starts_on, 1), add_years(source.ends_on, 1)
     with transaction.atomic():
+        title_params = plan_title_params(account=source.account, starts_on=starts_on, ends_on=ends_on)
         new = AccountPlan.objects.create(
             account=source.account,
-            title=gettext("%(account)s account plan %(start)s–%(end)s")
-            % {"account": source.account.name, "start": starts_on.year, "end": ends_on.year},
+            title=plan_default_title(params=title_params),
+            title_params=title_params,
             starts_on=starts_on,
             ends_on=ends_on,
             previous=source,
@@ -309,7 +323,7 @@ def action_assigned_notify(*, actions: Iterable[Action], by: User) -> int:
         ref = text_ref(
             texts.ACTION_ASSIGNED,
             who=by,
-            plan=action.plan.title if action.plan is not None else "",
+            plan=action.plan.title_ref if action.plan is not None else "",
             action=action.title,
             due=action.due_on,
         )

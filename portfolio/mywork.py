@@ -6,9 +6,10 @@ checkpoints and reviews of the accounts I run and may record them for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -22,6 +23,7 @@ from portfolio.forms import MyWorkFilterForm
 from portfolio.work_items import (
     WorkItem,
     action_items,
+    by_due_date,
     checkpoint_items,
     due_bucket,
     grouped,
@@ -32,6 +34,7 @@ from portfolio.worklist import OPEN_ACTIONS, recordable
 from surveys.models import OPEN_STATUSES, ImprovementAction
 
 CAP = 500  # per kind: a personal list; beyond it the page says so
+PER_PAGE = 100
 REVIEW_HORIZON_DAYS = 366  # the longest cadence shows its next date within a year or so
 
 
@@ -39,13 +42,15 @@ REVIEW_HORIZON_DAYS = 366  # the longest cadence shows its next date within a ye
 class MyWork:
     today: date
     form: MyWorkFilterForm
-    items: list[WorkItem] = field(default_factory=list)  # after the filters
+    page: Page
     total: int = 0  # before the filters
     capped: bool = False
+    query: str = ""  # the filters, to keep across pages
 
     @property
     def groups(self) -> list[tuple[str, str | Promise, list[WorkItem]]]:
-        return grouped(self.items, self.today)
+        """This page's items under their urgency headings."""
+        return grouped(self.page.object_list, self.today)
 
 
 def my_work_items(*, user: User, today: date) -> tuple[list[WorkItem], bool]:
@@ -72,13 +77,15 @@ def my_work_items(*, user: User, today: date) -> tuple[list[WorkItem], bool]:
         .select_related("account")
         .order_by("due_on", "pk")
     )
-    lists = [list(actions[: CAP + 1]), list(checkpoints[: CAP + 1]), list(improvements[: CAP + 1])]
+    # One row beyond CAP tells whether a list was cut.
+    action_rows, checkpoint_rows = list(actions[: CAP + 1]), list(checkpoints[: CAP + 1])
+    improvement_rows = list(improvements[: CAP + 1])
     reviews = reviews_due(accounts=accounts.select_related("owner"), within_days=REVIEW_HORIZON_DAYS, today=today)
-    capped = any(len(rows) > CAP for rows in [*lists, reviews])
+    capped = max(len(action_rows), len(checkpoint_rows), len(improvement_rows), len(reviews)) > CAP
     items = (
-        action_items(lists[0][:CAP])
-        + checkpoint_items(lists[1][:CAP])
-        + improvement_items(lists[2][:CAP])
+        action_items(action_rows[:CAP])
+        + checkpoint_items(checkpoint_rows[:CAP])
+        + improvement_items(improvement_rows[:CAP])
         + review_items(reviews[:CAP])
     )
     return items, capped
@@ -97,4 +104,7 @@ def my_work_build(*, user: User, params: QueryDict, today: date | None = None) -
             shown = [i for i in shown if i.plan_id == wanted["plan"]]
         if wanted["account"] is not None:
             shown = [i for i in shown if i.account_id == wanted["account"]]
-    return MyWork(today=today, form=form, items=shown, total=len(items), capped=capped)
+    page = Paginator(by_due_date(shown), PER_PAGE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    return MyWork(today=today, form=form, page=page, total=len(items), capped=capped, query=query.urlencode())

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from kam.texts import register_text
 
 DAILY_DIGEST = register_text(
     "portfolio.daily_digest",
-    _("Your daily digest: %(count)s item is overdue or due within 7 days."),
-    plural=_("Your daily digest: %(count)s items are overdue or due within 7 days."),
+    ngettext_lazy(
+        "Your daily digest: %(count)s item is overdue or due within 7 days.",
+        "Your daily digest: %(count)s items are overdue or due within 7 days.",
+        "count",
+    ),
 )
 SPONSOR_DIGEST = register_text(
     "portfolio.sponsor_digest",

@@ -79,7 +79,7 @@ def action_items(actions: Iterable[Action]) -> list[WorkItem]:
             account_name=a.account.name,
             due_on=a.due_on,
             plan_id=a.plan_id,
-            plan_title=a.plan.title if a.plan is not None else "",
+            plan_title=a.plan.display_title if a.plan is not None else "",
             detail=a.get_status_display(),
         )
         for a in actions
@@ -97,7 +97,7 @@ def checkpoint_items(checkpoints: Iterable[Checkpoint]) -> list[WorkItem]:
             account_name=c.objective.plan.account.name,
             due_on=c.due_on,
             plan_id=c.objective.plan_id,
-            plan_title=c.objective.plan.title,
+            plan_title=c.objective.plan.display_title,
             detail=c.label,
             action_label=_("Record the actual"),
         )
@@ -127,11 +127,12 @@ def review_items(reviews: Iterable[DueReview]) -> list[WorkItem]:
 
 def improvement_items(actions: Iterable[ImprovementAction]) -> list[WorkItem]:
     """Select `account` first."""
+    actions_page = reverse("surveys:actions")
     return [
         WorkItem(
             kind="improvement",
             title=a.title,
-            url=f"{reverse('surveys:actions')}#account-{a.account_id}",
+            url=f"{actions_page}#account-{a.account_id}",
             account_id=a.account_id,
             account_name=a.account.name,
             due_on=a.due_on,

@@ -26,7 +26,7 @@ from accounts.financial_year import financial_year_in_use
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.history import account_changes
 from accounts.models import Account
-from accounts.services import financials_refresh
+from accounts.services import account_people, account_roles_notify, financials_refresh
 
 
 def _growth_rows(financials) -> list[dict]:
@@ -76,6 +76,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
     form = AccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         account = form.save()
+        account_roles_notify(account=account, before={}, by=request.user)
         messages.success(request, _("Account “%(name)s” created.") % {"name": account.name})
         return redirect(account)
     return render(request, "accounts/account_form.html", {"form": form})
@@ -83,9 +84,10 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_editable_account(request, pk)
+    before = account_people(account)
     form = AccountForm(request.POST or None, instance=account, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        account_roles_notify(account=form.save(), before=before, by=request.user)
         messages.success(request, _("Changes saved."))
         return redirect(account)
     return render(request, "accounts/account_form.html", {"form": form, "account": account})

@@ -268,6 +268,7 @@ def built(admin_user, manager, sponsor):
         "plans:pdf_status": {"pk": plan.pk, "pdf_pk": pdf.pk},
         "plans:pdf_download": {"pk": plan.pk, "pdf_pk": pdf.pk},
         "scoring:run_detail": {"pk": parts["run"].pk},
+        "worklist_plan_approve": {"pk": parts["submitted"].pk},
         "scoring:override_decide": {"pk": override.pk},
         "scoring:override_withdraw": {"pk": override.pk},
         "surveys:action_status": {"pk": survey_action.pk},

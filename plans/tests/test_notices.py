@@ -91,3 +91,35 @@ def test_french_reader_reads_in_french_a_notification_sent_while_english_was_act
         english = note.text
     assert english.startswith(f"{manager} gave you an action") and "3/31/2027" in english
     assert french.startswith(f"{manager} vous a confié une action") and "31/03/2027" in french
+
+
+def test_a_generated_plan_title_reads_in_each_readers_language(account, manager):
+    account.name = "Alpha"
+    account.save()
+    with translation.override("fr"):  # a French manager creates it: stored once, read in either language
+        plan = plan_create(account=account, by=manager, starts_on=date(2027, 1, 1), ends_on=date(2028, 12, 31))
+    assert plan.title == "Alpha account plan 2027–2028"
+    with translation.override("fr"):
+        assert plan.display_title == str(plan) == "Plan de compte Alpha 2027–2028"
+    with translation.override("en"):
+        assert plan.display_title == "Alpha account plan 2027–2028"
+
+
+def test_a_retitled_plan_keeps_the_title_as_typed(account, manager):
+    plan = plan_create(account=account, by=manager, starts_on=date(2027, 1, 1), ends_on=date(2028, 12, 31))
+    plan.title = "Conquer Asia"
+    plan.save()
+    with translation.override("fr"):
+        assert plan.display_title == "Conquer Asia"
+
+
+def test_an_approval_request_names_the_generated_title_in_the_readers_language(account, manager, sponsor):
+    account.name = "Alpha"
+    account.save()
+    with translation.override("en"):
+        _submitted(account, manager)
+    note = Notification.objects.get(user=sponsor, kind="plan_submitted")
+    with translation.override("fr"):
+        assert "« Plan de compte Alpha 2027–2027 »" in note.text or "Plan de compte Alpha 2027–2027" in note.text
+    with translation.override("en"):
+        assert "“Alpha account plan 2027–2027”" in note.text

@@ -182,3 +182,33 @@ def test_approving_from_the_worklist_clears_the_request_for_every_approver(clien
     client.force_login(sponsor)
     client.post(f"/worklist/plans/{plan.pk}/approve/")
     assert not Notification.objects.filter(kind="plan_submitted", read_at=None).exists()
+
+
+def test_a_long_list_is_paged_keeping_the_filters(client, manager, sponsor):
+    built = portfolio_build(manager=manager, sponsor=sponsor)
+    today = timezone.localdate()
+    Action.objects.bulk_create(
+        Action(plan=built["plan"], title=f"Later step {i:03d}", owner=manager, due_on=today + timedelta(days=20 + i))
+        for i in range(120)
+    )
+    client.force_login(manager)
+    first = client.get("/my-work/", {"due": "later"}).content.decode()
+    assert "Later step 000" in first and "Later step 119" not in first
+    assert first.count("<tr>") == 100 + first.count("<thead>")  # a hundred rows a page, under their headings
+    assert 'href="?due=later&amp;page=2"' in first
+    second = client.get("/my-work/", {"due": "later", "page": 2}).content.decode()
+    assert "Later step 119" in second and "Later step 000" not in second
+
+
+def test_the_worklist_shows_ten_per_heading_and_sends_to_my_work_for_the_rest(client, manager, sponsor):
+    built = portfolio_build(manager=manager, sponsor=sponsor)
+    Action.objects.bulk_create(
+        Action(
+            plan=built["plan"], title=f"Soon {i:02d}", owner=manager, due_on=timezone.localdate() + timedelta(days=1)
+        )
+        for i in range(14)
+    )
+    client.force_login(manager)
+    body = client.get("/").content.decode()
+    assert body.count("Soon ") == 10  # the earliest ten of the 15 due this week (with the Q2 checkpoint)
+    assert '<a class="small" href="/my-work/?due=week">and 5 more on My work</a>' in body

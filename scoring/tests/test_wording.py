@@ -88,3 +88,11 @@ def test_account_explanation_names_criteria_in_the_readers_language():
         names_en = [line.name for line in latest_explanation(account)["lines"]]
     assert "Compatibilité" in names_fr and "Fit" not in names_fr
     assert "Fit" in names_en and "Revenue" in names_fr  # no French name: the English one
+
+
+@pytest.mark.parametrize("value", ["\x00", "x" * 100_000, "<script>alert(1)</script>"])
+def test_odd_wording_is_refused_or_kept_never_an_error(client, admin_user, value):
+    criteria = three_criteria()
+    client.force_login(admin_user)
+    response = client.post("/scoring/criteria/wording/", _wording_data(criteria, **{"wording-0-name_fr": value}))
+    assert response.status_code in (302, 422)
