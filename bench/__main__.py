@@ -27,6 +27,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.dashboard import bench_dashboard  # noqa: E402
+from bench.health import bench_health  # noqa: E402
 from bench.plans import bench_plan_pdf  # noqa: E402
 from bench.timing import median_ms, query_count  # noqa: E402
 
@@ -150,6 +151,7 @@ def main() -> None:
         rows = bench_pages(client, key_account.pk) + bench_dashboard(client=client, manager=manager)
         rows += bench_imports(manager) + bench_segmentation()
         rows += bench_plan_pdf(client=client, manager=manager, account=key_account)
+        rows += bench_health(client=client)
         print(f"\n{'measure':<62} {'median ms':>10} {'queries':>8}  target")
         for label, ms, queries, target in rows:
             print(f"{label:<62} {ms:>10.1f} {queries or '':>8}  {target}")

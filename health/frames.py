@@ -191,10 +191,13 @@ def health_inputs(*, account_ids: Iterable[int] | None = None, today: date | Non
     return raw.replace([np.inf, -np.inf], np.nan)
 
 
-def portfolio_health_now(*, account_ids: Iterable[int] | None = None, today: date | None = None) -> pd.DataFrame:
+def portfolio_health_now(
+    *, account_ids: Iterable[int] | None = None, today: date | None = None, weights: dict[str, float] | None = None
+) -> pd.DataFrame:
     """Health, its signals and their points, as of today, for these accounts."""
     raw = health_inputs(account_ids=account_ids, today=today)
-    return raw.join(analytics.portfolio_health(raw, health_weights(), silence_days=silence_days()))
+    weights = health_weights() if weights is None else weights
+    return raw.join(analytics.portfolio_health(raw, weights, silence_days=silence_days()))
 
 
 def history_frame(*, account_ids: Iterable[int] | QuerySet | None = None, since: date) -> pd.DataFrame:

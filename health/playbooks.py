@@ -130,23 +130,21 @@ def _fire_all(playbook: Playbook, found: Iterable[Detected], today: date) -> lis
     found = list(found)
     if not found:
         return []
+    accounts = Account.objects.select_related("owner", "service_manager", "executive_sponsor")
+    if playbook.key_accounts_only:
+        accounts = accounts.filter(is_key=True)
+    by_pk = accounts.in_bulk({d.account_id for d in found})
+    found = [d for d in found if d.account_id in by_pk]
     # Skip what already fired in one query, so a weekly re-scan of old signals costs nothing per signal.
     done = set(
-        PlaybookFiring.objects.filter(playbook=playbook, key__in=[d.key for d in found]).values_list(
-            "account_id", "key"
-        )
-    )
-    todo = [d for d in found if (d.account_id, d.key) not in done]
-    accounts = Account.objects.select_related("owner", "service_manager", "executive_sponsor").in_bulk(
-        {d.account_id for d in todo}
+        PlaybookFiring.objects.filter(playbook=playbook, account_id__in=list(by_pk)).values_list("account_id", "key")
     )
     fired = []
-    for detected in todo:
-        account = accounts.get(detected.account_id)
-        if account is None:
+    for detected in found:
+        if (detected.account_id, detected.key) in done:
             continue
         firing = playbook_fire(
-            playbook=playbook, account=account, key=detected.key, reason=detected.reason, today=today
+            playbook=playbook, account=by_pk[detected.account_id], key=detected.key, reason=detected.reason, today=today
         )
         if firing is not None:
             fired.append(firing)
