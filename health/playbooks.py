@@ -198,13 +198,15 @@ def _people_left_detected(since: date) -> list[Detected]:
     return [Detected(c.account_id, f"left:{c.pk}", _person_left_reason(c.name, _role_label(c))) for c in gone]
 
 
-def _detractors_detected(since: date) -> list[Detected]:
+def _detractors_detected(since: date | None, *, response_id: int | None = None) -> list[Detected]:
+    """Decision makers who answered the NPS question 0–6, since a date or in one response."""
     answers = Answer.objects.filter(
-        question__kind=QuestionKind.NPS,
-        number__lte=6,
-        response__buying_role=BuyingRole.DECISION_MAKER,
-        response__submitted_at__date__gte=since,
+        question__kind=QuestionKind.NPS, number__lte=6, response__buying_role=BuyingRole.DECISION_MAKER
     ).select_related("response__contact")
+    if since is not None:
+        answers = answers.filter(response__submitted_at__date__gte=since)
+    if response_id is not None:
+        answers = answers.filter(response_id=response_id)
     return [
         Detected(
             a.response.account_id,
@@ -336,7 +338,7 @@ def playbooks_run(
 
 def playbooks_on_event(*, kind: str, account: Account, by: Any = None, **data: Any) -> list[PlaybookFiring]:
     """Act at once on what just happened (registered with accounts.events): a payment issue or incident
-    logged, a decision maker or champion marked as gone."""
+    logged, a decision maker or champion marked as gone, a decision maker's survey answer."""
     today = timezone.localdate()
     found: list[tuple[Trigger, Detected]] = []
     if kind == "interaction_logged":
@@ -354,6 +356,10 @@ def playbooks_on_event(*, kind: str, account: Account, by: Any = None, **data: A
                     ),
                 )
             )
+    elif kind == "survey_answered":
+        response = data["response"]
+        if response.buying_role == BuyingRole.DECISION_MAKER:
+            found += [(Trigger.DETRACTOR, d) for d in _detractors_detected(None, response_id=response.pk)]
     elif kind == "contact_left":
         contact = data["contact"]
         if contact.buying_role == BuyingRole.DECISION_MAKER or is_champion(contact):

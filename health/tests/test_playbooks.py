@@ -144,11 +144,23 @@ def test_detractor_decision_maker_gets_a_sponsor_call_within_14_days(manager, sp
     ContactFactory(account=key_account, name="Dora Decider", email="dora@alpha.test", buying_role="decision_maker")
     sent_campaign(by=manager, accounts=[key_account])
     answer(links_by_email()["dora@alpha.test"], nps=3, rating=4)
+    assert PlaybookAction.objects.count() == 1  # at once, from the answer
     _run()
     _run()
     action = PlaybookAction.objects.get()
     assert action.owner == sponsor and action.due_on == timezone.localdate() + timedelta(days=14)
     assert action.firing.reason == "Dora Decider, a decision maker, answered 3 out of 10 to the NPS question."
+
+
+def test_a_promoter_decision_maker_fires_nothing(manager, key_account):
+    from surveys.tests.factories import answer, links_by_email, sent_campaign
+
+    _only(Trigger.DETRACTOR)
+    ContactFactory(account=key_account, email="dora@alpha.test", buying_role="decision_maker")
+    sent_campaign(by=manager, accounts=[key_account])
+    answer(links_by_email()["dora@alpha.test"], nps=9, rating=8)
+    _run()
+    assert not PlaybookFiring.objects.exists()
 
 
 def test_health_below_fires_on_crossing_only(key_account, manager):
