@@ -34,6 +34,7 @@ from health.models import (
     Trigger,
 )
 from kam.notifications import notifications_send
+from kam.outbox import outbox_enqueue
 from scoring.models import AccountScore, RunStatus, SegmentationRun
 from surveys.models import Answer, QuestionKind
 
@@ -100,13 +101,20 @@ def _run_steps(*, firing: PlaybookFiring, account: Account, today: date) -> str:
             def message_for(_user: Any, words: dict[str, str] = words) -> str:
                 return _("%(account)s: %(title)s (%(reason)s)") % words
 
-            notifications_send(
+            # Mailed by a task (through the outbox): a mail server down never fails the page that logged the event.
+            created = notifications_send(
                 users=[user],
                 kind="playbook",
                 message_for=message_for,
                 url=account.get_absolute_url(),
                 dedupe_key=f"playbook-{firing.pk}-{step.pk}",
+                email=False,
             )
+            to_mail = [n.pk for n in created if user.email and user.email_notifications]
+            if to_mail:
+                outbox_enqueue(
+                    task="health.tasks.playbook_mail_task", args=[to_mail], key=f"health.mail:{firing.pk}-{step.pk}"
+                )
             notes.append(_("%(step)s: %(user)s notified.") % {"step": step.title, "user": user})
     return "\n".join(notes)
 
