@@ -37,7 +37,8 @@ def test_payment_issue_becomes_an_action_a_risk_and_a_slipping_account(page, sig
         snapshots_write(health=pd.Series({account.pk: 96.0}), week=week_of(today) - timedelta(weeks=back))
 
     sign_in(contributor)
-    page.goto(f"/accounts/{account.pk}/")
+    page.goto(f"/accounts/{account.pk}/", wait_until="domcontentloaded")
+    page.get_by_role("link", name="Log an interaction").click()
     page.get_by_label("Kind").select_option("payment_issue")
     page.get_by_label("Summary").fill("Invoice 2026-114 unpaid for 60 days; deliveries on hold.")
     page.get_by_role("button", name="Log interaction").click()
@@ -55,10 +56,10 @@ def test_payment_issue_becomes_an_action_a_risk_and_a_slipping_account(page, sig
     expect(page.locator("#account-health")).to_contain_text("Payment issue on a key account")
     page.locator("#account-health").get_by_role("link", name="Open a risk").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open a risk")
-    page.get_by_label("Risk", exact=True).fill("Customer cash flow trouble")
-    page.get_by_label("Category").select_option("payment")
-    page.get_by_label("Likelihood (1–5)").select_option("4")
-    page.get_by_label("Impact (1–5)").select_option("5")
+    page.locator("#id_title").fill("Customer cash flow trouble")
+    page.locator("#id_category").select_option("payment")
+    page.locator("#id_likelihood").select_option("4")
+    page.locator("#id_impact").select_option("5")
     page.get_by_label("Agree a payment schedule").check()
     assert serious_violations(axe, page) == []
     page.get_by_role("button", name="Save").click()
@@ -71,14 +72,14 @@ def test_payment_issue_becomes_an_action_a_risk_and_a_slipping_account(page, sig
     now = HealthSnapshot.objects.get(account=account, week=week_of(today)).score
     assert now is not None and now < 80
 
-    page.goto(f"/accounts/{account.pk}/")
+    page.goto(f"/accounts/{account.pk}/", wait_until="domcontentloaded")
     card = page.locator("#account-health")
     expect(card).to_contain_text("1 open risks, total exposure 20")
     expect(card).to_contain_text("0 incidents and 1 payment issues")
     expect(card.locator("[data-chart-source='chart-health'] .main-svg").first).to_be_attached()
     expect(page.locator("#worklist-risks")).to_have_count(0)  # not on this page; the worklist below has it
 
-    page.goto("/dashboard/")
+    page.goto("/dashboard/", wait_until="domcontentloaded")
     expect(page.locator("#slipping")).to_contain_text("Velo Lyon")
     assert serious_violations(axe, page) == []
     page.goto("/")

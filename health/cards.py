@@ -19,7 +19,7 @@ from accounts.models import Account
 from health.analytics import SIGNALS
 from health.charts import health_trend
 from health.frames import health_weights, history_frame, incident_window_days, portfolio_health_now, week_of
-from health.models import PlaybookAction, PlaybookActionStatus, Risk, Signal
+from health.models import HealthSnapshot, PlaybookAction, PlaybookActionStatus, Risk, Signal
 
 TREND_WEEKS = 26
 
@@ -125,10 +125,11 @@ def explain(row: pd.Series, weights: dict[str, float]) -> list[Line]:
 
 
 def health_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[str, Any]:
-    """The account page's card: a shell that loads health_card_context's fragment (no query here).
+    """The account page's card: a shell that loads health_card_context's fragment.
 
-    The page loads plotly for it (uses_charts), as the fragment's trend chart is drawn after the swap."""
-    return {"account": account, "uses_charts": True}
+    One query: with a weekly history the fragment draws a trend, so the page loads plotly for it (uses_charts)."""
+    has_history = HealthSnapshot.objects.filter(account_id=account.pk).exists()
+    return {"account": account, "uses_charts": has_history}
 
 
 def health_card_context(*, account: Account, can_edit: bool) -> dict[str, Any]:
