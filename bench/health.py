@@ -116,7 +116,12 @@ def bench_health(*, client: Client, n: int = HEALTH_ACCOUNTS) -> list[tuple[str,
 
 
 def main() -> None:
+    import argparse
     import os
+
+    parser = argparse.ArgumentParser(prog="python -m bench.health", description="Account health at scale.")
+    parser.add_argument("--accounts", type=int, default=HEALTH_ACCOUNTS)
+    n = parser.parse_args().accounts
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings_test")
     import django
@@ -132,7 +137,7 @@ def main() -> None:
     try:
         client = Client()
         client.force_login(UserFactory(username="bench-health", role=Role.KEY_ACCOUNT_MANAGER))
-        rows = bench_health(client=client)
+        rows = bench_health(client=client, n=n)
         print(f"\n{'measure':<62} {'median ms':>10} {'queries':>8}  target")
         for label, ms, queries, target in rows:
             print(f"{label:<62} {ms:>10.1f} {queries or '':>8}  {target}")
