@@ -19,7 +19,7 @@ from accounts.models import Account
 from health.analytics import SIGNALS
 from health.charts import health_trend
 from health.frames import health_weights, history_frame, incident_window_days, portfolio_health_now, week_of
-from health.models import PlaybookAction, PlaybookActionStatus, Risk, Signal
+from health.models import HealthSnapshot, PlaybookAction, PlaybookActionStatus, Risk, Signal
 
 TREND_WEEKS = 26
 
@@ -125,9 +125,18 @@ def explain(row: pd.Series, weights: dict[str, float]) -> list[Line]:
 
 
 def health_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[str, Any]:
+    """The account page's card: a shell that loads health_card_context's fragment.
+
+    One query: with a weekly history the fragment draws a trend, so the page loads plotly for it (uses_charts)."""
+    has_history = HealthSnapshot.objects.filter(account_id=account.pk).exists()
+    return {"account": account, "uses_charts": has_history}
+
+
+def health_card_context(*, account: Account, can_edit: bool) -> dict[str, Any]:
+    """Everything the health card shows, in a fixed number of queries."""
     today = timezone.localdate()
     weights = health_weights()
-    row = portfolio_health_now(account_ids=[account.pk], today=today).loc[account.pk]
+    row = portfolio_health_now(account_ids=[account.pk], today=today, weights=weights).loc[account.pk]
     history = history_frame(account_ids=[account.pk], since=week_of(today) - timedelta(weeks=TREND_WEEKS))
     history = history.sort_values("week")
     weeks, scores = list(history.week), [_num(s) for s in history.score]
@@ -148,7 +157,6 @@ def health_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[
         "lines": lines,
         "missing": [line for line in lines if line.missing and line.weight > 0],
         "chart": health_trend(weeks, scores) if len(weeks) > 1 else None,
-        "uses_charts": len(weeks) > 1,
         "risks": risks,
         "playbook_actions": actions,
         "can_edit": can_edit,

@@ -24,7 +24,7 @@ OPEN_ACTIONS = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
 
 
 def incident_window_days() -> int:
-    return getattr(settings, "HEALTH_INCIDENT_DAYS", 90)
+    return settings.HEALTH_INCIDENT_DAYS
 
 
 def week_of(day: date) -> date:
@@ -191,13 +191,21 @@ def health_inputs(*, account_ids: Iterable[int] | None = None, today: date | Non
     return raw.replace([np.inf, -np.inf], np.nan)
 
 
-def portfolio_health_now(*, account_ids: Iterable[int] | None = None, today: date | None = None) -> pd.DataFrame:
+def portfolio_health_now(
+    *, account_ids: Iterable[int] | None = None, today: date | None = None, weights: dict[str, float] | None = None
+) -> pd.DataFrame:
     """Health, its signals and their points, as of today, for these accounts."""
     raw = health_inputs(account_ids=account_ids, today=today)
-    return raw.join(analytics.portfolio_health(raw, health_weights(), silence_days=silence_days()))
+    weights = health_weights() if weights is None else weights
+    return raw.join(analytics.portfolio_health(raw, weights, silence_days=silence_days()))
 
 
-def history_frame(*, account_ids: Iterable[int] | QuerySet | None = None, since: date) -> pd.DataFrame:
-    """Weekly snapshots since `since` (account_id, week, score), of these accounts (ids or a values("pk") query)."""
+def history_frame(
+    *, account_ids: Iterable[int] | QuerySet | None = None, since: date, weeks: list[date] | None = None
+) -> pd.DataFrame:
+    """Weekly snapshots since `since` (account_id, week, score), of these accounts (ids or a values("pk") query),
+    only of the given weeks if any."""
     rows = _scoped(HealthSnapshot.objects.filter(week__gte=since).order_by(), "account_id", account_ids)
+    if weeks is not None:
+        rows = rows.filter(week__in=weeks)
     return pd.DataFrame(list(rows.values_list("account_id", "week", "score")), columns=["account_id", "week", "score"])

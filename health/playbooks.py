@@ -34,6 +34,7 @@ from health.models import (
     Trigger,
 )
 from kam.notifications import notifications_send
+from kam.outbox import outbox_enqueue
 from scoring.models import AccountScore, RunStatus, SegmentationRun
 from surveys.models import Answer, QuestionKind
 
@@ -100,13 +101,20 @@ def _run_steps(*, firing: PlaybookFiring, account: Account, today: date) -> str:
             def message_for(_user: Any, words: dict[str, str] = words) -> str:
                 return _("%(account)s: %(title)s (%(reason)s)") % words
 
-            notifications_send(
+            # Mailed by a task (through the outbox): a mail server down never fails the page that logged the event.
+            created = notifications_send(
                 users=[user],
                 kind="playbook",
                 message_for=message_for,
                 url=account.get_absolute_url(),
                 dedupe_key=f"playbook-{firing.pk}-{step.pk}",
+                email=False,
             )
+            to_mail = [n.pk for n in created if user.email and user.email_notifications]
+            if to_mail:
+                outbox_enqueue(
+                    task="health.tasks.playbook_mail_task", args=[to_mail], key=f"health.mail:{firing.pk}-{step.pk}"
+                )
             notes.append(_("%(step)s: %(user)s notified.") % {"step": step.title, "user": user})
     return "\n".join(notes)
 
@@ -130,23 +138,21 @@ def _fire_all(playbook: Playbook, found: Iterable[Detected], today: date) -> lis
     found = list(found)
     if not found:
         return []
+    accounts = Account.objects.select_related("owner", "service_manager", "executive_sponsor")
+    if playbook.key_accounts_only:
+        accounts = accounts.filter(is_key=True)
+    by_pk = accounts.in_bulk({d.account_id for d in found})
+    found = [d for d in found if d.account_id in by_pk]
     # Skip what already fired in one query, so a weekly re-scan of old signals costs nothing per signal.
     done = set(
-        PlaybookFiring.objects.filter(playbook=playbook, key__in=[d.key for d in found]).values_list(
-            "account_id", "key"
-        )
-    )
-    todo = [d for d in found if (d.account_id, d.key) not in done]
-    accounts = Account.objects.select_related("owner", "service_manager", "executive_sponsor").in_bulk(
-        {d.account_id for d in todo}
+        PlaybookFiring.objects.filter(playbook=playbook, account_id__in=list(by_pk)).values_list("account_id", "key")
     )
     fired = []
-    for detected in todo:
-        account = accounts.get(detected.account_id)
-        if account is None:
+    for detected in found:
+        if (detected.account_id, detected.key) in done:
             continue
         firing = playbook_fire(
-            playbook=playbook, account=account, key=detected.key, reason=detected.reason, today=today
+            playbook=playbook, account=by_pk[detected.account_id], key=detected.key, reason=detected.reason, today=today
         )
         if firing is not None:
             fired.append(firing)
@@ -200,13 +206,15 @@ def _people_left_detected(since: date) -> list[Detected]:
     return [Detected(c.account_id, f"left:{c.pk}", _person_left_reason(c.name, _role_label(c))) for c in gone]
 
 
-def _detractors_detected(since: date) -> list[Detected]:
+def _detractors_detected(since: date | None, *, response_id: int | None = None) -> list[Detected]:
+    """Decision makers who answered the NPS question 0–6, since a date or in one response."""
     answers = Answer.objects.filter(
-        question__kind=QuestionKind.NPS,
-        number__lte=6,
-        response__buying_role=BuyingRole.DECISION_MAKER,
-        response__submitted_at__date__gte=since,
+        question__kind=QuestionKind.NPS, number__lte=6, response__buying_role=BuyingRole.DECISION_MAKER
     ).select_related("response__contact")
+    if since is not None:
+        answers = answers.filter(response__submitted_at__date__gte=since)
+    if response_id is not None:
+        answers = answers.filter(response_id=response_id)
     return [
         Detected(
             a.response.account_id,
@@ -338,7 +346,7 @@ def playbooks_run(
 
 def playbooks_on_event(*, kind: str, account: Account, by: Any = None, **data: Any) -> list[PlaybookFiring]:
     """Act at once on what just happened (registered with accounts.events): a payment issue or incident
-    logged, a decision maker or champion marked as gone."""
+    logged, a decision maker or champion marked as gone, a decision maker's survey answer."""
     today = timezone.localdate()
     found: list[tuple[Trigger, Detected]] = []
     if kind == "interaction_logged":
@@ -356,6 +364,10 @@ def playbooks_on_event(*, kind: str, account: Account, by: Any = None, **data: A
                     ),
                 )
             )
+    elif kind == "survey_answered":
+        response = data["response"]
+        if response.buying_role == BuyingRole.DECISION_MAKER:
+            found += [(Trigger.DETRACTOR, d) for d in _detractors_detected(None, response_id=response.pk)]
     elif kind == "contact_left":
         contact = data["contact"]
         if contact.buying_role == BuyingRole.DECISION_MAKER or is_champion(contact):

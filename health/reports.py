@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
 from health.analytics import slipping
 from health.frames import history_frame, week_of
+from health.models import HealthSnapshot
 
 SLIPPING_WEEKS = 4
 
@@ -26,9 +27,17 @@ class Slipping:
 def slipping_accounts(
     *, accounts: QuerySet[Account], today: date | None = None, n: int = 10, weeks: int = SLIPPING_WEEKS
 ) -> list[Slipping]:
-    """The accounts among `accounts` whose health fell most over the last `weeks` weeks of snapshots; 2 queries."""
+    """The accounts among `accounts` whose health fell most between the first and last snapshot weeks of the last
+    `weeks` weeks; three queries."""
     week = week_of(today or timezone.localdate())
-    history = history_frame(account_ids=accounts.order_by().values("pk"), since=week - timedelta(weeks=weeks))
+    # Only the window's first and last weeks are compared: two weeks of rows, not every week of every account.
+    in_window = HealthSnapshot.objects.filter(week__gte=week - timedelta(weeks=weeks), week__lte=week)
+    bounds = in_window.aggregate(first=Min("week"), last=Max("week"))
+    if bounds["first"] is None or bounds["first"] == bounds["last"]:
+        return []
+    history = history_frame(
+        account_ids=accounts.order_by().values("pk"), since=bounds["first"], weeks=[bounds["first"], bounds["last"]]
+    )
     table = slipping(history, n=n)
     if table.empty:
         return []

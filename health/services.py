@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.coverage import silence_days
@@ -17,8 +18,26 @@ from kam.models import User
 SNAPSHOT_BATCH = 5000
 
 
+def _snapshots_copy(*, health: pd.Series, week: date) -> int:
+    """PostgreSQL: replace the week's rows of these accounts with one COPY (bulk_create's upsert is ~50× slower)."""
+    buffer = io.StringIO()
+    frame = pd.DataFrame({"account_id": health.index.astype("int64"), "week": week.isoformat(), "score": health.values})
+    frame.to_csv(buffer, index=False, header=False, na_rep="\\N", sep="\t")
+    buffer.seek(0)
+    table = HealthSnapshot._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE week = %s AND account_id = ANY(%s)",  # noqa: S608 - our table name
+            [week, [int(pk) for pk in health.index]],
+        )
+        cursor.copy_expert(f"COPY {table} (account_id, week, score) FROM STDIN", buffer)
+    return len(frame)
+
+
 def snapshots_write(*, health: pd.Series, week: date) -> int:
-    """Upsert one week's index for every account in `health` (account id → score or NaN) in batches."""
+    """Upsert one week's index for every account in `health` (account id → score or NaN)."""
+    if connection.vendor == "postgresql" and len(health) > SNAPSHOT_BATCH:
+        return _snapshots_copy(health=health, week=week)
     rows = [
         HealthSnapshot(account_id=int(pk), week=week, score=None if pd.isna(score) else float(score))
         for pk, score in health.items()

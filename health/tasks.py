@@ -14,3 +14,11 @@ def health_weekly_task(day: str | None = None) -> dict[str, int]:
     from health.services import health_weekly
 
     return health_weekly(today=date.fromisoformat(day) if day else None)
+
+
+@shared_task(acks_late=True)
+def playbook_mail_task(notification_ids: list[int]) -> int:
+    """E-mail a playbook's notifications; a failure leaves them for the outbox's next attempt (none is sent twice)."""
+    from kam.notifications import notifications_email
+
+    return notifications_email(notification_ids=notification_ids)

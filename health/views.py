@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import can_edit_account, get_account_for_user, get_editable_account
 from accounts.models import Account
 from health.access import can_edit_risk, get_editable_playbook_action, get_editable_risk, get_risk_for_user
+from health.cards import health_card_context
 from health.forms import RiskForm
 from health.models import HealthSnapshot, PlaybookFiring, Risk
 from health.reports import slipping_accounts
@@ -38,6 +39,14 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "slipping": slipping_accounts(accounts=accounts, today=latest or None, n=20),
     }
     return render(request, "health/portfolio.html", context)
+
+
+def account_health(request: HttpRequest, pk: int) -> HttpResponse:
+    """The health card's content: the fragment for the account page (htmx), else a page of its own."""
+    account = get_account_for_user(request, pk)
+    context = health_card_context(account=account, can_edit=can_edit_account(request.user, account))
+    template = "health/_card_body.html" if request.htmx else "health/card_page.html"
+    return render(request, template, context)
 
 
 def risk_list(request: HttpRequest, pk: int) -> HttpResponse:

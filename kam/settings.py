@@ -442,6 +442,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Decision-maker maps ----------------------------------------------------
 # Days without an interaction with a decision maker or champion before coverage flags the silence.
 COVERAGE_SILENCE_DAYS = env.int("COVERAGE_SILENCE_DAYS", default=90)
+# Account health counts the incidents and payment issues logged within this many days.
+HEALTH_INCIDENT_DAYS = env.int("HEALTH_INCIDENT_DAYS", default=90)
 
 # --- Review routine ---------------------------------------------------------
 # Days a review may be overdue before the account's executive sponsor is told.

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.events import account_event
 from accounts.models import Account, BuyingRole, Contact
 from kam.models import OutboxMessage, User
 from kam.notifications import notifications_send
@@ -383,6 +384,8 @@ def response_record(*, token: str, answers: dict[int, int | str | None]) -> Resp
             args=[invitation.campaign_id, [response.account_id]],
             key=f"surveys.alerts:{invitation.campaign_id}",
         )
+        # Apps that act on an answer at once (health's detractor playbook) do it with the response.
+        account_event(kind="survey_answered", account=invitation.account, response=response)
     return response
 
 

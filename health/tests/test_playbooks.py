@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from accounts.models import BuyingRole, Interaction, InteractionKind
@@ -56,14 +57,19 @@ def _run(today=None, *, current=None, previous=None):
 
 
 def test_payment_issue_logged_tells_manager_and_service_manager_the_same_day_once(
-    client, contributor, key_account, manager, other_manager
+    client, contributor, key_account, manager, other_manager, django_capture_on_commit_callbacks
 ):
     playbook = _only(Trigger.PAYMENT_ISSUE)
     client.force_login(contributor)
-    response = client.post(
-        f"/accounts/{key_account.pk}/interactions/",
-        {"kind": InteractionKind.PAYMENT_ISSUE, "occurred_on": timezone.localdate(), "summary": "Invoice 12 unpaid"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/accounts/{key_account.pk}/interactions/",
+            {
+                "kind": InteractionKind.PAYMENT_ISSUE,
+                "occurred_on": timezone.localdate(),
+                "summary": "Invoice 12 unpaid",
+            },
+        )
     assert response.status_code == 302
     firing = PlaybookFiring.objects.get()
     assert firing.playbook == playbook and firing.account == key_account
@@ -74,10 +80,34 @@ def test_payment_issue_logged_tells_manager_and_service_manager_the_same_day_onc
     told = set(Notification.objects.filter(kind="playbook").values_list("user__username", flat=True))
     assert told == {manager.username, other_manager.username}
     assert not Notification.objects.filter(kind="playbook", user=contributor).exists()
+    assert sorted(m.to[0] for m in mail.outbox if "Payment issue logged" in m.subject) == sorted(
+        [manager.email, other_manager.email]
+    )
 
     # The weekly scan sees the same interaction: nothing twice.
     assert _run() == []
     assert PlaybookFiring.objects.count() == 1 and PlaybookAction.objects.count() == 1
+
+
+def test_a_mail_server_down_never_fails_the_page_that_logged_the_payment_issue(
+    client, contributor, key_account, manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    from smtplib import SMTPException
+
+    def refuse(**kwargs):
+        raise SMTPException("mail server down")
+
+    _only(Trigger.PAYMENT_ISSUE)
+    monkeypatch.setattr("kam.notifications.send_mail", refuse)
+    client.force_login(contributor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/accounts/{key_account.pk}/interactions/",
+            {"kind": InteractionKind.PAYMENT_ISSUE, "occurred_on": timezone.localdate(), "summary": "Unpaid"},
+        )
+    assert response.status_code == 302
+    assert Notification.objects.filter(kind="playbook", user=manager, emailed_at=None).exists()
+    assert PlaybookAction.objects.filter(owner=manager).exists()
 
 
 def test_payment_issue_on_an_ordinary_account_fires_nothing(client, contributor, manager):
@@ -144,11 +174,23 @@ def test_detractor_decision_maker_gets_a_sponsor_call_within_14_days(manager, sp
     ContactFactory(account=key_account, name="Dora Decider", email="dora@alpha.test", buying_role="decision_maker")
     sent_campaign(by=manager, accounts=[key_account])
     answer(links_by_email()["dora@alpha.test"], nps=3, rating=4)
+    assert PlaybookAction.objects.count() == 1  # at once, from the answer
     _run()
     _run()
     action = PlaybookAction.objects.get()
     assert action.owner == sponsor and action.due_on == timezone.localdate() + timedelta(days=14)
     assert action.firing.reason == "Dora Decider, a decision maker, answered 3 out of 10 to the NPS question."
+
+
+def test_a_promoter_decision_maker_fires_nothing(manager, key_account):
+    from surveys.tests.factories import answer, links_by_email, sent_campaign
+
+    _only(Trigger.DETRACTOR)
+    ContactFactory(account=key_account, email="dora@alpha.test", buying_role="decision_maker")
+    sent_campaign(by=manager, accounts=[key_account])
+    answer(links_by_email()["dora@alpha.test"], nps=9, rating=8)
+    _run()
+    assert not PlaybookFiring.objects.exists()
 
 
 def test_health_below_fires_on_crossing_only(key_account, manager):

@@ -1,4 +1,4 @@
-"""Health's pages: the account card explains the index in a fixed number of queries; risks follow the account's rules."""
+"""Health pages: the card explains the index in a fixed number of queries; risks follow the account's rules."""
 
 from __future__ import annotations
 
@@ -35,8 +35,9 @@ def test_card_explains_each_signal_and_shows_missing_ones_as_missing(client, man
     ContactFactory(account=account, buying_role=BuyingRole.DECISION_MAKER)
     _risk(account, manager)
     client.force_login(manager)
-    html = client.get(f"/accounts/{account.pk}/").content.decode()
-    assert 'id="account-health"' in html and "Why this health" in html
+    assert f'hx-get="/health/accounts/{account.pk}/card/"' in client.get(f"/accounts/{account.pk}/").content.decode()
+    html = client.get(f"/health/accounts/{account.pk}/card/", headers={"HX-Request": "true"}).content.decode()
+    assert "Why this health" in html and "<html" not in html
     assert "No survey answered yet." in html  # satisfaction: missing, not 50
     assert "1 open risks, total exposure 20" in html
     assert html.count("data-missing") >= 5
@@ -48,27 +49,26 @@ def test_card_shows_the_weekly_trend(client, manager, account):
     for back, score in ((2, 80.0), (1, 70.0)):
         snapshots_write(health=pd.Series({account.pk: score}), week=week_of(today) - timedelta(weeks=back))
     client.force_login(manager)
-    html = client.get(f"/accounts/{account.pk}/").content.decode()
-    assert 'id="chart-health"' in html and "plotly.min.js" in html
+    assert "plotly.min.js" in client.get(f"/accounts/{account.pk}/").content.decode()
+    html = client.get(f"/health/accounts/{account.pk}/card/").content.decode()  # without JavaScript: a page
+    assert 'id="chart-health"' in html and "plotly.min.js" in html and "<html" in html
 
 
-def _card_queries(rf, manager, account) -> int:
+def _card_queries(account) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from health.cards import health_card
+    from health.cards import health_card_context
 
-    request = rf.get("/")
-    request.user = manager
     with CaptureQueriesContext(connection) as queries:
-        health_card(request, account, True)
+        health_card_context(account=account, can_edit=True)
     return len(queries)
 
 
-def test_card_query_count_does_not_grow_with_the_account(rf, manager, account):
+def test_card_query_count_does_not_grow_with_the_account(manager, account):
     from django.core.cache import cache
 
-    small = _card_queries(rf, manager, account)
+    small = _card_queries(account)
     plan = AccountPlanFactory(account=account)
     for n in range(6):
         contact = ContactFactory(account=account, buying_role=BuyingRole.DECISION_MAKER)
@@ -80,7 +80,7 @@ def test_card_query_count_does_not_grow_with_the_account(rf, manager, account):
         PlaybookAction.objects.create(firing=firing, account=account, title=f"P{n}", owner=manager,
                                       due_on=timezone.localdate())  # fmt: skip
     cache.clear()
-    assert _card_queries(rf, manager, account) == small
+    assert _card_queries(account) == small
 
 
 def test_manager_opens_a_risk_and_links_a_mitigation_action(client, manager, account):
@@ -120,6 +120,13 @@ def test_closing_a_risk_dates_it_and_lifts_it_from_health(client, manager, accou
     risk.refresh_from_db()
     assert risk.closed_on == timezone.localdate()
     assert not Risk.objects.open().exists()
+
+
+def test_outsider_gets_404_on_the_health_card(client, outsider, contributor, account):
+    client.force_login(outsider)
+    assert client.get(f"/health/accounts/{account.pk}/card/").status_code == 404
+    client.force_login(contributor)
+    assert client.get(f"/health/accounts/{account.pk}/card/").status_code == 200
 
 
 def test_risk_access_follows_the_account(client, manager, other_manager, contributor, outsider, account):
