@@ -22,7 +22,7 @@ class PlansConfig(AppConfig):
 
         register_card("plan", order=20, template="plans/_account_card.html", build=plan_card, title=_("Plan"))
         register_card(
-            "reviews", order=30, template="plans/_account_reviews.html", build=reviews_card, title=_("Reviews")
+            "reviews", order=30, template="plans/_account_reviews.html", build=reviews_card, title=_("Review routine")
         )
         register_todo("plans", account_todos)
         register_nav_item(_("Plans"), "plans:list", order=50)

@@ -258,6 +258,7 @@ def built(admin_user, manager, sponsor):
         "accounts:import_mapping_edit": {"pk": mapping.pk},
         "accounts:import_mapping_delete": {"pk": mapping.pk},
         "accounts:export": {"fmt": "csv"},
+        "accounts:card": {"pk": alpha.pk, "key": "reviews"},
         "surveys_public:answer": {"token": token},
         "surveys_public:opt_out": {"token": token},
     }
