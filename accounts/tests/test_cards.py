@@ -32,7 +32,7 @@ def test_first_paint_has_identity_segment_todos_and_a_menu_of_lazy_cards(client,
     # Without JS, each card's slot links to the card's own page.
     assert f'<a href="/accounts/{account.pk}/cards/reviews/">' in page
     # The cards themselves are not in the first paint.
-    assert "Review routine" not in page
+    assert "review-schedule" not in page
 
 
 def test_card_is_a_fragment_for_htmx_and_a_page_without_js(client, manager):
