@@ -63,3 +63,12 @@ def test_a_reader_sees_cards_without_edit_buttons(client, contributor, manager):
     client.force_login(contributor)
     body = client.get(f"/accounts/{account.pk}/cards/plan/", headers=HTMX).content.decode()
     assert "No account plan yet." in body and "Draft an account plan" not in body
+
+
+def test_card_url_reads_only_and_refuses_odd_keys(client, manager):
+    account = AccountFactory(owner=manager)
+    client.force_login(manager)
+    assert client.post(f"/accounts/{account.pk}/cards/profile/", {"x": "\x00"}).status_code == 405
+    assert client.get(f"/accounts/{account.pk}/cards/__init__/").status_code == 404
+    assert client.get(f"/accounts/{account.pk}/cards/{'a' * 5000}/").status_code == 404
+    assert client.get("/accounts/999999999/cards/profile/").status_code == 404

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from accounts.access import can_edit_account, get_account_for_user
 from accounts.cards import CARDS, card_build
 
 
+@require_safe
 def account_card(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     account = get_account_for_user(request, pk)
     card = CARDS.get(key)
