@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import account, contacts, importing, personal_data, register
+from accounts.views import account, cards, contacts, importing, personal_data, register
 
 app_name = "accounts"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.<str:fmt>", register.account_export, name="export"),
     path("new/", account.account_create, name="create"),
     path("<int:pk>/", account.account_detail, name="detail"),
+    path("<int:pk>/cards/<slug:key>/", cards.account_card, name="card"),
     path("<int:pk>/edit/", account.account_edit, name="edit"),
     path("<int:pk>/financials/", account.account_financials, name="financials"),
     path("<int:pk>/interactions/", account.interaction_create, name="interaction_create"),

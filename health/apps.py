@@ -22,7 +22,7 @@ class HealthConfig(AppConfig):
         from kam.schedules import register_schedule
         from plans.pdf import register_internal_pdf_section
 
-        register_card("health", order=15, template="health/_account_card.html", build=health_card)
+        register_card("health", order=15, template="health/_account_card.html", build=health_card, title=_("Health"))
         register_nav_item(_("Health"), "health:portfolio", order=75)
         register_demo_step("health.demo:seed_health", order=80)
         register_schedule(

@@ -14,14 +14,17 @@ class PlansConfig(AppConfig):
     verbose_name = _("Account plans")
 
     def ready(self) -> None:
-        from accounts.cards import register_card
+        from accounts.cards import register_card, register_todo
         from kam.demo import register_demo_step
         from kam.navigation import register_nav_item
         from kam.schedules import register_schedule
-        from plans.cards import plan_card, reviews_card
+        from plans.cards import account_todos, plan_card, reviews_card
 
-        register_card("plan", order=20, template="plans/_account_card.html", build=plan_card)
-        register_card("reviews", order=30, template="plans/_account_reviews.html", build=reviews_card)
+        register_card("plan", order=20, template="plans/_account_card.html", build=plan_card, title=_("Plan"))
+        register_card(
+            "reviews", order=30, template="plans/_account_reviews.html", build=reviews_card, title=_("Review routine")
+        )
+        register_todo("plans", account_todos)
         register_nav_item(_("Plans"), "plans:list", order=50)
         register_nav_item(_("Reviews"), "plans:reviews", order=60)
         register_demo_step("plans.demo:seed_plans", order=40)

@@ -1,16 +1,33 @@
-"""Plans' cards on the account page: the account plan, and the review routine with recent reviews."""
+"""Plans' cards on the account page: the account plan, the review routine with recent reviews, and the to-dos."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.cards import Todo
 from accounts.models import Account
-from plans.models import IN_FORCE, IN_PREPARATION, SCHEDULED_TYPES, AccountPlan, ReviewType
+from plans.models import (
+    IN_FORCE,
+    IN_PREPARATION,
+    SCHEDULED_TYPES,
+    AccountPlan,
+    Action,
+    ActionStatus,
+    Checkpoint,
+    PlanStatus,
+    ReviewType,
+)
 from plans.reviews import FROM_ACCOUNT, account_cadences
+
+TODO_WITHIN_DAYS = 7
+TODO_CAP = 5
 
 
 def plan_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[str, Any]:
@@ -52,3 +69,48 @@ def reviews_card(request: HttpRequest, account: Account, can_edit: bool) -> dict
         "reviews": list(account.reviews.only("pk", "review_type", "held_on", "decisions", "account_id")[:5]),
         "can_edit": can_edit,
     }
+
+
+def account_todos(request: HttpRequest, account: Account, can_edit: bool) -> list[Todo]:
+    """Reviews, plan and review actions, and KPI checkpoints of this account overdue or due within a week."""
+    today = timezone.localdate()
+    soon = today + timedelta(days=TODO_WITHIN_DAYS)
+    todos = []
+    for cadence in account_cadences(accounts=Account.objects.filter(pk=account.pk)):
+        due = cadence.due_on
+        if due is None or due > soon:
+            continue
+        url = f"{reverse('plans:review_create', args=[account.pk])}?type={cadence.review_type}"
+        todos.append(
+            Todo(
+                text=gettext("Hold the review: %(type)s") % {"type": ReviewType(cadence.review_type).label},
+                url=url if can_edit else f"{account.get_absolute_url()}#reviews",
+                due_on=due,
+                overdue=due < today,
+            )
+        )
+    actions = (
+        Action.objects.filter(Q(plan__account=account) | Q(review__account=account, plan=None))
+        .filter(status__in=(ActionStatus.TODO, ActionStatus.IN_PROGRESS), due_on__lte=soon)
+        .exclude(plan__status=PlanStatus.CLOSED)
+        .select_related("owner")
+        .order_by("due_on", "pk")[:TODO_CAP]
+    )
+    for action in actions:
+        owner = f" ({action.owner})" if action.owner else ""
+        todos.append(Todo(f"{action.title}{owner}", action.get_absolute_url(), action.due_on, action.due_on < today))
+    checkpoints = (
+        Checkpoint.objects.filter(
+            objective__plan__account=account, objective__plan__status__in=IN_FORCE, actual=None, due_on__lte=soon
+        )
+        .select_related("objective")
+        .order_by("due_on", "pk")[:TODO_CAP]
+    )
+    for checkpoint in checkpoints:
+        text = gettext("Record the actual: %(objective)s, %(period)s") % {
+            "objective": checkpoint.objective.title,
+            "period": checkpoint.label,
+        }
+        url = f"{reverse('plans:detail', args=[checkpoint.objective.plan_id])}#objectives"
+        todos.append(Todo(text, url, checkpoint.due_on, checkpoint.due_on < today))
+    return todos

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
@@ -351,8 +352,9 @@ class Action(models.Model):
             return False
         return self.due_on < (today or timezone.localdate())
 
-    @property
+    @cached_property
     def overdue(self) -> bool:
+        # Read up to three times per row by the plan page: once, not three time-zone conversions.
         return self.is_overdue()
 
 

@@ -14,7 +14,7 @@ class ScoringConfig(AppConfig):
         from kam.schedules import register_schedule
         from scoring.cards import score_card
 
-        register_card("score", order=10, template="scoring/_account_card.html", build=score_card)
+        register_card("score", order=10, template="scoring/_account_card.html", build=score_card, title=_("Score"))
         register_nav_item(_("Segmentation"), "scoring:runs", order=40)
         register_nav_item(_("Scoring model"), "scoring:criteria", order=80, roles=frozenset({Role.ADMINISTRATOR}))
         register_demo_step("scoring.demo:seed_scoring", order=20)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.cards import Todo
 from accounts.models import Account
 from surveys.frames import survey_results
 from surveys.models import OPEN_STATUSES, ImprovementAction
@@ -26,3 +31,23 @@ def satisfaction_card(request: HttpRequest, account: Account, can_edit: bool) ->
                 row = result_row(answered.iloc[-1]) | {"account_id": account.pk}
     open_actions = ImprovementAction.objects.filter(account=account, status__in=OPEN_STATUSES).count()
     return {"account": account, "row": row, "open_actions": open_actions}
+
+
+def improvement_todos(request: HttpRequest, account: Account, can_edit: bool) -> list[Todo]:
+    """Open improvement actions of this account overdue or due within a week."""
+    today = timezone.localdate()
+    actions = (
+        ImprovementAction.objects.filter(account=account, status__in=OPEN_STATUSES, due_on__lte=today + timedelta(7))
+        .select_related("owner")
+        .order_by("due_on", "pk")[:5]
+    )
+    url = reverse("surveys:quarterly_summary", args=[account.pk])
+    return [
+        Todo(
+            gettext("%(action)s (%(owner)s, survey)") % {"action": a.title, "owner": a.owner},
+            url,
+            a.due_on,
+            a.due_on < today,
+        )
+        for a in actions
+    ]

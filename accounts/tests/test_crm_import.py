@@ -22,6 +22,7 @@ from accounts.importing.mappings import header_signature
 from accounts.importing.options import ImportOptions
 from accounts.models import Account, SalesProfile, YearlyFinancial
 from accounts.tests.factories import AccountFactory
+from accounts.tests.pages import account_page
 from kam.models import User
 from kam.roles import Role
 from kam.tests.factories import UserFactory
@@ -128,7 +129,7 @@ def test_company_facts_show_on_the_account_page_as_the_customers_size(client, ad
     account.save()
     client.force_login(admin_user)
 
-    body = client.get(f"/accounts/{account.pk}/").content.decode()
+    body = account_page(client, account)
 
     assert "Company turnover (reported)" in body
     assert "88.34 million USD" in body

@@ -11,6 +11,7 @@ from accounts.financial_year import financial_year_in_use, latest_financial_year
 from accounts.models import FinancialYearSetting
 from accounts.services import financials_refresh
 from accounts.tests.factories import AccountFactory, YearlyFinancialFactory
+from accounts.tests.pages import account_page
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_register_shows_2019_figures_and_says_so(client, contributor, history_of
 
 def test_account_page_shows_the_2019_revenue_and_its_year(client, contributor, history_of_2019):
     client.force_login(contributor)
-    page = client.get(f"/accounts/{history_of_2019.pk}/").content.decode()
+    page = account_page(client, history_of_2019)
     assert 'id="revenue-year-label">Revenue 2019<' in page
     assert "No revenue recorded" not in page
     assert "125,000 EUR" in page or "125000" in page.replace(",", "").replace("\u202f", "")

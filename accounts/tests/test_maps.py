@@ -7,6 +7,7 @@ import pytest
 from accounts.maps import map_build, map_roots, map_walk
 from accounts.models import Attitude, BuyingRole, Contact
 from accounts.tests.factories import AccountFactory, ContactFactory, InteractionFactory
+from accounts.tests.pages import account_page
 
 pytestmark = pytest.mark.django_db
 
@@ -292,7 +293,7 @@ def test_a_contact_of_another_account_cannot_be_edited_through_this_one(client, 
 def test_account_page_shows_the_coverage_summary_and_links_to_the_map(client, contributor, account):
     ContactFactory(account=account, name="Lonely", buying_role=BuyingRole.USER)
     client.force_login(contributor)
-    body = client.get(f"/accounts/{account.pk}/").content.decode()
+    body = account_page(client, account)
     assert 'id="coverage-score">45<' in body  # single-threaded (30) and no decision maker (25)
     assert "Poor coverage" in body
     assert "Lonely is the only active contact" in body
@@ -306,7 +307,7 @@ def test_contact_changes_are_kept_in_the_account_history(client, manager, accoun
     client.post(
         f"/accounts/{account.pk}/map/contacts/{hedy.pk}/", _contact_data(name="Hedy History", attitude="opponent")
     )
-    body = client.get(f"/accounts/{account.pk}/").content.decode()
+    body = account_page(client, account)
     assert "Contact added: Hedy History" in body
     assert "Contact changed: Hedy History" in body
     assert "Neutral → Opponent" in body

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from accounts.models import Account, Interaction
 from accounts.services import financials_refresh
 from accounts.tests.factories import AccountFactory, InteractionFactory, YearlyFinancialFactory
+from accounts.tests.pages import account_page
 from kam.tests.forms import management_form
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_register_query_count_does_not_grow_with_rows(client, contributor, djang
 
 def test_account_page_shows_financials_potential_and_share_of_wallet(client, sponsor, owned_account):
     client.force_login(sponsor)
-    body = client.get(owned_account.get_absolute_url()).content.decode()
+    body = account_page(client, owned_account)
     assert "Acme Industries" in body
     assert "25.0 %" in body  # growth 80k -> 100k
     assert "20.0 %" in body  # share of wallet 100k / 500k
@@ -127,7 +128,7 @@ def test_financial_history_names_a_year_imported_in_another_currency(client, spo
     owned_account.financials.filter(year=owned_account.financials.order_by("year").first().year).update(currency="USD")
     client.force_login(sponsor)
 
-    body = client.get(owned_account.get_absolute_url()).content.decode()
+    body = account_page(client, owned_account)
 
     assert body.count(" USD</td>") == 1
 
@@ -135,9 +136,9 @@ def test_financial_history_names_a_year_imported_in_another_currency(client, spo
 def test_account_created_in_bulk_without_history_still_shows(client, contributor):
     Account.objects.bulk_create([Account(name="Bulk Loaded")])  # bulk writes skip the history
     client.force_login(contributor)
-    response = client.get(Account.objects.get(name="Bulk Loaded").get_absolute_url())
-    assert response.status_code == 200
-    assert "No change recorded." in response.content.decode()
+    bulk = Account.objects.get(name="Bulk Loaded")
+    assert client.get(bulk.get_absolute_url()).status_code == 200
+    assert "No change recorded." in account_page(client, bulk)
 
 
 def test_outsider_gets_404_on_account_page(client, outsider, owned_account):
@@ -152,7 +153,7 @@ def test_account_page_rolls_up_group_revenue(client, contributor):
     YearlyFinancialFactory(account=child, year=LAST_YEAR, revenue=Decimal("250"))
     financials_refresh()
     client.force_login(contributor)
-    body = client.get(child.get_absolute_url()).content.decode()
+    body = account_page(client, child)
     assert "Group Holding" in body
     assert "1,250" in body
 
@@ -160,7 +161,7 @@ def test_account_page_rolls_up_group_revenue(client, contributor):
 def test_user_text_is_escaped_on_the_account_page(client, contributor):
     account = AccountFactory(name="<script>alert(1)</script>", notes="<img src=x onerror=alert(1)>")
     client.force_login(contributor)
-    body = client.get(account.get_absolute_url()).content.decode()
+    body = account_page(client, account)
     assert "<script>alert(1)" not in body
     assert "<img src=x" not in body
     assert "&lt;script&gt;" in body
@@ -217,7 +218,7 @@ def test_owner_edits_their_account_and_the_change_is_in_the_history(client, mana
     owned_account.refresh_from_db()
     assert owned_account.sector == "Aerospace"
     assert owned_account.owner == manager  # a manager cannot hand the account away by omission
-    body = client.get(owned_account.get_absolute_url()).content.decode()
+    body = account_page(client, owned_account)
     assert "Account changed" in body
     assert "Manufacturing → Aerospace" in body
     assert str(manager) in body
@@ -350,7 +351,7 @@ def test_administrator_chooses_the_executive_sponsor_and_the_history_shows_it(
     )
     owned_account.refresh_from_db()
     assert owned_account.executive_sponsor == sponsor
-    body = client.get(owned_account.get_absolute_url()).content.decode()
+    body = account_page(client, owned_account)
     assert f"→ {sponsor}" in body
 
 
@@ -437,7 +438,7 @@ def test_account_page_lists_interactions_newest_first(client, contributor, owned
     InteractionFactory(account=owned_account, summary="Older", occurred_on=date.today() - timedelta(days=30))
     InteractionFactory(account=owned_account, summary="Newer", occurred_on=date.today())
     client.force_login(contributor)
-    body = client.get(owned_account.get_absolute_url()).content.decode()
+    body = account_page(client, owned_account)
     assert body.index("Newer") < body.index("Older")
 
 
@@ -528,21 +529,27 @@ def test_account_page_query_count_does_not_grow_with_its_rows(
     client, contributor, owned_account, django_assert_max_num_queries
 ):
     from accounts.tests.factories import ContactFactory
+    from accounts.tests.pages import HTMX, card_urls
 
     AccountFactory(parent=owned_account)  # the group section costs one query per level of the group, not per row
     client.force_login(contributor)
-    client.get(owned_account.get_absolute_url())
-    # Each feature adds its card (coverage, plan, reviews, satisfaction): a fixed cost per page, never per row.
-    with django_assert_max_num_queries(32) as few:
-        client.get(owned_account.get_absolute_url())
+    urls = [owned_account.get_absolute_url(), *card_urls(client.get(owned_account.get_absolute_url()).content.decode())]
+    assert len(urls) >= 10  # the first paint, then score, financials, plan, reviews... each from its own URL
+    few = {}
+    for url in urls:
+        # Each card a fixed cost, never per row; the first paint only what identifies the account and its to-dos.
+        with django_assert_max_num_queries(18 if url == urls[0] else 12) as captured:
+            client.get(url, headers=HTMX)
+        few[url] = len(captured.captured_queries)
     for year in range(2000, 2020):
         YearlyFinancialFactory(account=owned_account, year=year)
     ContactFactory.create_batch(25, account=owned_account)
     InteractionFactory.create_batch(25, account=owned_account, author=contributor)
     AccountFactory.create_batch(10, parent=owned_account)  # more subsidiaries, same depth
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(owned_account.get_absolute_url())
-    assert response.content.decode().count("Quarterly review") == 25
+    for url in urls:
+        with django_assert_max_num_queries(few[url]):
+            client.get(url, headers=HTMX)
+    assert account_page(client, owned_account).count("Quarterly review") == 25
 
 
 def test_history_names_people_and_choices_and_survives_deletions(client, admin_user, manager, other_manager):
@@ -553,7 +560,7 @@ def test_history_names_people_and_choices_and_survives_deletions(client, admin_u
         account.save()
     parent.delete()
     client.force_login(admin_user)
-    body = client.get(account.get_absolute_url()).content.decode()
+    body = account_page(client, account)
     assert f"{manager} → {other_manager}" in body
     assert "Prospect → Former customer" in body
     assert "(deleted) → —" in body

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,55 +17,46 @@ from accounts.access import (
     get_account_for_user,
     get_editable_account,
 )
-from accounts.cards import account_cards
-from accounts.charts import financial_history
+from accounts.cards import CARDS, BuiltCard, account_card_list, account_todos
 from accounts.events import account_event
 from accounts.financial_year import financial_year_in_use
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
-from accounts.history import account_changes
 from accounts.models import Account
 from accounts.services import account_people, account_roles_notify, financials_refresh
 
 
-def _growth_rows(financials) -> list[dict]:
-    rows, previous = [], None
-    for item in financials:
-        growth = None
-        if previous is not None and previous.revenue:
-            growth = ((item.revenue / previous.revenue - 1) * 100).quantize(Decimal("0.1"))
-        rows.append({"year": item.year, "revenue": item.revenue, "margin": item.gross_margin,
-                     "margin_percent": item.gross_margin_percent, "growth": growth,
-                     "currency": item.currency})  # fmt: skip
-        previous = item
-    return rows
-
-
-def _detail_context(request: HttpRequest, account: Account, interaction_form: InteractionForm | None = None) -> dict:
-    financials = list(account.financials.order_by("year"))
+def _detail_context(request: HttpRequest, account: Account) -> dict:
+    """The first paint: identity, segment and what needs doing; every card comes after, from its own URL."""
     can_edit = can_edit_account(request.user, account)
-    # Every app's card (score, plan, reviews, satisfaction, profile, contacts): see accounts.cards.
-    cards = account_cards(request=request, account=account, can_edit=can_edit)
+    subsidiaries = list(account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"))
+    # Most accounts stand alone: no need to walk a group to learn it has no revenue of its own.
+    group_revenue = account.group_revenue() if account.parent_id or subsidiaries else None
     return {
         "account": account,
-        "subsidiaries": account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"),
-        "group_revenue": account.group_revenue(),
-        "financial_rows": _growth_rows(financials),
-        "financial_chart": financial_history(financials, currency=settings.KAM_CURRENCY) if financials else None,
-        "interactions": account.interactions.select_related("author", "contact")[:30],
-        "interaction_form": interaction_form,
-        "can_log": can_log_interactions(request.user),
-        "changes": account_changes(account),
+        "subsidiaries": subsidiaries,
+        "group_revenue": group_revenue,
         "can_edit": can_edit,
-        "cards": cards,
-        "cards_use_charts": any(card.context.get("uses_charts") for card in cards),
+        "todos": account_todos(request=request, account=account, can_edit=can_edit),
+        # Every app's card (score, plan, reviews, satisfaction, profile, contacts...): see accounts.cards.
+        "cards": account_card_list(),
         "currency": settings.KAM_CURRENCY,
-        "financial_year": financial_year_in_use(),
+        "financial_year": financial_year_in_use() if group_revenue is not None else None,
     }
 
 
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request, pk)
     return render(request, "accounts/account_detail.html", _detail_context(request, account))
+
+
+def _interactions_page(request: HttpRequest, account: Account, form: InteractionForm, *, status: int = 200):
+    """Without JS, the interactions card on its own page, with the form (and its errors)."""
+    card = CARDS["interactions"]
+    context = card.build(request, account, can_edit_account(request.user, account)) or {}
+    built = BuiltCard(card.key, card.template, context | {"interaction_form": form})
+    return render(
+        request, "accounts/account_card_page.html", {"account": account, "card": card, "built": built}, status=status
+    )
 
 
 def account_create(request: HttpRequest) -> HttpResponse:
@@ -123,7 +112,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
         form = InteractionForm(account=account)
         if request.htmx:
             return render(request, "accounts/_interaction_form.html", {"account": account, "interaction_form": form})
-        return render(request, "accounts/account_detail.html", _detail_context(request, account, form))
+        return _interactions_page(request, account, form)
     form = InteractionForm(request.POST, account=account)
     if form.is_valid():
         interaction = form.save(commit=False)
@@ -136,7 +125,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(account)
         form = None
     elif not request.htmx:
-        return render(request, "accounts/account_detail.html", _detail_context(request, account, form), status=422)
+        return _interactions_page(request, account, form, status=422)
     context = {
         "account": account,
         "interaction_form": form,

@@ -284,6 +284,7 @@ def built(admin_user, manager, sponsor):
         "accounts:export": {"fmt": "csv"},
         "health:risk_edit": {"pk": risk.pk},
         "health:action_done": {"pk": playbook_action.pk},
+        "accounts:card": {"pk": alpha.pk, "key": "reviews"},
         "surveys_public:answer": {"token": token},
         "surveys_public:opt_out": {"token": token},
     }

@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 
 from accounts.models import Account
 from accounts.tests.factories import AccountFactory, ContactFactory
+from accounts.tests.pages import account_page
 from plans.models import Action, PlanStatus, Review, ReviewCadence, UnbilledService
 from plans.reviews import add_months
 from plans.tests.factories import AccountPlanFactory
@@ -47,7 +48,7 @@ def test_manager_records_a_review_and_the_next_due_date_moves(client, manager, a
     plan = AccountPlanFactory(account=account, status=PlanStatus.ACTIVE)
     service = UnbilledService.objects.create(plan=plan, description="Free audit", estimated_value=900)
     client.force_login(manager)
-    page = client.get(f"/accounts/{account.pk}/").content.decode()
+    page = account_page(client, account)
     assert "Overdue by" in page and "Record a review" in page
     today = timezone.localdate()
     response = _post_review(
@@ -64,7 +65,7 @@ def test_manager_records_a_review_and_the_next_due_date_moves(client, manager, a
     assert Action.objects.get(title="Send the offer").plan == plan
     detail = client.get(review.get_absolute_url()).content.decode()
     assert "Ines Buyer" in detail and "Send the offer" in detail and "Free audit" in detail
-    card = client.get(f"/accounts/{account.pk}/").content.decode()
+    card = account_page(client, account)
     assert "Start a pilot" in card  # the decision, in the recent reviews
     row = _schedule_row(card, "business")
     assert _short(add_months(today, 3)) in row and "Overdue" not in row
@@ -81,7 +82,7 @@ def _schedule_row(card: str, review_type: str) -> str:
 def test_next_due_date_shows_on_the_card_three_months_after_the_review(client, manager, account):
     Review.objects.create(account=account, review_type="business", held_on=date(2030, 1, 15))
     client.force_login(manager)
-    row = _schedule_row(client.get(f"/accounts/{account.pk}/").content.decode(), "business")
+    row = _schedule_row(account_page(client, account), "business")
     assert _short(date(2030, 4, 15)) in row and _short(date(2030, 1, 15)) in row
 
 
@@ -114,7 +115,7 @@ def test_colleagues_read_reviews_but_cannot_record_or_edit(client, request, acco
     review = Review.objects.create(account=account, review_type="business", held_on=date(2026, 1, 5))
     client.force_login(request.getfixturevalue(role))
     assert client.get(review.get_absolute_url()).status_code == 200
-    assert "Record a review" not in client.get(f"/accounts/{account.pk}/").content.decode()
+    assert "Record a review" not in account_page(client, account)
     assert client.get(f"/plans/reviews/new/{account.pk}/").status_code == 403
     assert _post_review(client, account).status_code == 403
     assert client.get(f"/plans/reviews/{review.pk}/edit/").status_code == 403
@@ -164,7 +165,7 @@ def test_manager_overrides_the_cadence_for_an_account(client, manager, account):
     response = client.post(f"/plans/reviews/cadence/{account.pk}/", {"business": "2", "follow_up": "0"})
     assert response.status_code == 302
     assert dict(account.review_cadences.values_list("review_type", "every_months")) == {"business": 2, "follow_up": 0}
-    card = client.get(f"/accounts/{account.pk}/").content.decode()
+    card = account_page(client, account)
     assert "this account" in card and "Off" in card
     assert client.post(f"/plans/reviews/cadence/{account.pk}/", {"business": "99"}).status_code == 200
     assert account.review_cadences.get(review_type="business").every_months == 2

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from accounts.tests.factories import AccountFactory, ContactFactory
+from accounts.tests.pages import account_page
 from kam import pdf as pdf_floor
 from plans.models import AccountPlan, PdfStatus, PlanPdf, PlanStatus
 from plans.tests.factories import AccountPlanFactory, ActionFactory, CheckpointFactory, ObjectiveFactory, big_plan
@@ -54,7 +55,7 @@ def test_colleagues_cannot_change_someone_elses_plan(client, request, plan, role
 def test_manager_drafts_a_plan_from_the_account_page(client, manager, plan):
     account = AccountFactory(owner=manager, goals="Expand to Spain")
     client.force_login(manager)
-    assert "Draft an account plan" in client.get(f"/accounts/{account.pk}/").content.decode()
+    assert "Draft an account plan" in account_page(client, account)
     refused = client.post(f"/plans/new/{account.pk}/", {"starts_on": "2027-01-01", "ends_on": "2027-03-31"})
     assert "1 to 3 years" in refused.content.decode() and not account.plans.exists()
     response = client.post(f"/plans/new/{account.pk}/", {"starts_on": "2027-01-01", "ends_on": "2028-12-31"})

@@ -115,7 +115,8 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         "checkpoint_form": forms.get("checkpoint_form"),
         "checkpoint_objective": forms.get("checkpoint_objective"),
         "comment_form": CommentForm(),
-        "action_statuses": ActionStatus.choices,
+        # Translated once, not once per option of every action's status select.
+        "action_statuses": [(value, str(label)) for value, label in ActionStatus.choices],
         "people": plan_people() if tracking else [],
         "rule_text": RULE_TEXT,
         "currency": settings.KAM_CURRENCY,

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Account
 from accounts.tests.factories import AccountFactory
+from accounts.tests.pages import account_page
 from scoring.models import AccountScore, Criterion, Rating, RunStatus, SegmentationRun, SegmentationSettings
 from scoring.services import RunRefused, segmentation_execute, segmentation_run_request
 from scoring.tests.factories import rated_portfolio, three_criteria
@@ -235,5 +236,5 @@ def test_groups_scored_as_a_whole_sum_into_the_parent_and_subsidiaries_inherit(c
     b.refresh_from_db()
     assert b.segment == score_a.segment
     client.force_login(contributor)
-    page = client.get(f"/accounts/{b.pk}/").content.decode()
+    page = account_page(client, b)
     assert f"the segment and tier are those of {a.name}" in page

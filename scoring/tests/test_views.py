@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Account
+from accounts.tests.pages import account_page
 from kam.tests.forms import management_form
 from scoring.models import Criterion, KeyOverride, Rating, RunStatus, SegmentationRun, SegmentationSettings
 from scoring.tests.factories import rated_portfolio, three_criteria
@@ -98,7 +99,7 @@ def test_run_now_scores_and_the_account_page_explains_why(client, admin_user, dj
     assert run.status == RunStatus.DONE
     page = client.get(f"/scoring/runs/{run.pk}/").content.decode()
     assert "4 scored" in page or "key accounts:" in page
-    body = client.get(accounts[3].get_absolute_url()).content.decode()
+    body = account_page(client, accounts[3])
     assert "Why this score" in body
     assert "Total 70.0 / 100" in body
 
@@ -211,7 +212,7 @@ def test_approved_override_appears_in_the_accounts_explanation(client, manager, 
     override_decide(override=override, approve=True, by=sponsor)
     segmentation_execute(run=segmentation_run_request())
     client.force_login(manager)
-    body = client.get(f"/accounts/{accounts[0].pk}/").content.decode()
+    body = account_page(client, accounts[0])
     assert "Key status decided by an override" in body
     assert "Opens the aerospace market" in body
 
@@ -346,7 +347,7 @@ def test_register_filters_the_accounts_not_scored(client, contributor, with_gaps
 def test_account_page_says_what_a_not_scored_account_lacks(client, contributor, with_gaps):
     _run, _accounts, empty = with_gaps
     client.force_login(contributor)
-    page = client.get(f"/accounts/{empty.pk}/").content.decode()
+    page = account_page(client, empty)
     assert "Not scored: too little data." in page
     assert "No data for Revenue, Headroom, Fit." in page
     assert "Loyal core" not in page
@@ -355,7 +356,7 @@ def test_account_page_says_what_a_not_scored_account_lacks(client, contributor, 
 def test_account_page_shows_a_filled_in_value_as_filled_in(client, contributor, with_gaps):
     _run, accounts, _empty = with_gaps
     client.force_login(contributor)
-    page = client.get(f"/accounts/{accounts[3].pk}/").content.decode()
+    page = account_page(client, accounts[3])
     fit_row = page.split('<th scope="row">Fit</th>')[1].split("</tr>")[0]
     assert "filled in: median of the portfolio, no data" in fit_row
     assert "counts 0.5 times as much as a real value" in page

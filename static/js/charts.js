@@ -2,8 +2,23 @@
 // A chart with data-point-url opens the account behind a clicked point ("__id__" replaced by its customdata).
 "use strict";
 (function () {
+  // A chart that arrives later (an htmx card) may bring the address of plotly.js, loaded once on demand.
+  let loading = null;
+  function withPlotly(el, then) {
+    if (window.Plotly || !el.dataset.plotlySrc) return then();
+    if (!loading) {
+      loading = new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = el.dataset.plotlySrc;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    loading.then(then);
+  }
   function draw(root) {
-    root.querySelectorAll("[data-chart-source]").forEach((el) => {
+    root.querySelectorAll("[data-chart-source]").forEach((el) => withPlotly(el, () => {
       const source = document.getElementById(el.dataset.chartSource);
       if (!source || el.dataset.drawn) return;
       const figure = JSON.parse(source.textContent);
@@ -17,7 +32,7 @@
           window.location.href = el.dataset.pointUrl.replace("__id__", encodeURIComponent(id));
         });
       });
-    });
+    }));
   }
   function bindPrint(root) {
     root.querySelectorAll("[data-print]").forEach((button) => {

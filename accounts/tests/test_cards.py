@@ -1,0 +1,74 @@
+"""The account page paints identity, segment and to-dos first; each card has its own URL, behind the same access."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.tests.factories import AccountFactory
+from accounts.tests.pages import HTMX, card_urls
+
+pytestmark = pytest.mark.django_db
+
+
+def test_first_paint_has_identity_segment_todos_and_a_menu_of_lazy_cards(client, manager):
+    from plans.models import ActionStatus
+    from plans.tests.factories import AccountPlanFactory, ActionFactory
+
+    account = AccountFactory(name="Lazy Co", owner=manager, segment="loyal_core", is_key=True)
+    plan = AccountPlanFactory(account=account, status="active")
+    ActionFactory(plan=plan, title="Call the buyer", owner=manager, due_on=timezone.localdate() - timedelta(days=2))
+    ActionFactory(plan=plan, title="Done already", status=ActionStatus.DONE, due_on=timezone.localdate())
+    client.force_login(manager)
+    page = client.get(account.get_absolute_url()).content.decode()
+    assert "Lazy Co" in page and "Key account" in page and "How to treat this account" in page
+    assert "What needs doing" in page and "Call the buyer" in page and "overdue since" in page
+    assert "Done already" not in page
+    assert 'aria-label="Sections of this page"' in page and 'href="#card-reviews"' in page
+    urls = card_urls(page)
+    assert f"/accounts/{account.pk}/cards/reviews/" in urls and f"/accounts/{account.pk}/cards/history/" in urls
+    # Without JS, each card's slot links to the card's own page.
+    assert f'<a href="/accounts/{account.pk}/cards/reviews/">' in page
+    # The cards themselves are not in the first paint.
+    assert "review-schedule" not in page
+
+
+def test_card_is_a_fragment_for_htmx_and_a_page_without_js(client, manager):
+    account = AccountFactory(name="Lazy Co", owner=manager)
+    client.force_login(manager)
+    url = f"/accounts/{account.pk}/cards/profile/"
+    fragment = client.get(url, headers=HTMX).content.decode()
+    assert "Business and markets" in fragment and "<html" not in fragment
+    page = client.get(url).content.decode()
+    assert "Business and markets" in page and "<html" in page
+    assert f'href="/accounts/{account.pk}/"' in page  # back to the account
+
+
+def test_outsider_gets_404_on_every_card_and_unknown_card_is_404(client, manager, outsider):
+    account = AccountFactory(owner=manager)
+    client.force_login(manager)
+    urls = card_urls(client.get(account.get_absolute_url()).content.decode())
+    assert client.get(f"/accounts/{account.pk}/cards/nope/").status_code == 404
+    client.force_login(outsider)
+    assert client.get(account.get_absolute_url()).status_code == 404
+    assert [client.get(url, headers=HTMX).status_code for url in urls] == [404] * len(urls)
+    client.logout()
+    assert {client.get(url).status_code for url in urls} == {302}  # to the sign-in page
+
+
+def test_a_reader_sees_cards_without_edit_buttons(client, contributor, manager):
+    account = AccountFactory(owner=manager)
+    client.force_login(contributor)
+    body = client.get(f"/accounts/{account.pk}/cards/plan/", headers=HTMX).content.decode()
+    assert "No account plan yet." in body and "Draft an account plan" not in body
+
+
+def test_card_url_reads_only_and_refuses_odd_keys(client, manager):
+    account = AccountFactory(owner=manager)
+    client.force_login(manager)
+    assert client.post(f"/accounts/{account.pk}/cards/profile/", {"x": "\x00"}).status_code == 405
+    assert client.get(f"/accounts/{account.pk}/cards/__init__/").status_code == 404
+    assert client.get(f"/accounts/{account.pk}/cards/{'a' * 5000}/").status_code == 404
+    assert client.get("/accounts/999999999/cards/profile/").status_code == 404
