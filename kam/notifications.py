@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from kam.mail_subjects import subject_line
 from kam.models import Notification, User
 
 
@@ -60,7 +61,7 @@ def notifications_email(*, notification_ids: list[int]) -> int:
             continue
         link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
         # A header cannot hold a line break, and user text (a comment, a title) may have some.
-        subject = " ".join(f"KAM: {notification.message}".split())[:78]
+        subject = subject_line(f"KAM: {notification.message}")
         try:
             send_mail(
                 subject=subject,
