@@ -100,6 +100,7 @@ def test_manager_sees_what_is_due_and_the_portfolio(page, sign_in, axe, transact
     assert serious_violations(axe, page) == []
     _screenshot(page, "dashboard-manager")
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Export to PDF").click()
+    # The first PDF of the process imports WeasyPrint and loads its fonts: seconds on a busy 2-core machine.
+    with page.expect_download(timeout=PLOTLY_LOAD_MS) as download:
+        page.get_by_role("link", name="Export to PDF").click(timeout=PLOTLY_LOAD_MS)
     assert download.value.suggested_filename.startswith("kam-dashboard-")

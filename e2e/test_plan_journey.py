@@ -85,4 +85,4 @@ def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, ax
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Internal PDF").click()
     pages = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages
-    assert all("Internal" in p.extract_text() for p in pages)
+    assert all("INTERNAL" in p.extract_text().upper() for p in pages)

@@ -15,7 +15,7 @@ from kam.models import Notification
 from kam.roles import Role
 from kam.tests.factories import UserFactory
 from surveys.defaults import default_template_ensure, role_weights_ensure
-from surveys.models import ImprovementAction, Response
+from surveys.models import ImprovementAction, Response, SurveySettings
 from surveys.tests.factories import links_by_email
 
 
@@ -36,6 +36,8 @@ def _answer(page, *, nps: str, rating: str, verbatim: str = "") -> None:
 def test_campaign_links_answers_results_alerts_and_an_action(page, sign_in, axe, transactional_db):
     default_template_ensure()
     role_weights_ensure()
+    # One answer per account in this journey: the administrators' minimum is set to 1 (test_min_answers covers 3).
+    SurveySettings.objects.update_or_create(pk=1, defaults={"min_answers": 1})
     manager = UserFactory(username="e2e-kam", first_name="Marc", last_name="Dubois", role=Role.KEY_ACCOUNT_MANAGER)
     sponsor = UserFactory(username="e2e-sponsor", role=Role.EXECUTIVE_SPONSOR)
     acme = AccountFactory(name="Acme Bikes", owner=manager, executive_sponsor=sponsor, is_key=True)

@@ -10,10 +10,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from kam.mail_subjects import subject_line
 from kam.models import Notification, User
 from kam.texts import text_render
-
-SUBJECT_LIMIT = 78  # the length RFC 5322 recommends for a header line
 
 
 def notifications_send(
@@ -77,7 +76,7 @@ def notifications_email(*, notification_ids: list[int]) -> int:
             text = notification.text
         try:
             send_mail(
-                subject=email_subject(f"KAM: {text}"),
+                subject=subject_line(f"KAM: {text}"),
                 message=f"{text}\n\n{link}\n",
                 from_email=None,
                 recipient_list=[notification.user.email],
@@ -87,18 +86,6 @@ def notifications_email(*, notification_ids: list[int]) -> int:
             raise
         sent += 1
     return sent
-
-
-def email_subject(text: str, *, limit: int = SUBJECT_LIMIT) -> str:
-    """One line, at most `limit` characters, cut between words with an ellipsis rather than mid-word."""
-    # A header cannot hold a line break, and user text (a comment, a title) may have some.
-    line = " ".join(text.split())
-    if len(line) <= limit:
-        return line
-    cut = line[: limit - 1]
-    if line[limit - 1] != " " and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:–-") + "…"
 
 
 def _language_of(user: User) -> str:

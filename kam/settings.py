@@ -222,6 +222,10 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
 USE_I18N = True
 USE_TZ = True
 KAM_CURRENCY = env.str("KAM_CURRENCY", default="EUR")
+# Who is asking, on the public survey page, its e-mails and the PDFs (kam.organisation); the logo is a path
+# under the static files (e.g. "img/logo.svg"), so the PDFs' local-only fetcher reaches it too.
+KAM_ORGANISATION_NAME = env.str("KAM_ORGANISATION_NAME", default="")
+KAM_ORGANISATION_LOGO = env.str("KAM_ORGANISATION_LOGO", default="")
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"

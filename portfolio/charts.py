@@ -61,6 +61,11 @@ class Chart:
     def element_id(self) -> str:
         return f"chart-{self.key}"
 
+    def header_cells(self) -> list[tuple[str, bool]]:
+        """Each header with whether its column holds numbers, so a header sits right-aligned above its figures."""
+        first = self.rows[0] if self.rows else []
+        return [(header, i < len(first) and first[i].numeric) for i, header in enumerate(self.headers)]
+
     def table_html(self) -> SafeString:
         """The table fallback, built here: a template loop over 300 rows x 6 cells costs ~60 ms, this ~3 ms."""
         head = "".join(f'<th scope="col">{escape(header)}</th>' for header in self.headers)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from health.reports import slipping_accounts
+from kam.mail_subjects import subject_line
 from kam.models import DigestKind, DigestSent, Notification, User
 from kam.notifications import notifications_send
 from kam.roles import Role
@@ -62,7 +63,7 @@ def _deliver(
     if user.email and user.email_notifications:
         body = render_to_string(template, {**context, "user": user, "site_url": settings.SITE_URL})
         try:
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+            send_mail(subject=subject_line(subject), message=body, from_email=None, recipient_list=[user.email])
         except Exception:
             claim.delete()  # let the retry send it
             Notification.objects.filter(user=user, dedupe_key=f"digest-{claim.kind}-{claim.period}").delete()

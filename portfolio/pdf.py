@@ -1,4 +1,4 @@
-"""The dashboard as a PDF: headline figures and each chart's table (WeasyPrint, fetching only our static files)."""
+"""The dashboard as a PDF: headline figures, each chart drawn as SVG on the server, and its table (WeasyPrint)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kam.pdf import html_to_pdf
+from portfolio.svg import chart_svg
+
+
+def dashboard_pdf_html(*, context: dict, language: str) -> str:
+    with translation.override(language):
+        board = context["board"]
+        drawn = [(chart, chart_svg(chart.figure)) for chart in board.charts]
+        return render_to_string(
+            "portfolio/dashboard_pdf.html",
+            {**context, "drawn": drawn, "generated_at": timezone.localtime(), "language": language},
+        )
 
 
 def dashboard_pdf_render(*, context: dict, language: str) -> bytes:
-    with translation.override(language):
-        html = render_to_string(
-            "portfolio/dashboard_pdf.html", {**context, "generated_at": timezone.localtime(), "language": language}
-        )
-    return html_to_pdf(html)
+    return html_to_pdf(dashboard_pdf_html(context=context, language=language))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.events import account_event
 from accounts.models import Account, BuyingRole, Contact
+from kam.mail_subjects import subject_line
 from kam.models import OutboxMessage, User
 from kam.notifications import notifications_send
 from kam.outbox import outbox_enqueue
@@ -197,7 +198,7 @@ def _survey_email(*, invitation: Invitation, token: str, reminder: bool) -> mail
     url = settings.SITE_URL + reverse("surveys_public:answer", args=[token])
     with translation.override(invitation.language):
         context = {"contact": invitation.contact, "campaign": invitation.campaign, "url": url, "reminder": reminder}
-        subject = render_to_string("surveys/email_subject.txt", context).strip()
+        subject = subject_line(render_to_string("surveys/email_subject.txt", context))
         body = render_to_string("surveys/email_body.txt", context)
     return mail.EmailMultiAlternatives(subject=subject, body=body, to=[invitation.contact.email])
 

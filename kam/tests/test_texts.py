@@ -9,8 +9,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from kam.mail_subjects import subject_line as email_subject
 from kam.models import Notification
-from kam.notifications import email_subject, notifications_send
+from kam.notifications import notifications_send
 from kam.texts import bilingual, register_text, text_list, text_ref, text_render
 
 pytestmark = pytest.mark.django_db

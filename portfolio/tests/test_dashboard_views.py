@@ -151,7 +151,8 @@ def test_pdf_tables_stop_at_25_rows_and_say_how_many_more():
     from django.template.loader import render_to_string
 
     rows = [[SimpleNamespace(text=f"Account {n:02d}", numeric=False)] for n in range(30)]
-    chart = SimpleNamespace(title="Matrix", summary="", headers=["Account"], rows=rows)
-    html = render_to_string("portfolio/dashboard_pdf.html", {"board": SimpleNamespace(charts=[chart], headline={})})
+    chart = SimpleNamespace(title="Matrix", summary="", header_cells=[("Account", False)], rows=rows)
+    context = {"board": SimpleNamespace(charts=[chart], headline={}), "drawn": [(chart, "")]}
+    html = render_to_string("portfolio/dashboard_pdf.html", context)
     assert "Account 24" in html and "Account 25" not in html
     assert "And 5 more rows, on the dashboard." in html
