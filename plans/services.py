@@ -72,6 +72,17 @@ def plan_default_dates(*, today: date | None = None) -> tuple[date, date]:
     return start, add_years(start, 1) - timedelta(days=1)
 
 
+def plan_default_title(*, account: Account, starts_on: date, ends_on: date) -> str:
+    """ "Acme account plan 2027", or "… 2027–2028" when the horizon spans calendar years."""
+    if starts_on.year == ends_on.year:
+        return gettext("%(account)s account plan %(year)s") % {"account": account.name, "year": starts_on.year}
+    return gettext("%(account)s account plan %(start)s–%(end)s") % {
+        "account": account.name,
+        "start": starts_on.year,
+        "end": ends_on.year,
+    }
+
+
 def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, title: str = "") -> AccountPlan:
     """A draft plan whose business, strategy and difficulties start from the account's profile."""
     horizon_check(starts_on=starts_on, ends_on=ends_on)
@@ -79,9 +90,7 @@ def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, t
         raise PlanRefused(gettext("This account already has a plan in preparation: finish or submit it first."))
     plan = AccountPlan.objects.create(
         account=account,
-        title=title
-        or gettext("%(account)s account plan %(start)s–%(end)s")
-        % {"account": account.name, "start": starts_on.year, "end": ends_on.year},
+        title=title or plan_default_title(account=account, starts_on=starts_on, ends_on=ends_on),
         starts_on=starts_on,
         ends_on=ends_on,
         business=account.business,
@@ -228,8 +237,7 @@ def plan_start_next(*, plan: AccountPlan, by: User) -> AccountPlan:
     with transaction.atomic():
         new = AccountPlan.objects.create(
             account=source.account,
-            title=gettext("%(account)s account plan %(start)s–%(end)s")
-            % {"account": source.account.name, "start": starts_on.year, "end": ends_on.year},
+            title=plan_default_title(account=source.account, starts_on=starts_on, ends_on=ends_on),
             starts_on=starts_on,
             ends_on=ends_on,
             previous=source,

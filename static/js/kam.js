@@ -48,3 +48,19 @@ document.addEventListener("keydown", (event) => {
   document.addEventListener("htmx:afterSettle", (event) => markScrollRegions(event.target.parentElement || document));
   document.addEventListener("toggle", (event) => markScrollRegions(event.target), true);
 })();
+
+// Progressive disclosure: an element with data-show-when="<control id>" and data-show-values="a b"
+// is shown only while that control's value is one of the values (without JavaScript all stay visible).
+(function () {
+  function bind(root) {
+    root.querySelectorAll("[data-show-when]").forEach((el) => {
+      const control = document.getElementById(el.dataset.showWhen);
+      if (!control) return;
+      const update = () => { el.hidden = !el.dataset.showValues.split(" ").includes(control.value); };
+      update();
+      control.addEventListener("change", update);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => bind(document));
+  document.addEventListener("htmx:afterSettle", (event) => bind(event.target));
+})();
