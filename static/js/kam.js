@@ -64,3 +64,46 @@ document.addEventListener("keydown", (event) => {
   document.addEventListener("DOMContentLoaded", () => bind(document));
   document.addEventListener("htmx:afterSettle", (event) => bind(event.target));
 })();
+
+// A filterable list of ticked boxes (the campaign's account picker): a search box with
+// data-filter-list="<list id>" hides the entries whose data-filter-text lacks what was typed;
+// "only the ticked ones" narrows to the chosen entries; a status line counts both.
+(function () {
+  function bind(root) {
+    root.querySelectorAll("[data-filter-list]").forEach((input) => {
+      const list = document.getElementById(input.dataset.filterList);
+      if (!list || input.dataset.bound) return;
+      input.dataset.bound = "1";
+      const controls = input.closest("[data-filter-controls]");
+      const chosenOnly = controls && controls.querySelector("[data-filter-chosen]");
+      const status = document.querySelector(`[data-filter-status="${list.id}"]`);
+      const entries = Array.from(list.querySelectorAll("[data-filter-text]"));
+      const update = () => {
+        const words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        let shown = 0;
+        let ticked = 0;
+        entries.forEach((entry) => {
+          const box = entry.querySelector("input[type=checkbox]");
+          if (box && box.checked) ticked += 1;
+          const match = words.every((word) => entry.dataset.filterText.includes(word));
+          const visible = match && (!chosenOnly || !chosenOnly.checked || (box && box.checked));
+          entry.hidden = !visible;
+          if (visible) shown += 1;
+        });
+        if (status && status.dataset.template) {
+          status.textContent = status.dataset.template
+            .replace("__ticked__", ticked).replace("__shown__", shown).replace("__total__", entries.length);
+        }
+      };
+      if (controls) controls.hidden = false;
+      input.addEventListener("input", update);
+      if (chosenOnly) chosenOnly.addEventListener("change", update);
+      list.addEventListener("change", update);
+      // Enter in the filter must not submit the whole form.
+      input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+      update();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => bind(document));
+  document.addEventListener("htmx:afterSettle", (event) => bind(event.target));
+})();
