@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -528,7 +529,7 @@ class Review(models.Model):
         indexes = [models.Index(fields=["account", "review_type", "-held_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_review_type_display()} {self.held_on:%Y-%m-%d}"
+        return f"{self.get_review_type_display()} {date_format(self.held_on, 'SHORT_DATE_FORMAT')}"
 
     def get_absolute_url(self) -> str:
         return reverse("plans:review_detail", args=[self.pk])
