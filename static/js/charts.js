@@ -8,6 +8,7 @@
       if (!source || el.dataset.drawn) return;
       const figure = JSON.parse(source.textContent);
       el.dataset.drawn = "1";
+      fitWidth(el, figure.layout || (figure.layout = {}));
       window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false }).then(() => {
         el.dataset.rendered = "1";
         if (!el.dataset.pointUrl) return;
@@ -17,6 +18,24 @@
           window.location.href = el.dataset.pointUrl.replace("__id__", encodeURIComponent(id));
         });
       });
+    });
+  }
+  // On a phone the axis labels and notes must not be cut at the chart's edge: axes make room for
+  // their labels, and long notes wrap onto several lines.
+  function fitWidth(el, layout) {
+    ["xaxis", "yaxis"].forEach((axis) => {
+      layout[axis] = Object.assign({ automargin: true }, layout[axis] || {});
+    });
+    if (el.clientWidth >= 576) return;
+    (layout.annotations || []).forEach((note) => {
+      if (typeof note.text !== "string" || note.text.length <= 24 || note.text.includes("<br>")) return;
+      const lines = [];
+      let line = "";
+      note.text.split(" ").forEach((word) => {
+        if (line && (line + " " + word).length > 24) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+      });
+      lines.push(line);
+      note.text = lines.join("<br>");
     });
   }
   function bindPrint(root) {
