@@ -15,6 +15,7 @@ import pandas as pd
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -144,7 +145,7 @@ def coverage_assess(
             elif dates:
                 reason = _(
                     "No interaction with a decision maker or champion for %(days)s days (last one on %(date)s)."
-                ) % {"days": silence, "date": max(dates).isoformat()}
+                ) % {"days": silence, "date": date_format(max(dates), "SHORT_DATE_FORMAT")}
             else:
                 reason = _("No interaction ever logged with a decision maker or champion.")
             findings.append(Finding("silence", reason))

@@ -35,8 +35,9 @@ def map_contacts(*, account: Account) -> QuerySet[Contact]:
 
 
 def _sort_key(contact: Contact) -> tuple:
-    # Present people first, the most influential at the top of each level.
-    return (not contact.is_active, -(contact.influence or 0), contact.name.lower(), contact.pk)
+    # The most influential at the top of each level. Presence is no part of the order: someone who
+    # leaves stays where they were (marked "Left the company"), so their branch does not jump away.
+    return (-(contact.influence or 0), contact.name.lower(), contact.pk)
 
 
 def map_build(contacts: Sequence[Contact]) -> list[MapNode]:

@@ -6,6 +6,7 @@ Used by the phone-width journey and runnable by hand against a dev server
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -92,18 +93,24 @@ def _main(argv: list[str]) -> None:  # pragma: no cover - a tool for people
     secret = argv[3] if len(argv) > 3 else ""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        context = browser.new_context(base_url=base_url, viewport={"width": PHONE_WIDTH, "height": 844})
+        context = browser.new_context(
+            base_url=base_url,
+            viewport={"width": PHONE_WIDTH, "height": 844},
+            locale=os.environ.get("CRAWL_LOCALE", "en-GB"),
+        )
         page = context.new_page()
         page.goto("/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(password)
+        page.locator("main button[type=submit]").click()
         if secret:
             import base64
 
             page.wait_for_url("**/login/verify/**")
-            page.get_by_label("Code").fill(f"{totp(base64.b32decode(secret)):06d}")
-            page.get_by_role("button", name="Verify").click()
+            page.locator("main input[type=text], main input[inputmode]").first.fill(
+                f"{totp(base64.b32decode(secret)):06d}"
+            )
+            page.locator("main button[type=submit]").first.click()
         page.wait_for_url("**/")
         for report in crawl(page, base_url):
             flag = "TOO WIDE" if report.scroll_width > PHONE_WIDTH else "ok"

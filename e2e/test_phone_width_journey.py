@@ -57,3 +57,26 @@ def test_every_page_a_role_reaches_fits_a_phone_and_has_no_serious_axe_finding(
         # The crawl really went round the app (register, plans, reviews, surveys, runs, an account...).
         assert visited >= 15, f"{username} reached only {visited} pages"
     assert not problems, "\n".join(problems)
+
+
+def test_chart_labels_notes_and_legends_stay_inside_their_chart_on_a_phone(page, sign_in, transactional_db):
+    from pathlib import Path
+
+    from playwright.sync_api import expect
+
+    from kam.roles import Role
+    from kam.tests.factories import UserFactory
+    from portfolio.tests.builders import portfolio_build
+
+    manager = UserFactory(username="e2e-phone-manager", role=Role.KEY_ACCOUNT_MANAGER)
+    sponsor = UserFactory(username="e2e-phone-sponsor", role=Role.EXECUTIVE_SPONSOR)
+    portfolio_build(manager=manager, sponsor=sponsor)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    sign_in(sponsor)
+    page.goto("/dashboard/")
+    charts = page.locator("[data-chart-source]")
+    for index in range(charts.count()):
+        expect(charts.nth(index)).to_have_attribute("data-rendered", "1", timeout=30_000)
+    clipped = page.evaluate((Path(__file__).parent / "clipped_chart_text.js").read_text())
+    assert clipped == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH

@@ -34,6 +34,10 @@ def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, ax
     expect(page.get_by_text("Grow abroad")).to_be_visible()
     assert serious_violations(axe, page) == []
 
+    # The add-forms wait behind their buttons; the selects say what choosing nothing means.
+    expect(page.locator("#objective-form")).to_be_hidden()
+    expect(page.locator("#action-form")).to_be_hidden()
+    page.locator("summary", has_text="Add an objective").click()
     objective_form = page.locator("#objective-form")
     objective_form.get_by_label("Objective", exact=True).fill("Double revenue in Spain")
     objective_form.get_by_label("Metric", exact=True).select_option("revenue")
@@ -53,7 +57,9 @@ def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, ax
         page.locator("article", has_text="Double revenue in Spain").get_by_role("row", name="Q1 2027")
     ).to_be_visible()
 
+    page.locator("summary", has_text="Add an action").click()
     action_form = page.locator("#action-form")
+    expect(action_form.get_by_label("Owner", exact=True).locator("option").first).to_have_text("Choose an owner")
     action_form.get_by_label("Action", exact=True).fill("Meet the Madrid buyers")
     action_form.get_by_label("Owner", exact=True).select_option(label="Marc Dubois")
     action_form.get_by_label("Objective", exact=True).select_option(label="Double revenue in Spain")

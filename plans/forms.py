@@ -113,6 +113,9 @@ class ActionForm(CompactForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = plan_people()
         self.fields["objective"].queryset = plan.objectives.all()
+        # Empty choices that say what choosing nothing means, instead of "---------".
+        self.fields["owner"].empty_label = _("Choose an owner")
+        self.fields["objective"].empty_label = _("No objective: a general action")
 
 
 class ActionStatusForm(forms.ModelForm):
@@ -127,6 +130,11 @@ class ResourceForm(CompactForm, forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["kind", "description", "amount"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        kind.choices = [("", _("Choose a kind")), *[c for c in kind.choices if c[0]]]  # type: ignore[attr-defined]
 
 
 class UnbilledServiceForm(CompactForm, forms.ModelForm):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -45,6 +46,9 @@ STATUS_BADGES = {
 PLAN_TITLE_TEXT = "plans.plan_title"  # registered in plans.texts
 # The title the app gives a plan, stored as written here (untranslated) and shown translated to each reader.
 PLAN_TITLE_SOURCE = gettext_noop("%(account)s account plan %(start)s–%(end)s")
+# A plan inside one calendar year: "Acme account plan 2027", not "2027–2027".
+PLAN_TITLE_ONE_YEAR_TEXT = "plans.plan_title_one_year"
+PLAN_TITLE_ONE_YEAR_SOURCE = gettext_noop("%(account)s account plan %(year)s")
 
 
 class AccountPlanQuerySet(models.QuerySet):
@@ -154,11 +158,15 @@ class AccountPlan(models.Model):
         """The reference of the title the app wrote, while nobody has retitled the plan."""
         if not self.title_params:
             return None
+        one_year = "year" in self.title_params
+        source, key = (
+            (PLAN_TITLE_ONE_YEAR_SOURCE, PLAN_TITLE_ONE_YEAR_TEXT) if one_year else (PLAN_TITLE_SOURCE, PLAN_TITLE_TEXT)
+        )
         try:
-            untouched = self.title == PLAN_TITLE_SOURCE % self.title_params
+            untouched = self.title == source % self.title_params
         except (KeyError, TypeError, ValueError):
             return None
-        return {"key": PLAN_TITLE_TEXT, "params": self.title_params} if untouched else None
+        return {"key": key, "params": self.title_params} if untouched else None
 
     @property
     def display_title(self) -> str:
@@ -569,7 +577,7 @@ class Review(models.Model):
         indexes = [models.Index(fields=["account", "review_type", "-held_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_review_type_display()} {self.held_on:%Y-%m-%d}"
+        return f"{self.get_review_type_display()} {date_format(self.held_on, 'SHORT_DATE_FORMAT')}"
 
     def get_absolute_url(self) -> str:
         return reverse("plans:review_detail", args=[self.pk])

@@ -42,6 +42,8 @@ class Progress:
     # Share of the way from the baseline to the final target covered by the latest actual (0–1+), or None.
     completion: Decimal | None
     latest_actual: Decimal | None
+    # Share of the way from the baseline to the judged checkpoint's target: what the status says.
+    checkpoint_share: Decimal | None = None
 
     @property
     def label(self) -> str:
@@ -54,7 +56,17 @@ class Progress:
 
     @property
     def percent(self) -> int | None:
-        return None if self.completion is None else int((self.completion * 100).to_integral_value())
+        """Per cent of the way to the final target."""
+        return _percent(self.completion)
+
+    @property
+    def checkpoint_percent(self) -> int | None:
+        """Per cent of the way to the checkpoint the status judges against."""
+        return _percent(self.checkpoint_share)
+
+
+def _percent(share: Decimal | None) -> int | None:
+    return None if share is None else int((share * 100).to_integral_value())
 
 
 def _share(*, baseline: Decimal, target: Decimal, actual: Decimal) -> Decimal:
@@ -79,4 +91,4 @@ def objective_progress(
         status = AT_RISK
     else:
         status = OFF_TRACK
-    return Progress(status, _share(baseline=baseline, target=target, actual=actual), actual)
+    return Progress(status, _share(baseline=baseline, target=target, actual=actual), actual, reached)

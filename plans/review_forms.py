@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Segment
 from kam.fields import IdsChoiceField
 from kam.models import User
+from kam.numbers import money
 from kam.roles import Role
 from plans.forms import DATE, plan_people
 from plans.models import SCHEDULED_TYPES, AccountPlan, Review, ReviewCadence, ReviewType, UnbilledService
@@ -53,7 +55,7 @@ class ReviewForm(forms.ModelForm):
             services = services | self.instance.highlighted_services.all()
         self.fields["highlighted_services"].queryset = services.distinct()
         self.fields["highlighted_services"].label_from_instance = lambda s: (
-            f"{s.description} ({s.given_on:%Y-%m-%d}, {s.estimated_value:,.0f})"
+            f"{s.description} ({date_format(s.given_on, 'SHORT_DATE_FORMAT')}, {money(s.estimated_value)})"
         )
         if self.instance.pk and "highlighted_services" not in self.initial:
             self.initial["highlighted_services"] = list(self.instance.highlighted_services.all())

@@ -20,6 +20,7 @@ from plans.content import SECTION_FIELDS, plan_with_content
 from plans.models import (
     IN_FORCE,
     IN_PREPARATION,
+    PLAN_TITLE_ONE_YEAR_SOURCE,
     PLAN_TITLE_SOURCE,
     AccountPlan,
     Action,
@@ -77,13 +78,16 @@ def plan_default_dates(*, today: date | None = None) -> tuple[date, date]:
 
 
 def plan_title_params(*, account: Account, starts_on: date, ends_on: date) -> dict:
+    """ "Acme account plan 2027", or "… 2027–2028" when the horizon spans calendar years."""
+    if starts_on.year == ends_on.year:
+        return {"account": account.name, "year": starts_on.year}
     return {"account": account.name, "start": starts_on.year, "end": ends_on.year}
 
 
 def plan_default_title(*, params: dict) -> str:
     """The title the app gives a plan, stored untranslated; each reader sees it in their language
     (AccountPlan.display_title) until someone retitles the plan."""
-    return PLAN_TITLE_SOURCE % params
+    return (PLAN_TITLE_ONE_YEAR_SOURCE if "year" in params else PLAN_TITLE_SOURCE) % params
 
 
 def plan_create(*, account: Account, by: User, starts_on: date, ends_on: date, title: str = "") -> AccountPlan:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from kam.texts import register_choices, register_text
-from plans.models import PLAN_TITLE_SOURCE, PLAN_TITLE_TEXT, ReviewType
+from plans.models import (
+    PLAN_TITLE_ONE_YEAR_SOURCE,
+    PLAN_TITLE_ONE_YEAR_TEXT,
+    PLAN_TITLE_SOURCE,
+    PLAN_TITLE_TEXT,
+    ReviewType,
+)
 
 register_choices("plans.review_type", ReviewType)
 PLAN_TITLE = register_text(PLAN_TITLE_TEXT, _(PLAN_TITLE_SOURCE))  # the msgid is marked in plans.models
+PLAN_TITLE_ONE_YEAR = register_text(PLAN_TITLE_ONE_YEAR_TEXT, _(PLAN_TITLE_ONE_YEAR_SOURCE))
 
 PLAN_SUBMITTED = register_text("plans.plan_submitted", _("%(who)s submitted the plan “%(plan)s” for your approval."))
 PLAN_APPROVED = register_text("plans.plan_approved", _("%(who)s approved the plan “%(plan)s” (version %(number)s)."))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -95,7 +96,8 @@ def _segment_labels(language: str) -> dict[str, str]:
 def _number(value: float, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value:,.{digits}f}".replace(",", "\u202f")
+    # The reader's language groups the digits, as in the pages ("5,206,611" in English, "5 206 611" in French).
+    return number_format(value, decimal_pos=digits, use_l10n=True, force_grouping=True)
 
 
 def _layout(title: str, x: str, y: str, **extra) -> dict:

@@ -8,6 +8,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
@@ -48,7 +50,8 @@ def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | No
     run = portfolio.run
     run_label = ""
     if run is not None and run.finished_at is not None:
-        run_label = _("Run %(number)s of %(date)s") % {"number": run.pk, "date": run.finished_at.date()}
+        finished = date_format(timezone.localtime(run.finished_at), "SHORT_DATE_FORMAT")
+        run_label = _("Run %(number)s of %(date)s") % {"number": run.pk, "date": finished}
     scores = portfolio.scores
     built = [
         charts.value_potential_matrix(

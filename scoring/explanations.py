@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account
 from kam.texts import bilingual
 from scoring.models import AccountScore, KeyOverride, KeyRule, OverrideStatus, RunStatus
+from scoring.sources import raw_value_text
 
 
 @dataclass
@@ -21,6 +22,8 @@ class CriterionLine:
     points: float | None
     # Set when the account had no value and the policy filled one in: says what stands in for the data.
     filled: str = ""
+    # The raw value with its unit ("2,984,501 EUR", "12.5 %"), in the reader's number format.
+    raw_text: str = "—"
 
 
 FILLED_LABELS = {
@@ -51,6 +54,7 @@ def latest_explanation(account: Account) -> dict | None:
             weight_share=round(100 * c["weight"] / total_weight, 1),
             points=details.get(c["key"], {}).get("points"),
             filled=_filled_label(c, details.get(c["key"], {})),
+            raw_text=raw_value_text(details.get(c["key"], {}).get("raw"), c.get("source", "")),
         )
         for c in criteria
     ]

@@ -36,6 +36,13 @@ class CriterionForm(forms.ModelForm):
         self.fields["source"] = forms.ChoiceField(
             label=_("Source"), choices=[("", "—"), *source_choices()], initial=self.instance.source
         )
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
 
 
 class BaseCriterionFormSet(forms.BaseModelFormSet):
@@ -127,6 +134,31 @@ class SegmentationSettingsForm(forms.ModelForm):
                 continue
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+
+    # The settings on the page, in three groups; a key-rule setting names the rules it serves, and the
+    # page shows it only while one of them is chosen (all are shown without JavaScript).
+    GROUPS = [
+        (_("Segments and tiers"), ["mode", "value", "potential", "gold", "silver"]),
+        (_("Key accounts"), ["key_rule", "key_score", "key_band", "key_top_n", "key_top_n_margin", "key_confirm_runs"]),
+        (_("Missing data and workload"), ["max_missing_percent", "filled_weight", "group_rollup", "manager_capacity"]),
+    ]
+    RULE_FIELDS = {
+        "key_score": ["score"],
+        "key_band": ["score", "gold"],
+        "key_top_n": ["top_n"],
+        "key_top_n_margin": ["top_n"],
+    }
+
+    def groups(self) -> list[dict]:
+        """The grouped bound fields with the key rules each one serves (empty: always shown)."""
+        return [
+            {
+                "title": title,
+                "controller": self["key_rule"].auto_id,
+                "fields": [(self[name], [] if self[name].errors else self.RULE_FIELDS.get(name, [])) for name in names],
+            }
+            for title, names in self.GROUPS
+        ]
 
     def clean(self) -> dict:
         cleaned = super().clean()

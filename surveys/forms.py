@@ -74,7 +74,9 @@ class CampaignForm(forms.Form):
         label=_("Or pick accounts by hand"),
         queryset=Account.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # Ticked boxes in a scrolling list that a text box filters (templates/surveys/_account_picker.html):
+        # a 170-entry multi-select needed Ctrl-clicks and lost every choice on a stray click.
+        widget=forms.CheckboxSelectMultiple,
     )
     buying_roles = forms.MultipleChoiceField(
         label=_("Ask only these buying roles (none ticked: every active contact with an e-mail)"),

@@ -43,6 +43,21 @@ def test_tree_nests_reports_under_their_manager_with_several_roots(account):
     assert kinds.count("item") == kinds.count("end") == 4
 
 
+def test_someone_who_leaves_keeps_their_place_and_their_branch_in_the_tree(account):
+    ceo = ContactFactory(account=account, name="Ceo", influence=5)
+    cfo = ContactFactory(account=account, name="Cfo", reports_to=ceo, influence=4)
+    ContactFactory(account=account, name="Buyer", reports_to=cfo)
+    ContactFactory(account=account, name="Engineer", reports_to=ceo, influence=2)
+    ContactFactory(account=account, name="Plant Manager", influence=3)
+    before = [(step.kind, step.node and step.node.contact.name) for step in map_walk(map_roots(account=account))]
+    Contact.objects.filter(pk=cfo.pk).update(is_active=False)
+    after = [(step.kind, step.node and step.node.contact.name) for step in map_walk(map_roots(account=account))]
+    assert after == before
+    roots = map_roots(account=account)
+    assert [n.contact.name for n in roots[0].children] == ["Cfo", "Engineer"]
+    assert roots[0].children[0].contact.is_active is False  # shown in place, marked by the template
+
+
 def test_a_cycle_written_behind_the_forms_back_hides_nobody(account):
     a = ContactFactory(account=account, name="A")
     b = ContactFactory(account=account, name="B", reports_to=a)

@@ -57,6 +57,19 @@ def test_one_and_three_year_horizons_are_accepted(account, manager, ends_on):
     assert _draft(account, manager, starts_on=date(2027, 1, 1), ends_on=ends_on).pk
 
 
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "years"),
+    [
+        (date(2027, 1, 1), date(2027, 12, 31), "2027"),
+        (date(2027, 4, 1), date(2028, 3, 31), "2027–2028"),
+        (date(2027, 1, 1), date(2029, 12, 31), "2027–2029"),
+    ],
+)
+def test_default_title_names_one_calendar_year_once(account, manager, starts_on, ends_on, years):
+    plan = _draft(account, manager, starts_on=starts_on, ends_on=ends_on)
+    assert plan.title == f"{account.name} account plan {years}"
+
+
 def test_only_one_plan_in_preparation_per_account(account, manager):
     _draft(account, manager)
     with pytest.raises(PlanRefused):
@@ -167,14 +180,21 @@ def test_next_year_plan_copies_content_with_baselines_from_latest_actuals(accoun
 
 
 @pytest.mark.parametrize(
-    ("actual", "status", "completion"),
-    [(130, ON_TRACK, 30), (125, ON_TRACK, 25), (121, AT_RISK, 21), (119, OFF_TRACK, 19), (90, OFF_TRACK, -10)],
+    ("actual", "status", "of_checkpoint", "completion"),
+    [
+        (130, ON_TRACK, 120, 30),
+        (125, ON_TRACK, 100, 25),
+        (121, AT_RISK, 84, 21),
+        (119, OFF_TRACK, 76, 19),
+        (90, OFF_TRACK, -40, -10),
+    ],
 )
-def test_progress_rule_compares_the_latest_actual_with_its_checkpoint(actual, status, completion):
+def test_progress_rule_compares_the_latest_actual_with_its_checkpoint(actual, status, of_checkpoint, completion):
     progress = objective_progress(
         baseline=Decimal(100), target=Decimal(200), checkpoints=[(Decimal(125), Decimal(actual)), (Decimal(150), None)]
     )
-    assert (progress.status, progress.percent) == (status, completion)
+    # The status judges the checkpoint; both shares are given, so the badge prints what it judges.
+    assert (progress.status, progress.checkpoint_percent, progress.percent) == (status, of_checkpoint, completion)
 
 
 def test_progress_of_a_falling_target_and_of_an_unmeasured_objective():

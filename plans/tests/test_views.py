@@ -95,6 +95,8 @@ def test_htmx_adds_objective_checkpoint_and_action_in_place(client, manager, pla
         f"/plans/{plan.pk}/checkpoints/{checkpoint.pk}/actual/", {"actual": "140"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "At risk" in body  # 40 of the 50 to go: 80 %
+    # The badge prints the share it judges (the checkpoint's) beside the share of the final target.
+    assert "80 % of the checkpoint (20 % of the target)" in body
     action = {
         "title": "Visit Osaka",
         "owner": manager.pk,
@@ -112,6 +114,22 @@ def test_invalid_objective_shows_errors_and_keeps_input(client, manager, plan):
     assert response.status_code == 422
     body = response.content.decode()
     assert "Name the custom metric." in body and 'value="Half done"' in body
+
+
+def test_add_forms_are_folded_behind_buttons_with_meaningful_empty_choices(client, manager, plan):
+    client.force_login(manager)
+    body = client.get(f"/plans/{plan.pk}/").content.decode()
+    for summary in ("Add an objective", "Add an action", "Add a resource", "Add a service"):
+        assert f'<summary class="btn btn-sm btn-outline-primary">{summary}</summary>' in body
+    assert '<details class="add-form">' in body and '<details class="add-form" open' not in body
+    assert "---------" not in body
+    assert "Choose an owner" in body and "Choose a kind" in body
+
+
+def test_a_refused_form_opens_unfolded_with_its_errors(client, manager, plan):
+    client.force_login(manager)
+    body = client.post(f"/plans/{plan.pk}/objectives/", {"title": "Half done", "metric": "custom"}).content.decode()
+    assert '<details class="add-form" open>' in body and "Name the custom metric." in body
 
 
 def test_overdue_actions_stand_out(client, manager, plan):

@@ -43,3 +43,19 @@ def test_open_pipeline_source_sums_the_open_deals_imported_from_the_crm():
     assert values[acme.pk] == 150
     assert pd.isna(values[without_deals.pk])  # no deal imported: unknown, not zero
     assert str(SOURCES["open_pipeline"].label) == "Open pipeline (open deals imported from the CRM)"
+
+
+def test_raw_values_carry_their_unit_in_the_readers_format(settings):
+    from django.utils import translation
+
+    from scoring.sources import raw_value_text
+
+    settings.KAM_CURRENCY = "EUR"
+    with translation.override("en"):
+        assert raw_value_text(2984501.0, "last_year_revenue") == "2,984,501\u00a0EUR"
+        assert raw_value_text(12.5, "revenue_growth") == "12.5\u00a0%"
+        assert raw_value_text(7.0, "manual") == "7\u00a0/10"
+        assert raw_value_text(1200.0, "employees") == "1,200"
+        assert raw_value_text(None, "headroom") == "—"
+    with translation.override("fr"):
+        assert raw_value_text(2984501.0, "headroom") == "2\u00a0984\u00a0501\u00a0EUR"

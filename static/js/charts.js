@@ -23,6 +23,7 @@
       if (!source || el.dataset.drawn) return;
       const figure = JSON.parse(source.textContent);
       el.dataset.drawn = "1";
+      fitWidth(el, figure.data, figure.layout || (figure.layout = {}));
       window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false }).then(() => {
         el.dataset.rendered = "1";
         if (!el.dataset.pointUrl) return;
@@ -33,6 +34,28 @@
         });
       });
     }));
+  }
+  // On a phone the axis labels and notes must not be cut at the chart's edge: axes make room for
+  // their labels, and long notes wrap onto several lines.
+  function wrap(text) {
+    if (typeof text !== "string" || text.length <= 24 || text.includes("<br>")) return text;
+    const lines = [];
+    let line = "";
+    text.split(" ").forEach((word) => {
+      if (line && (line + " " + word).length > 24) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    lines.push(line);
+    return lines.join("<br>");
+  }
+  function fitWidth(el, data, layout) {
+    ["xaxis", "yaxis"].forEach((axis) => {
+      layout[axis] = Object.assign({ automargin: true }, layout[axis] || {});
+    });
+    if (el.clientWidth >= 576) return;
+    (layout.annotations || []).forEach((note) => { note.text = wrap(note.text); });
+    (data || []).forEach((trace) => {
+      if (trace.mode && trace.mode.includes("text") && Array.isArray(trace.text)) trace.text = trace.text.map(wrap);
+    });
   }
   function bindPrint(root) {
     root.querySelectorAll("[data-print]").forEach((button) => {

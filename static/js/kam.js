@@ -48,3 +48,62 @@ document.addEventListener("keydown", (event) => {
   document.addEventListener("htmx:afterSettle", (event) => markScrollRegions(event.target.parentElement || document));
   document.addEventListener("toggle", (event) => markScrollRegions(event.target), true);
 })();
+
+// Progressive disclosure: an element with data-show-when="<control id>" and data-show-values="a b"
+// is shown only while that control's value is one of the values (without JavaScript all stay visible).
+(function () {
+  function bind(root) {
+    root.querySelectorAll("[data-show-when]").forEach((el) => {
+      const control = document.getElementById(el.dataset.showWhen);
+      if (!control) return;
+      const update = () => { el.hidden = !el.dataset.showValues.split(" ").includes(control.value); };
+      update();
+      control.addEventListener("change", update);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => bind(document));
+  document.addEventListener("htmx:afterSettle", (event) => bind(event.target));
+})();
+
+// A filterable list of ticked boxes (the campaign's account picker): a search box with
+// data-filter-list="<list id>" hides the entries whose data-filter-text lacks what was typed;
+// "only the ticked ones" narrows to the chosen entries; a status line counts both.
+(function () {
+  function bind(root) {
+    root.querySelectorAll("[data-filter-list]").forEach((input) => {
+      const list = document.getElementById(input.dataset.filterList);
+      if (!list || input.dataset.bound) return;
+      input.dataset.bound = "1";
+      const controls = input.closest("[data-filter-controls]");
+      const chosenOnly = controls && controls.querySelector("[data-filter-chosen]");
+      const status = document.querySelector(`[data-filter-status="${list.id}"]`);
+      const entries = Array.from(list.querySelectorAll("[data-filter-text]"));
+      const update = () => {
+        const words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        let shown = 0;
+        let ticked = 0;
+        entries.forEach((entry) => {
+          const box = entry.querySelector("input[type=checkbox]");
+          if (box && box.checked) ticked += 1;
+          const match = words.every((word) => entry.dataset.filterText.includes(word));
+          const visible = match && (!chosenOnly || !chosenOnly.checked || (box && box.checked));
+          entry.hidden = !visible;
+          if (visible) shown += 1;
+        });
+        if (status && status.dataset.template) {
+          status.textContent = status.dataset.template
+            .replace("__ticked__", ticked).replace("__shown__", shown).replace("__total__", entries.length);
+        }
+      };
+      if (controls) controls.hidden = false;
+      input.addEventListener("input", update);
+      if (chosenOnly) chosenOnly.addEventListener("change", update);
+      list.addEventListener("change", update);
+      // Enter in the filter must not submit the whole form.
+      input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+      update();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => bind(document));
+  document.addEventListener("htmx:afterSettle", (event) => bind(event.target));
+})();

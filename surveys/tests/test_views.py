@@ -94,6 +94,20 @@ def test_manager_drafts_a_campaign_for_their_accounts_and_sees_who_will_be_asked
     assert refused.status_code == 200 and not Campaign.objects.filter(name="Sneaky").exists()
 
 
+def test_the_account_picker_offers_ticked_boxes_for_the_managers_accounts_only(client, manager, other_manager, account):
+    survey_defaults()
+    AccountFactory(name="Not Mine", owner=other_manager)
+    client.force_login(manager)
+    page = client.get("/surveys/new/").content.decode()
+    assert f'type="checkbox" name="accounts" value="{account.pk}"' in page
+    assert "Acme Bikes" in page and "Not Mine" not in page
+    assert 'data-filter-list="id_accounts-list"' in page and '<select name="accounts"' not in page
+    # A refused form keeps what was ticked.
+    data = {"name": "", "closes_on": "", "accounts": [account.pk], "template": survey_defaults().pk}
+    again = client.post("/surveys/new/", data).content.decode()
+    assert f'value="{account.pk}"' in again and "checked" in again.split(f'value="{account.pk}"')[1][:40]
+
+
 @pytest.mark.parametrize("picked", ["9" * 40, "²", "-1"])
 def test_an_account_id_no_account_can_have_is_refused_on_the_campaign_form(client, manager, account, picked):
     client.force_login(manager)
