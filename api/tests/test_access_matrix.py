@@ -29,7 +29,10 @@ from scoring.models import KeyOverride, SegmentationRun
 
 SCHEMA = yaml.safe_load((Path(__file__).resolve().parent.parent / "schema.yaml").read_text())
 OPERATIONS = sorted(
-    (method, path) for path, ops in SCHEMA["paths"].items() for method in ops if method in {"get", "post", "put", "patch", "delete"}
+    (method, path)
+    for path, ops in SCHEMA["paths"].items()
+    for method in ops
+    if method in {"get", "post", "put", "patch", "delete"}
 )
 ROLES = ["administrator", "manager", "sponsor", "contributor", "no_role"]
 NOT_ADMIN = {"manager", "sponsor", "contributor", "no_role"}
@@ -126,7 +129,11 @@ def world(db):
     ObjectiveFactory(plan=plan)
     action = ActionFactory(plan=plan, owner=owner)
     KeyOverride.objects.create(
-        account=account, decision="key", reason="r", expires_on=timezone.localdate() + timedelta(days=30), proposed_by=owner
+        account=account,
+        decision="key",
+        reason="r",
+        expires_on=timezone.localdate() + timedelta(days=30),
+        proposed_by=owner,
     )
     run = SegmentationRun.objects.create(status="done", requested_by=owner)
     notification = Notification.objects.create(user=owner, kind="x", message="private", dedupe_key="matrix")
