@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "surveys",
     "portfolio",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -357,4 +358,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # Webhook deliveries (webhooks/): an endpoint is paused after this many failed deliveries in a row.
-WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=5)
+WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=10)
+# A failed delivery is tried again after this many seconds, doubled each time (five retries).
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Account
+from kam.events import event_emit
 from kam.models import User
 from kam.notifications import notifications_send
 from plans.content import SECTION_FIELDS, plan_with_content
@@ -123,6 +124,16 @@ def _approvers(plan: AccountPlan) -> list[User]:
     return list(User.objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR).exclude(pk__in=authors).distinct())
 
 
+def _plan_payload(plan: AccountPlan, *, by: User) -> dict:
+    return {
+        "plan": plan.pk,
+        "account": plan.account_id,
+        "title": plan.title,
+        "status": plan.status,
+        "by": by.username,
+    }
+
+
 def plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
     if plan.status != PlanStatus.DRAFT:
         raise PlanRefused(gettext("Only a draft can be submitted."))
@@ -132,6 +143,7 @@ def plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
     PlanComment.objects.create(plan=plan, author=by, kind=CommentKind.SUBMITTED)
+    event_emit(event="plan.submitted", payload=_plan_payload(plan, by=by))
     notifications_send(
         users=_approvers(plan),
         kind="plan_submitted",
@@ -167,6 +179,7 @@ def plan_approve(*, plan: AccountPlan, by: User, comment: str = "", today: date 
             plan=plan, number=number, snapshot=plan_snapshot(plan=plan), approved_by=by, approved_at=plan.approved_at
         )
         PlanComment.objects.create(plan=plan, author=by, kind=CommentKind.APPROVED, text=comment)
+        event_emit(event="plan.approved", payload=_plan_payload(plan, by=by) | {"version": number})
     notifications_send(
         users=_kam_users(plan),
         kind="plan_approved",

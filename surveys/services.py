@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, BuyingRole, Contact
+from kam.events import event_emit
 from kam.models import OutboxMessage, User
 from kam.notifications import notifications_send
 from kam.outbox import outbox_enqueue
@@ -429,16 +430,22 @@ def campaign_alerts_send(*, campaign: Campaign, account_ids: list[int] | None = 
                 "alert": alert_text(kind, value),
             }
 
-        sent += len(
-            notifications_send(
-                users=[account.owner, account.executive_sponsor],
-                kind="survey_alert",
-                message_for=message,
-                url=url,
-                dedupe_key=f"survey-{row.kind}-{campaign.pk}-{account.pk}",
-                email=email,
-            )
+        new = notifications_send(
+            users=[account.owner, account.executive_sponsor],
+            kind="survey_alert",
+            message_for=message,
+            url=url,
+            dedupe_key=f"survey-{row.kind}-{campaign.pk}-{account.pk}",
+            email=email,
         )
+        if new:  # once per alert, as the notifications: the dedupe key said it is new
+            from surveys.reports import clean
+
+            event_emit(
+                event="survey.alert",
+                payload={"campaign": campaign.pk, "account": account.pk, "kind": row.kind, "value": clean(row.value)},
+            )
+        sent += len(new)
     return sent
 
 
