@@ -26,6 +26,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.api import bench_api_listing  # noqa: E402
 from bench.dashboard import bench_dashboard  # noqa: E402
 from bench.plans import bench_plan_pdf  # noqa: E402
 from bench.timing import median_ms, query_count  # noqa: E402
@@ -148,6 +149,7 @@ def main() -> None:
         key_account = Account.objects.filter(is_key=True).first()
         # The dashboard first, while the portfolio is the 10,000 seeded accounts.
         rows = bench_pages(client, key_account.pk) + bench_dashboard(client=client, manager=manager)
+        rows += bench_api_listing(manager=manager)  # before the imports add accounts: exactly 10,000
         rows += bench_imports(manager) + bench_segmentation()
         rows += bench_plan_pdf(client=client, manager=manager, account=key_account)
         print(f"\n{'measure':<62} {'median ms':>10} {'queries':>8}  target")
