@@ -107,7 +107,7 @@ def _fingerprint() -> dict[str, list]:
     return {
         model._meta.label_lower: list(model.objects.order_by("pk").values())
         for model in apps.get_models()
-        if model._meta.app_label in {"kam", "accounts", "scoring", "plans", "surveys", "api"}
+        if model._meta.app_label in {"kam", "accounts", "scoring", "plans", "surveys", "api", "webhooks"}
         and model._meta.label_lower not in NOT_COMPARED
     }
 
