@@ -11,7 +11,18 @@ from plans.models import AccountPlan, Action, ActionStatus, Checkpoint, Objectiv
 from scoring.models import AccountScore, KeyOverride, SegmentationRun
 
 
-class UserRefSerializer(serializers.ModelSerializer):
+class ModelSerializer(serializers.ModelSerializer):
+    """Read-only fields keep their blank choice: a segment or tier not set is "" (and the schema says so)."""
+
+    def include_extra_kwargs(self, kwargs: dict, extra_kwargs: dict) -> dict:
+        allow_blank = kwargs.get("allow_blank")
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank and "choices" in kwargs:
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
+class UserRefSerializer(ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -22,11 +33,12 @@ class UserRefSerializer(serializers.ModelSerializer):
         return str(user)
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(ModelSerializer):
     owner = UserRefSerializer(read_only=True, allow_null=True)
     service_manager = UserRefSerializer(read_only=True, allow_null=True)
     executive_sponsor = UserRefSerializer(read_only=True, allow_null=True)
     country = serializers.CharField(source="country.code", read_only=True)
+    website = serializers.CharField(read_only=True)
 
     class Meta:
         model = Account
@@ -97,7 +109,7 @@ class AccountWriteSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     covered_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -140,7 +152,7 @@ class ContactWriteSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class FinancialSerializer(serializers.ModelSerializer):
+class FinancialSerializer(ModelSerializer):
     class Meta:
         model = YearlyFinancial
         fields = ["year", "revenue", "gross_margin", "currency"]
@@ -153,7 +165,7 @@ class FinancialWriteSerializer(serializers.Serializer):
     gross_margin = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
 
 
-class InteractionSerializer(serializers.ModelSerializer):
+class InteractionSerializer(ModelSerializer):
     author = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -170,7 +182,7 @@ class InteractionWriteSerializer(serializers.Serializer):
     summary = serializers.CharField()
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class ScoreSerializer(ModelSerializer):
     finished_at = serializers.DateTimeField(source="run.finished_at", read_only=True, allow_null=True)
 
     class Meta:
@@ -213,14 +225,14 @@ class ScoreExplanationSerializer(serializers.Serializer):
     history = ScoreSerializer(many=True)
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(ModelSerializer):
     class Meta:
         model = SegmentationRun
         fields = ["id", "status", "created_at", "started_at", "finished_at", "summary", "error"]
         read_only_fields = fields
 
 
-class OverrideSerializer(serializers.ModelSerializer):
+class OverrideSerializer(ModelSerializer):
     proposed_by = UserRefSerializer(read_only=True, allow_null=True)
     decided_by = UserRefSerializer(read_only=True, allow_null=True)
 
@@ -242,14 +254,14 @@ class OverrideSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CheckpointSerializer(serializers.ModelSerializer):
+class CheckpointSerializer(ModelSerializer):
     class Meta:
         model = Checkpoint
         fields = ["id", "label", "due_on", "target", "actual", "recorded_at"]
         read_only_fields = fields
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
+class ObjectiveSerializer(ModelSerializer):
     checkpoints = CheckpointSerializer(many=True, read_only=True)
 
     class Meta:
@@ -258,7 +270,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(ModelSerializer):
     owner = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -271,7 +283,7 @@ class ActionStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ModelSerializer):
     class Meta:
         model = AccountPlan
         fields = [
@@ -332,14 +344,14 @@ class SurveyResultSerializer(serializers.Serializer):
     split = serializers.CharField(allow_null=True)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "url", "created_at", "read_at"]
         read_only_fields = fields
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(ModelSerializer):
     report = serializers.JSONField(source="result", read_only=True)
 
     class Meta:
@@ -374,11 +386,14 @@ class RowErrorSerializer(serializers.Serializer):
 
 
 class ImportRejectedSerializer(serializers.Serializer):
+    """A refused import: `rows` lists every row error of the file (nothing was written); `errors` a bad request."""
+
     detail = serializers.CharField()
-    errors = RowErrorSerializer(many=True)
+    rows = RowErrorSerializer(many=True, required=False)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
-class TokenSerializer(serializers.ModelSerializer):
+class TokenSerializer(ModelSerializer):
     class Meta:
         model = ApiToken
         fields = ["id", "name", "scope", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]

@@ -6,11 +6,11 @@ Every API view is exempt from the login middleware: the token, checked by DRF, i
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import pages
-from api.views import accounts, misc, plans, scoring
+from api.views import accounts, misc, not_found, plans, scoring
 
 
 def _api(view_class):
@@ -47,6 +47,8 @@ urlpatterns = [
     # The split view serves its start-up script as a file: our CSP forbids inline scripts. (No Redoc: its page
     # loads fonts from the internet.)
     path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    # Anything else under v1 is a JSON 404, not the site's HTML page.
+    re_path(r"^v1/", _api(not_found.NotFound), name="not_found"),
     path("tokens/", pages.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", pages.token_revoke_view, name="token_revoke"),
 ]

@@ -26,6 +26,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.api import bench_api_listing  # noqa: E402
 from bench.dashboard import bench_dashboard  # noqa: E402
 from bench.health import bench_health  # noqa: E402
 from bench.my_work import bench_my_work  # noqa: E402
@@ -166,6 +167,9 @@ def main() -> None:
         if only_pages:
             return
         rows = bench_imports(manager) + bench_segmentation()
+        rows = bench_pages(client, key_account.pk) + bench_dashboard(client=client, manager=manager)
+        rows += bench_api_listing(manager=manager)  # before the imports add accounts: exactly 10,000
+        rows += bench_imports(manager) + bench_segmentation()
         rows += bench_plan_pdf(client=client, manager=manager, account=key_account)
         rows += bench_my_work(client=client, manager=manager)
         rows += bench_health(client=client)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sharing",
     "portfolio",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -461,12 +462,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="3000/hour")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only; the bulk import takes multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # No OPTIONS self-description: the schema at /api/schema/ is the description.
+    "DEFAULT_METADATA_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -490,10 +491,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # Webhook deliveries (webhooks/): an endpoint is paused after this many failed deliveries in a row.
-WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=5)
+WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=10)
+# A failed delivery is tried again after this many seconds, doubled each time (five retries).
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 # --- Plans shared with the customer (sharing) ----------------------------------
-# Our name as the customer's contacts read it on the shared plan and in its e-mails.
-KAM_ORGANISATION_NAME = env.str("KAM_ORGANISATION_NAME", default="KAM")
+# Our name on the shared plan and its e-mails is KAM_ORGANISATION_NAME (above; "KAM" while it is unset).
 # Days a personal link works (re-sending makes a new link for as long again).
 KAM_SHARE_LINK_DAYS = env.int("KAM_SHARE_LINK_DAYS", default=90)
 # A browser admitted with a one-time code is remembered this long (signed cookie).

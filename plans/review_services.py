@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Account, Contact
+from kam.events import event_emit
 from kam.models import Notification, User
 from kam.notifications import notifications_send
 from kam.texts import text_ref
@@ -150,15 +151,24 @@ def reviews_escalate(*, today: date | None = None) -> int:
                 due=due.due_on,
             )
 
-        created += len(
-            notifications_send(
-                users=[due.account.executive_sponsor],
-                kind="review_overdue",
-                message_for=message_for,
-                url=f"{due.account.get_absolute_url()}#reviews",
-                dedupe_key=_escalation_key(due),
-            )
+        new = notifications_send(
+            users=[due.account.executive_sponsor],
+            kind="review_overdue",
+            message_for=message_for,
+            url=f"{due.account.get_absolute_url()}#reviews",
+            dedupe_key=_escalation_key(due),
         )
+        if new:  # once per missed due date, as the escalation
+            event_emit(
+                event="review.overdue",
+                payload={
+                    "account": due.account.pk,
+                    "review_type": due.review_type,
+                    "due_on": due.due_on.isoformat(),
+                    "days_overdue": due.days_overdue,
+                },
+            )
+        created += len(new)
     return created
 
 

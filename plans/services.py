@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Account
+from kam.events import event_emit
 from kam.models import Notification, User
 from kam.notifications import notifications_send
 from kam.texts import text_ref
@@ -155,6 +156,16 @@ def _approval_requests_clear(plan: AccountPlan) -> int:
     ).update(read_at=timezone.now())
 
 
+def _plan_payload(plan: AccountPlan, *, by: User) -> dict:
+    return {
+        "plan": plan.pk,
+        "account": plan.account_id,
+        "title": plan.title,
+        "status": plan.status,
+        "by": by.username,
+    }
+
+
 def plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
     if plan.status != PlanStatus.DRAFT:
         raise PlanRefused(gettext("Only a draft can be submitted."))
@@ -164,6 +175,7 @@ def plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
     PlanComment.objects.create(plan=plan, author=by, kind=CommentKind.SUBMITTED)
+    event_emit(event="plan.submitted", payload=_plan_payload(plan, by=by))
     notifications_send(
         users=_approvers(plan),
         kind="plan_submitted",
@@ -198,6 +210,7 @@ def plan_approve(*, plan: AccountPlan, by: User, comment: str = "", today: date 
         )
         PlanComment.objects.create(plan=plan, author=by, kind=CommentKind.APPROVED, text=comment)
         _approval_requests_clear(plan)
+        event_emit(event="plan.approved", payload=_plan_payload(plan, by=by) | {"version": number})
     notifications_send(
         users=_kam_users(plan),
         kind="plan_approved",

@@ -61,6 +61,7 @@ class Worklist:
     def groups(self) -> list[tuple[str, str | Promise, list[WorkItem]]]:
         """The dated items under the headings Overdue, This week and Later."""
         return grouped(self.items, self.today)
+
     # Health's own section (playbook actions and risks the user owns): health.worklist provides it.
     health: HealthWork = field(default_factory=HealthWork)
 

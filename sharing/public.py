@@ -58,7 +58,7 @@ def shared_plan_context(*, invitation: ShareInvitation) -> dict[str, Any]:
         for p in share.proposals.select_related("contact").order_by("created_at")
     ]
     return {
-        "organisation": settings.KAM_ORGANISATION_NAME,
+        "organisation": settings.KAM_ORGANISATION_NAME or "KAM",  # unset: the product speaks for itself
         "plan_title": plan.title,
         "customer_name": plan.account.name,
         "starts_on": plan.starts_on,

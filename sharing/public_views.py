@@ -94,7 +94,7 @@ def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "token": token,
         "email": _masked(invitation.contact.email),
-        "organisation": settings.KAM_ORGANISATION_NAME,
+        "organisation": settings.KAM_ORGANISATION_NAME or "KAM",  # unset: the product speaks for itself
     }
     return render(request, "sharing/public_code.html", context)
 

@@ -156,7 +156,7 @@ def invitation_revoke(*, invitation: ShareInvitation, by: User) -> ShareInvitati
 
 def _mail(*, contact: Contact, template: str, context: dict) -> None:
     with translation.override(contact.language or settings.LANGUAGE_CODE):
-        context = {**context, "contact": contact, "organisation": settings.KAM_ORGANISATION_NAME}
+        context = {**context, "contact": contact, "organisation": settings.KAM_ORGANISATION_NAME or "KAM"}
         subject = render_to_string(f"sharing/{template}_subject.txt", context).strip()
         body = render_to_string(f"sharing/{template}_body.txt", context)
     EmailMessage(subject=subject, body=body, to=[contact.email]).send()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.events import account_event
 from accounts.models import Account, BuyingRole, Contact
+from kam.events import event_emit
 from kam.mail_subjects import subject_line
 from kam.models import OutboxMessage, User
 from kam.notifications import notifications_send
@@ -441,16 +442,22 @@ def campaign_alerts_send(*, campaign: Campaign, account_ids: list[int] | None = 
             alert = text_ref(f"surveys.alert.{kind}", value=_alert_value(value))
             return text_ref(texts.SURVEY_ALERT, account=name, campaign=campaign.name, alert=alert)
 
-        sent += len(
-            notifications_send(
-                users=[account.owner, account.executive_sponsor],
-                kind="survey_alert",
-                message_for=message,
-                url=url,
-                dedupe_key=f"survey-{row.kind}-{campaign.pk}-{account.pk}",
-                email=email,
-            )
+        new = notifications_send(
+            users=[account.owner, account.executive_sponsor],
+            kind="survey_alert",
+            message_for=message,
+            url=url,
+            dedupe_key=f"survey-{row.kind}-{campaign.pk}-{account.pk}",
+            email=email,
         )
+        if new:  # once per alert, as the notifications: the dedupe key said it is new
+            from surveys.reports import clean
+
+            event_emit(
+                event="survey.alert",
+                payload={"campaign": campaign.pk, "account": account.pk, "kind": row.kind, "value": clean(row.value)},
+            )
+        sent += len(new)
     return sent
 
 

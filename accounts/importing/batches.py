@@ -28,6 +28,7 @@ from accounts.importing.reading import LINE_COLUMN, read_table
 from accounts.importing.results import ImportResult
 from accounts.importing.services import apply_import
 from accounts.models import IMPORT_UNAPPLIED, ImportBatch, ImportStatus
+from kam.events import event_emit
 from kam.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,10 @@ def import_batch_apply(
         batch.data = b""  # applied: the file is no longer needed
         batch.error = ""
         batch.save(update_fields=["status", "result", "data", "error"])
+        event_emit(
+            event="import.finished",
+            payload={"import": batch.pk, "kind": batch.kind, "status": batch.status, "report": batch.result},
+        )
     return result
 
 
@@ -137,9 +142,15 @@ def import_batch_run(*, batch_id: int, now: datetime | None = None) -> str | Non
 
 
 def _fail(batch_pk: int, message: str) -> None:
-    ImportBatch.objects.filter(pk=batch_pk, status=ImportStatus.APPLYING).update(
+    failed = ImportBatch.objects.filter(pk=batch_pk, status=ImportStatus.APPLYING).update(
         status=ImportStatus.FAILED, error=message, applying_since=None
     )
+    if failed:
+        batch = ImportBatch.objects.only("kind").get(pk=batch_pk)
+        event_emit(
+            event="import.finished",
+            payload={"import": batch_pk, "kind": batch.kind, "status": ImportStatus.FAILED, "error": str(message)},
+        )
 
 
 def _progress_writer(batch_pk: int) -> Callable[[int, int], None]:

@@ -29,7 +29,10 @@ from scoring.models import KeyOverride, SegmentationRun
 
 SCHEMA = yaml.safe_load((Path(__file__).resolve().parent.parent / "schema.yaml").read_text())
 OPERATIONS = sorted(
-    (method, path) for path, ops in SCHEMA["paths"].items() for method in ops if method in {"get", "post", "put", "patch", "delete"}
+    (method, path)
+    for path, ops in SCHEMA["paths"].items()
+    for method in ops
+    if method in {"get", "post", "put", "patch", "delete"}
 )
 ROLES = ["administrator", "manager", "sponsor", "contributor", "no_role"]
 NOT_ADMIN = {"manager", "sponsor", "contributor", "no_role"}
@@ -104,7 +107,7 @@ def _fingerprint() -> dict[str, list]:
     return {
         model._meta.label_lower: list(model.objects.order_by("pk").values())
         for model in apps.get_models()
-        if model._meta.app_label in {"kam", "accounts", "scoring", "plans", "surveys", "api"}
+        if model._meta.app_label in {"kam", "accounts", "scoring", "plans", "surveys", "api", "webhooks"}
         and model._meta.label_lower not in NOT_COMPARED
     }
 
@@ -126,7 +129,11 @@ def world(db):
     ObjectiveFactory(plan=plan)
     action = ActionFactory(plan=plan, owner=owner)
     KeyOverride.objects.create(
-        account=account, decision="key", reason="r", expires_on=timezone.localdate() + timedelta(days=30), proposed_by=owner
+        account=account,
+        decision="key",
+        reason="r",
+        expires_on=timezone.localdate() + timedelta(days=30),
+        proposed_by=owner,
     )
     run = SegmentationRun.objects.create(status="done", requested_by=owner)
     notification = Notification.objects.create(user=owner, kind="x", message="private", dedupe_key="matrix")

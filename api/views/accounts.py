@@ -42,11 +42,13 @@ FILTER_PARAMETERS = [
 ]
 
 
-def _account_form(request: Request, account: Account | None) -> AccountForm:
+def _account_form(request: Request, account: Account | None, *, reference: str | None = None) -> AccountForm:
     extra = {}
     if account is not None and account.parent_id:
         extra["parent_name"] = account.parent.reference or account.parent.name
     data = form_data(request, AccountForm, instance=account, extra=extra)
+    if reference is not None:
+        data["reference"] = reference
     form = AccountForm(data, instance=account, user=request.user)
     return form_valid_or_raise(form)  # type: ignore[return-value]
 
@@ -122,11 +124,9 @@ class AccountByReference(GenericAPIView):
         data_reference = request.data.get("reference") if isinstance(request.data, dict) else None
         if data_reference not in (None, reference):
             raise ValidationError({"reference": [_("The reference in the body differs from the one in the URL.")]})
-        if isinstance(request.data, dict):
-            request.data["reference"] = reference  # type: ignore[index]
         created = account is None
         with transaction.atomic():
-            account = _account_form(request, account).save()
+            account = _account_form(request, account, reference=reference).save()
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(s.AccountSerializer(account).data, status=code)
 

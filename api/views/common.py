@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 
@@ -15,7 +16,7 @@ from api.errors import FormInvalid
 def form_data(request: Request, form_class: type[forms.BaseForm], *, instance=None, extra: dict | None = None) -> dict:
     """The form's data: the instance's current values, overwritten by what the request sent (known fields only)."""
     if not isinstance(request.data, dict):
-        raise ParseError("Send a JSON object.")
+        raise ParseError(_("Send a JSON object."))
     names = list(form_class.base_fields)
     meta = getattr(form_class, "_meta", None)
     if instance is None and getattr(meta, "model", None) is not None:

@@ -151,9 +151,9 @@ class ImportCreate(GenericAPIView):
         except ImportRejected as rejected:
             preview = rejected.preview
         if preview.errors:
-            errors = [{"line": e.line, "reason": " ".join(str(r) for r in e.reasons)} for e in preview.errors]
+            rows = [{"line": e.line, "reason": " ".join(str(r) for r in e.reasons)} for e in preview.errors]
             detail = _("Nothing was imported: the file has errors.")
-            return Response({"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": detail, "rows": rows}, status=status.HTTP_400_BAD_REQUEST)
         batch = ImportBatch.objects.create(
             created_by=request.user,
             kind=kind,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -82,8 +83,6 @@ class ReviewsDue(GenericAPIView):
         within = int(raw) if raw.isdigit() and len(raw) < 4 else 7
         accounts = Account.objects.visible_to(request.user)
         if request.query_params.get("mine") in ("true", "1"):
-            from django.db.models import Q
-
             user = request.user
             accounts = accounts.filter(Q(owner=user) | Q(service_manager=user) | Q(executive_sponsor=user))
         due = reviews_due(accounts=accounts, within_days=min(within, 366))

@@ -297,6 +297,7 @@ def built(admin_user, manager, sponsor):
         "action_pk": parts["action"].pk,
         "response_pk": response.pk,
         "number": 1,
+        "reference": alpha.reference or "ALPHA-1",  # the API's upsert by reference
     }
     plan_routes = {"plans:" + n for n in ("detail", "edit", "submit", "approve", "send_back", "revise", "next")}
     plan_routes |= {"plans:" + n for n in ("comment", "objective_add", "objective_delete", "checkpoint_add")}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from kam.events import event_emit
 from kam.models import Notification, User
 from kam.notifications import notifications_send
 from kam.roles import Role
@@ -95,6 +96,17 @@ def override_decide(
         override.decided_at = timezone.now()
         override.decision_comment = comment.strip()
         override.save()
+        event_emit(
+            event="override.decided",
+            payload={
+                "override": override.pk,
+                "account": override.account_id,
+                "decision": override.decision,
+                "status": override.status,
+                "expires_on": override.expires_on.isoformat(),
+                "by": by.username,
+            },
+        )
     # The request for a decision is dealt with, for every decider, whoever decided.
     Notification.objects.filter(dedupe_key=f"override-{override.pk}-proposed", read_at=None).update(
         read_at=timezone.now()

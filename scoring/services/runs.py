@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.financial_year import financial_year_in_use
 from accounts.models import Account
+from kam.events import event_emit
 from kam.models import User
 from kam.notifications import notifications_send
 from kam.outbox import outbox_enqueue
@@ -499,11 +500,45 @@ def segmentation_notify_changes(*, run: SegmentationRun) -> int:
         url=reverse("scoring:run_detail", args=[run.pk]),
         dedupe_key=f"segmentation-run-{run.pk}",
     )
+    segmentation_emit_changes(run=run)
     return len(sent)
 
 
 def _segment_ref(segment: str | None) -> dict:
     return text_ref(f"accounts.segment.{segment}" if segment else texts.NO_SEGMENT)
+
+
+# One event per run and kind of change, naming at most this many accounts (the run's page has them all).
+EVENT_ACCOUNTS = 1000
+
+
+def segmentation_emit_changes(*, run: SegmentationRun) -> None:
+    """The run's key-status and segment changes as two events (webhooks), each only when something changed."""
+    scores = AccountScore.objects.filter(run=run, was_key__isnull=False).order_by("account_id")
+    fields = ("account_id", "is_key", "was_key", "segment", "previous_segment")
+    key_changes = list(scores.exclude(is_key=F("was_key")).values(*fields)[:EVENT_ACCOUNTS])
+    segment_changes = list(scores.exclude(segment=F("previous_segment")).values(*fields)[:EVENT_ACCOUNTS])
+    if key_changes:
+        event_emit(
+            event="account.key_status_changed",
+            payload={
+                "run": run.pk,
+                "accounts": [
+                    {"account": c["account_id"], "is_key": c["is_key"], "was_key": c["was_key"]} for c in key_changes
+                ],
+            },
+        )
+    if segment_changes:
+        event_emit(
+            event="account.segment_changed",
+            payload={
+                "run": run.pk,
+                "accounts": [
+                    {"account": c["account_id"], "segment": c["segment"], "previous_segment": c["previous_segment"]}
+                    for c in segment_changes
+                ],
+            },
+        )
 
 
 def _change_sentence(score: AccountScore) -> dict:
