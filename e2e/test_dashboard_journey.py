@@ -83,11 +83,13 @@ def test_manager_sees_what_is_due_and_the_portfolio(page, sign_in, axe, transact
     portfolio_build(manager=manager, sponsor=sponsor)
     sign_in(manager)
 
-    actions = page.locator("#worklist-actions")
-    expect(actions).to_contain_text("Invite the CFO to the plant")
-    expect(actions).to_contain_text("overdue since")
-    expect(page.locator("#worklist-checkpoints")).to_contain_text("Grow revenue")
-    expect(page.locator("#worklist-reviews")).to_contain_text("Annual strategic review")
+    # What is due, under urgency headings: the overdue action first, checkpoints and reviews beside it.
+    overdue = page.locator("#worklist-overdue")
+    expect(overdue).to_contain_text("Invite the CFO to the plant")
+    expect(overdue).to_contain_text("overdue since")
+    due = page.locator("#worklist-due")
+    expect(due).to_contain_text("Grow revenue")
+    expect(due).to_contain_text("Annual strategic review")
     assert serious_violations(axe, page) == []
     _screenshot(page, "worklist-manager")
 

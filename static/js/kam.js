@@ -45,6 +45,8 @@ document.addEventListener("keydown", (event) => {
     clearTimeout(pending);
     pending = setTimeout(() => markScrollRegions(document), 200);
   });
+  // A card swapped in by htmx: marked as soon as it is in the page, and again once settled.
+  document.addEventListener("htmx:afterSwap", (event) => markScrollRegions(event.target.parentElement || document));
   document.addEventListener("htmx:afterSettle", (event) => markScrollRegions(event.target.parentElement || document));
   document.addEventListener("toggle", (event) => markScrollRegions(event.target), true);
 })();
