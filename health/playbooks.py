@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.coverage import is_champion
 from accounts.models import Account, Attitude, BuyingRole, Contact, Interaction, InteractionKind
@@ -28,18 +29,20 @@ from health.models import (
     Playbook,
     PlaybookAction,
     PlaybookFiring,
+    PlaybookStep,
     Risk,
     RiskCategory,
     StepKind,
     Trigger,
 )
-from kam.notifications import notifications_send
+from kam.models import Notification, User
 from kam.outbox import outbox_enqueue
 from scoring.models import AccountScore, RunStatus, SegmentationRun
 from surveys.models import Answer, QuestionKind
 
 # A weekly job looks back a little over a week, so nothing logged between two runs is missed.
 LOOKBACK_DAYS = 8
+BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -55,108 +58,175 @@ def _english(text_for) -> str:
         return str(text_for())
 
 
-def _assignee(account: Account, assignee: str):
-    return {
-        Assignee.OWNER: account.owner,
-        Assignee.SERVICE_MANAGER: account.service_manager,
-        Assignee.SPONSOR: account.executive_sponsor,
-    }[Assignee(assignee)]
+# Which account field names the person each assignee stands for.
+_ASSIGNEE_FIELD = {
+    Assignee.OWNER: "owner_id",
+    Assignee.SERVICE_MANAGER: "service_manager_id",
+    Assignee.SPONSOR: "executive_sponsor_id",
+}
 
 
-def _run_steps(*, firing: PlaybookFiring, account: Account, today: date) -> str:
-    """Create what the playbook's steps say; returns a line per step for the log."""
-    playbook = firing.playbook
-    notes = []
-    for step in playbook.steps.all():
-        user = _assignee(account, step.assignee)
-        role = Assignee(step.assignee).label
-        if user is None and step.kind != StepKind.RISK:
-            notes.append(_("%(step)s: skipped, the account has no %(role)s.") % {"step": step.title, "role": role})
-            continue
-        if step.kind == StepKind.ACTION:
-            PlaybookAction.objects.create(
-                firing=firing,
-                account=account,
-                title=step.title,
-                owner=user,
-                due_on=today + timedelta(days=step.due_in_days),
-            )
-            notes.append(_("%(step)s: action for %(user)s.") % {"step": step.title, "user": user})
-        elif step.kind == StepKind.RISK:
-            Risk.objects.create(
-                account=account,
-                title=step.title,
-                category=step.risk_category or RiskCategory.OTHER,
-                description=firing.reason,
-                likelihood=3,
-                impact=3,
-                owner=user or account.owner,
-                review_on=today + timedelta(days=step.due_in_days),
-                firing=firing,
-            )
-            notes.append(_("%(step)s: risk opened.") % {"step": step.title})
-        else:
-            words = {"account": account.name, "title": step.title, "reason": firing.reason}
+def _users_of(accounts: Iterable[Account]) -> dict[int, User]:
+    """The owners, service managers and sponsors of these accounts, in one query."""
+    ids = {pk for a in accounts for pk in (a.owner_id, a.service_manager_id, a.executive_sponsor_id) if pk}
+    return User.objects.in_bulk(ids) if ids else {}
 
-            def message_for(_user: Any, words: dict[str, str] = words) -> str:
-                return _("%(account)s: %(title)s (%(reason)s)") % words
 
-            # Mailed by a task (through the outbox): a mail server down never fails the page that logged the event.
-            created = notifications_send(
-                users=[user],
-                kind="playbook",
-                message_for=message_for,
-                url=account.get_absolute_url(),
-                dedupe_key=f"playbook-{firing.pk}-{step.pk}",
-                email=False,
-            )
-            to_mail = [n.pk for n in created if user.email and user.email_notifications]
-            if to_mail:
-                outbox_enqueue(
-                    task="health.tasks.playbook_mail_task", args=[to_mail], key=f"health.mail:{firing.pk}-{step.pk}"
-                )
-            notes.append(_("%(step)s: %(user)s notified.") % {"step": step.title, "user": user})
-    return "\n".join(notes)
+def _fire_new(
+    *, playbook: Playbook, found: pd.DataFrame, accounts: dict[int, Account], users: dict[int, User], today: date
+) -> list[PlaybookFiring]:
+    """Create the firings of signals not fired yet and what the playbook's steps say, a bulk insert per table.
+
+    found: account_id, key, reason. The caller holds a transaction; a signal fired meanwhile raises IntegrityError.
+    """
+    steps = list(playbook.steps.all())
+    firings = [
+        PlaybookFiring(playbook=playbook, account_id=int(pk), key=key, reason=reason)
+        for pk, key, reason in zip(found.account_id, found.key, found.reason, strict=True)
+    ]
+    notes: list[list[str]] = [[] for _firing in firings]
+    actions: list[PlaybookAction] = []
+    risks: list[Risk] = []
+    notices: list[tuple[Notification, int, PlaybookStep]] = []  # the firing's index, to key it once saved
+    templates: dict[str, str] = {}  # the notification's words, in each reader's language
+    with translation.override(settings.LANGUAGE_CODE):
+        for step in steps:
+            field = _ASSIGNEE_FIELD[Assignee(step.assignee)]
+            skipped = _("%(step)s: skipped, the account has no %(role)s.") % {
+                "step": step.title,
+                "role": Assignee(step.assignee).label,
+            }
+            said: dict[int, str] = {}  # the note, by user
+            for i, firing in enumerate(firings):
+                account = accounts[firing.account_id]
+                user = users.get(getattr(account, field))
+                if step.kind == StepKind.RISK:
+                    risks.append(
+                        Risk(
+                            account_id=firing.account_id,
+                            title=step.title,
+                            category=step.risk_category or RiskCategory.OTHER,
+                            description=firing.reason,
+                            likelihood=3,
+                            impact=3,
+                            owner=user or users.get(account.owner_id or 0),
+                            review_on=today + timedelta(days=step.due_in_days),
+                            firing=firing,
+                        )
+                    )
+                    notes[i].append(_("%(step)s: risk opened.") % {"step": step.title})
+                    continue
+                if user is None:
+                    notes[i].append(skipped)
+                    continue
+                if step.kind == StepKind.ACTION:
+                    actions.append(
+                        PlaybookAction(
+                            firing=firing,
+                            account_id=firing.account_id,
+                            title=step.title,
+                            owner=user,
+                            due_on=today + timedelta(days=step.due_in_days),
+                        )
+                    )
+                    if user.pk not in said:
+                        said[user.pk] = _("%(step)s: action for %(user)s.") % {"step": step.title, "user": user}
+                    notes[i].append(said[user.pk])
+                else:
+                    # As notifications_send does: an inactive user is not notified, in the app or by mail.
+                    if user.is_active:
+                        language = user.language or settings.LANGUAGE_CODE
+                        if language not in templates:
+                            with translation.override(language):
+                                templates[language] = str(_("%(account)s: %(title)s (%(reason)s)"))
+                        text = templates[language] % {
+                            "account": account.name,
+                            "title": step.title,
+                            "reason": firing.reason,
+                        }
+                        notice = Notification(
+                            user=user, kind="playbook", message=text, url=account.get_absolute_url(), dedupe_key=""
+                        )
+                        notices.append((notice, i, step))
+                    if user.pk not in said:
+                        said[user.pk] = _("%(step)s: %(user)s notified.") % {"step": step.title, "user": user}
+                    notes[i].append(said[user.pk])
+    for firing, lines in zip(firings, notes, strict=True):
+        firing.outcome = "\n".join(lines)
+    PlaybookFiring.objects.bulk_create(firings, batch_size=BATCH)
+    PlaybookAction.objects.bulk_create(actions, batch_size=BATCH)
+    Risk.objects.bulk_create(risks, batch_size=BATCH)
+    for notice, i, step in notices:
+        notice.dedupe_key = f"playbook-{firings[i].pk}-{step.pk}"[:200]
+    Notification.objects.bulk_create([notice for notice, _i, _step in notices], batch_size=BATCH)
+    # Mailed by a task (through the outbox): a mail server down never fails the page that logged the event.
+    # One message per step of the batch; keyed by its first firing (the firing itself when an event fired one).
+    to_mail: dict[int, tuple[int, list[int]]] = {}
+    for notice, i, step in notices:
+        if notice.user.email and notice.user.email_notifications:
+            to_mail.setdefault(step.pk, (firings[i].pk, []))[1].append(notice.pk)
+    for step_pk, (first_pk, ids) in to_mail.items():
+        outbox_enqueue(task="health.tasks.playbook_mail_task", args=[ids], key=f"health.mail:{first_pk}-{step_pk}")
+    return firings
 
 
 def playbook_fire(*, playbook: Playbook, account: Account, key: str, reason: str, today: date) -> PlaybookFiring | None:
     """Fire once per (playbook, account, key): returns the new firing, or None when this signal already fired."""
     if playbook.key_accounts_only and not account.is_key:
         return None
+    found = pd.DataFrame({"account_id": [account.pk], "key": [key[:100]], "reason": [reason]})
     try:
         with transaction.atomic():
-            firing = PlaybookFiring.objects.create(playbook=playbook, account=account, key=key[:100], reason=reason)
-            with translation.override(settings.LANGUAGE_CODE):
-                firing.outcome = _run_steps(firing=firing, account=account, today=today)
-            firing.save(update_fields=["outcome"])
+            fired = _fire_new(
+                playbook=playbook, found=found, accounts={account.pk: account}, users=_users_of([account]), today=today
+            )
     except IntegrityError:  # fired already (now, or by a concurrent event)
         return None
-    return firing
+    return fired[0]
 
 
-def _fire_all(playbook: Playbook, found: Iterable[Detected], today: date) -> list[PlaybookFiring]:
-    found = list(found)
-    if not found:
+def _detected_frame(found: Iterable[Detected]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(d.account_id, d.key, d.reason) for d in found], columns=["account_id", "key", "reason"]
+    ).astype({"account_id": "int64", "key": object, "reason": object})
+
+
+def _fire_all(playbook: Playbook, found: pd.DataFrame, today: date) -> list[PlaybookFiring]:
+    """Fire every signal of `found` (account_id, key, reason) not fired yet: a query for what already fired,
+    one for the accounts, one for their people, then a bulk insert per table."""
+    if found.empty:
         return []
-    accounts = Account.objects.select_related("owner", "service_manager", "executive_sponsor")
-    if playbook.key_accounts_only:
-        accounts = accounts.filter(is_key=True)
-    by_pk = accounts.in_bulk({d.account_id for d in found})
-    found = [d for d in found if d.account_id in by_pk]
-    # Skip what already fired in one query, so a weekly re-scan of old signals costs nothing per signal.
-    done = set(
-        PlaybookFiring.objects.filter(playbook=playbook, account_id__in=list(by_pk)).values_list("account_id", "key")
-    )
-    fired = []
-    for detected in found:
-        if (detected.account_id, detected.key) in done:
-            continue
-        firing = playbook_fire(
-            playbook=playbook, account=by_pk[detected.account_id], key=detected.key, reason=detected.reason, today=today
+    found = found.assign(key=found.key.str[:100]).drop_duplicates(["account_id", "key"])
+    for _attempt in range(3):
+        # Skip what already fired in one query, so a weekly re-scan of old signals costs nothing per signal.
+        done = pd.DataFrame(
+            PlaybookFiring.objects.filter(playbook=playbook, account_id__in=found.account_id.unique().tolist())
+            .values_list("account_id", "key")
+            .iterator(chunk_size=BATCH),
+            columns=["account_id", "key"],
         )
-        if firing is not None:
-            fired.append(firing)
-    return fired
+        if not done.empty:
+            fired_before = pd.MultiIndex.from_frame(done.astype({"account_id": "int64"}))
+            found = found[~pd.MultiIndex.from_frame(found[["account_id", "key"]]).isin(fired_before)]
+        if found.empty:
+            return []
+        accounts = Account.objects.only(
+            "pk", "name", "is_key", "owner_id", "service_manager_id", "executive_sponsor_id"
+        )
+        if playbook.key_accounts_only:
+            accounts = accounts.filter(is_key=True)
+        by_pk = accounts.in_bulk(found.account_id.unique().tolist())
+        found = found[found.account_id.isin(list(by_pk))]
+        if found.empty:
+            return []
+        try:
+            with transaction.atomic():
+                return _fire_new(
+                    playbook=playbook, found=found, accounts=by_pk, users=_users_of(by_pk.values()), today=today
+                )
+        except IntegrityError:  # an event fired one of these meanwhile: look again at what fired
+            continue
+    return []
 
 
 # --- what each trigger sees ------------------------------------------------------------
@@ -266,32 +336,53 @@ def _status_changes_detected(since: date) -> list[Detected]:
     return found
 
 
-def _silence_detected(raw: pd.DataFrame, days: int, today: date) -> list[Detected]:
+def _silence_detected(raw: pd.DataFrame, days: int, today: date) -> pd.DataFrame:
     """Keyed by the date of the last contact: a new interaction starts a new silence, which may fire again."""
     watched = raw[raw.key_people > 0]
-    silent = watched[watched.days_since_key_contact.isna() | (watched.days_since_key_contact > days)]
-    found = []
-    for pk, since in silent.days_since_key_contact.items():
-        if pd.isna(since):
-            key, reason = (
-                f"silence:{days}:never",
-                _english(lambda: _("No interaction ever logged with a decision maker.")),
-            )
-        else:
-            key = f"silence:{days}:{(today - timedelta(days=int(since))).isoformat()}"
-            reason = _english(
-                lambda since=since: (
-                    _("No interaction with a decision maker or champion for %(days)s days.") % {"days": int(since)}
-                )
-            )
-        found.append(Detected(int(pk), key, reason))
-    return found
+    silent = watched.days_since_key_contact[
+        watched.days_since_key_contact.isna() | (watched.days_since_key_contact > days)
+    ]
+    never = silent.isna()
+    since = silent.fillna(0).astype("int64")
+    with translation.override(settings.LANGUAGE_CODE):
+        never_reason = str(_("No interaction ever logged with a decision maker."))
+        quiet = str(_("No interaction with a decision maker or champion for %(days)s days."))
+    # A reason per distinct length of silence, not per account.
+    reasons = {int(d): quiet % {"days": int(d)} for d in since[~never].unique()}
+    last_contact = pd.Timestamp(today) - pd.to_timedelta(since, unit="D")
+    return (
+        pd.DataFrame(
+            {
+                "account_id": silent.index.astype("int64"),
+                "key": (f"silence:{days}:" + last_contact.dt.strftime("%Y-%m-%d")).where(
+                    ~never, f"silence:{days}:never"
+                ),
+                "reason": since.map(reasons).where(~never, never_reason),
+            }
+        )
+        .astype({"key": object, "reason": object})
+        .reset_index(drop=True)
+    )
+
+
+def _health_detected(pks: pd.Index, key: str, template: Any, words: pd.DataFrame) -> pd.DataFrame:
+    """A signal per account of `pks`, explained by the English `template` filled with each account's `words`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        english = str(template)
+    rows = words.loc[pks]
+    return pd.DataFrame(
+        {
+            "account_id": pks.astype("int64"),
+            "key": key,
+            "reason": [english % values for values in rows.to_dict("records")],
+        }
+    ).astype({"key": object, "reason": object})
 
 
 def playbooks_run(
     *, today: date, raw: pd.DataFrame, current: pd.Series, previous: pd.Series, week: date
 ) -> list[PlaybookFiring]:
-    """The weekly scan: every active playbook against the whole portfolio's signals.
+    """The weekly scan: every active playbook against the whole portfolio's signals, a mask per trigger.
 
     raw: health.frames.health_inputs of every account; current/previous: this week's and the previous
     snapshot's health by account id.
@@ -300,44 +391,42 @@ def playbooks_run(
     fired: list[PlaybookFiring] = []
     for playbook in Playbook.objects.filter(is_active=True).prefetch_related("steps"):
         trigger, level = playbook.trigger, playbook.threshold
-        found: list[Detected] = []
+        found = _detected_frame([])
         if trigger == Trigger.HEALTH_BELOW and level is not None:
-            for pk in crossings(previous, current, below=level):
-                found.append(
-                    Detected(
-                        int(pk),
-                        f"below:{level}:{week.isoformat()}",
-                        _english(
-                            lambda pk=pk, level=level: (
-                                _("Health fell to %(now)s, below %(level)s.") % {"now": current[pk], "level": level}
-                            )
-                        ),
-                    )
-                )
+            pks = crossings(previous, current, below=level)
+            words = pd.DataFrame({"now": current.reindex(pks).astype(object), "level": level}, index=pks)
+            found = _health_detected(
+                pks,
+                f"below:{level}:{week.isoformat()}",
+                gettext_lazy("Health fell to %(now)s, below %(level)s."),
+                words,
+            )
         elif trigger == Trigger.HEALTH_DROP and level:
-            for pk, fall in drops(previous, current, points=level).items():
-                found.append(
-                    Detected(
-                        int(pk),
-                        f"drop:{week.isoformat()}",
-                        _english(
-                            lambda pk=pk, fall=fall: (
-                                _("Health dropped by %(points)s points, from %(before)s to %(now)s.")
-                                % {"points": round(fall, 1), "before": previous[pk], "now": current[pk]}
-                            )
-                        ),
-                    )
-                )
+            fall = drops(previous, current, points=level)
+            words = pd.DataFrame(
+                {
+                    "points": [round(f, 1) for f in fall.tolist()],
+                    "before": previous.reindex(fall.index).astype(object),
+                    "now": current.reindex(fall.index).astype(object),
+                },
+                index=fall.index,
+            )
+            found = _health_detected(
+                fall.index,
+                f"drop:{week.isoformat()}",
+                gettext_lazy("Health dropped by %(points)s points, from %(before)s to %(now)s."),
+                words,
+            )
         elif trigger == Trigger.KEY_PERSON_LEFT:
-            found = _people_left_detected(since)
+            found = _detected_frame(_people_left_detected(since))
         elif trigger == Trigger.DETRACTOR:
-            found = _detractors_detected(since)
+            found = _detected_frame(_detractors_detected(since))
         elif trigger == Trigger.PAYMENT_ISSUE:
-            found = _interactions_detected(InteractionKind.PAYMENT_ISSUE, since)
+            found = _detected_frame(_interactions_detected(InteractionKind.PAYMENT_ISSUE, since))
         elif trigger == Trigger.INCIDENT:
-            found = _interactions_detected(InteractionKind.INCIDENT, since)
+            found = _detected_frame(_interactions_detected(InteractionKind.INCIDENT, since))
         elif trigger == Trigger.STATUS_CHANGE:
-            found = _status_changes_detected(since)
+            found = _detected_frame(_status_changes_detected(since))
         elif trigger == Trigger.SILENCE and level:
             found = _silence_detected(raw, level, today)
         fired += _fire_all(playbook, found, today)

@@ -19,7 +19,10 @@ SNAPSHOT_BATCH = 5000
 
 
 def _snapshots_copy(*, health: pd.Series, week: date) -> int:
-    """PostgreSQL: replace the week's rows of these accounts with one COPY (bulk_create's upsert is ~50× slower)."""
+    """PostgreSQL: upsert the week's rows of these accounts from one COPY (bulk_create's upsert is ~50× slower).
+
+    Only a changed score is written, so a re-run in the same week leaves unchanged rows (and their indexes) alone.
+    """
     buffer = io.StringIO()
     frame = pd.DataFrame({"account_id": health.index.astype("int64"), "week": week.isoformat(), "score": health.values})
     frame.to_csv(buffer, index=False, header=False, na_rep="\\N", sep="\t")
@@ -27,10 +30,16 @@ def _snapshots_copy(*, health: pd.Series, week: date) -> int:
     table = HealthSnapshot._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {table} WHERE week = %s AND account_id = ANY(%s)",  # noqa: S608 - our table name
-            [week, [int(pk) for pk in health.index]],
+            "CREATE TEMPORARY TABLE health_snapshot_load (account_id bigint, week date, score double precision)"
         )
-        cursor.copy_expert(f"COPY {table} (account_id, week, score) FROM STDIN", buffer)
+        cursor.copy_expert("COPY health_snapshot_load (account_id, week, score) FROM STDIN", buffer)
+        cursor.execute(
+            f"INSERT INTO {table} AS s (account_id, week, score)"  # noqa: S608 - our table name
+            " SELECT account_id, week, score FROM health_snapshot_load"
+            " ON CONFLICT (account_id, week) DO UPDATE SET score = EXCLUDED.score"
+            " WHERE s.score IS DISTINCT FROM EXCLUDED.score"
+        )
+        cursor.execute("DROP TABLE health_snapshot_load")  # a rollback drops it too (DDL is transactional here)
     return len(frame)
 
 

@@ -27,5 +27,12 @@ def test_a_large_snapshot_is_written_once_per_week_with_missing_figures_kept_mis
     assert HealthSnapshot.objects.filter(week=week).count() == len(ids)
     assert HealthSnapshot.objects.get(account_id=ids[0], week=week).score is None
     assert HealthSnapshot.objects.get(account_id=ids[-1], week=week).score == pytest.approx(100.0)
+    changed = scores.copy()
+    changed.iloc[0], changed.iloc[-1] = 42.0, np.nan  # a re-run with new figures replaces only those
+    assert snapshots_write(health=changed, week=week) == len(ids)
+    assert HealthSnapshot.objects.filter(week=week).count() == len(ids)
+    assert HealthSnapshot.objects.get(account_id=ids[0], week=week).score == pytest.approx(42.0)
+    assert HealthSnapshot.objects.get(account_id=ids[-1], week=week).score is None
+    assert HealthSnapshot.objects.get(account_id=ids[1], week=week).score == pytest.approx(scores.iloc[1])
     if connection.vendor != "postgresql":
         pytest.skip("the COPY path is PostgreSQL's; SQLite used the upsert")
