@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import BuyingRole, InteractionKind
 from accounts.tests.factories import AccountFactory, ContactFactory, InteractionFactory
+from accounts.tests.pages import account_page
 from health.frames import week_of
 from health.models import HealthSnapshot, Playbook, PlaybookAction, PlaybookActionStatus, PlaybookFiring, Risk
 from health.services import snapshots_write
@@ -35,7 +36,7 @@ def test_card_explains_each_signal_and_shows_missing_ones_as_missing(client, man
     ContactFactory(account=account, buying_role=BuyingRole.DECISION_MAKER)
     _risk(account, manager)
     client.force_login(manager)
-    assert f'hx-get="/health/accounts/{account.pk}/card/"' in client.get(f"/accounts/{account.pk}/").content.decode()
+    assert f'hx-get="/health/accounts/{account.pk}/card/"' in account_page(client, account)
     html = client.get(f"/health/accounts/{account.pk}/card/", headers={"HX-Request": "true"}).content.decode()
     assert "Why this health" in html and "<html" not in html
     assert "No survey answered yet." in html  # satisfaction: missing, not 50
@@ -49,7 +50,9 @@ def test_card_shows_the_weekly_trend(client, manager, account):
     for back, score in ((2, 80.0), (1, 70.0)):
         snapshots_write(health=pd.Series({account.pk: score}), week=week_of(today) - timedelta(weeks=back))
     client.force_login(manager)
-    assert "plotly.min.js" in client.get(f"/accounts/{account.pk}/").content.decode()
+    # Swapped into the account page, the card brings the address of plotly.js (loaded on demand).
+    fragment = client.get(f"/health/accounts/{account.pk}/card/", headers={"HX-Request": "true"}).content.decode()
+    assert 'data-plotly-src="' in fragment and "plotly.min.js" in fragment
     html = client.get(f"/health/accounts/{account.pk}/card/").content.decode()  # without JavaScript: a page
     assert 'id="chart-health"' in html and "plotly.min.js" in html and "<html" in html
 
