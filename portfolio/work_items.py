@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Action, Checkpoint
+from plans.models import Action, ActionStatus, Checkpoint
 from plans.reviews import DueReview
 from surveys.models import ImprovementAction
 
@@ -69,40 +69,57 @@ class WorkItem:
 
 
 def action_items(actions: Iterable[Action]) -> list[WorkItem]:
-    """Select `plan__account` and `review__account` first: no query per row."""
-    return [
-        WorkItem(
-            kind="action",
-            title=a.title,
-            url=a.get_absolute_url(),
-            account_id=a.account.pk,
-            account_name=a.account.name,
-            due_on=a.due_on,
-            plan_id=a.plan_id,
-            plan_title=a.plan.display_title if a.plan is not None else "",
-            detail=a.get_status_display(),
+    """Select `plan__account` and `review__account` first: no query per row.
+
+    Each plan's (or review's) URL is reversed once and each status translated once, not once per row.
+    """
+    urls: dict[tuple[int | None, int | None], str] = {}
+    statuses = {value: str(label) for value, label in ActionStatus.choices}
+    items = []
+    for a in actions:
+        where = (a.plan_id, None if a.plan_id else a.review_id)
+        if where not in urls:
+            urls[where] = a.get_absolute_url()
+        items.append(
+            WorkItem(
+                kind="action",
+                title=a.title,
+                url=urls[where],
+                account_id=a.account.pk,
+                account_name=a.account.name,
+                due_on=a.due_on,
+                plan_id=a.plan_id,
+                plan_title=a.plan.display_title if a.plan is not None else "",
+                detail=statuses.get(a.status) or a.get_status_display(),
+            )
         )
-        for a in actions
-    ]
+    return items
 
 
 def checkpoint_items(checkpoints: Iterable[Checkpoint]) -> list[WorkItem]:
-    """Select `objective__plan__account` first."""
-    return [
-        WorkItem(
-            kind="checkpoint",
-            title=c.objective.title,
-            url=f"{c.objective.plan.get_absolute_url()}#objective-{c.objective_id}",
-            account_id=c.objective.plan.account_id,
-            account_name=c.objective.plan.account.name,
-            due_on=c.due_on,
-            plan_id=c.objective.plan_id,
-            plan_title=c.objective.plan.display_title,
-            detail=c.label,
-            action_label=_("Record the actual"),
+    """Select `objective__plan__account` first. Each plan's URL and title are worked out once."""
+    plans: dict[int, tuple[str, str]] = {}
+    items = []
+    for c in checkpoints:
+        plan = c.objective.plan
+        if plan.pk not in plans:
+            plans[plan.pk] = (plan.get_absolute_url(), plan.display_title)
+        plan_url, plan_title = plans[plan.pk]
+        items.append(
+            WorkItem(
+                kind="checkpoint",
+                title=c.objective.title,
+                url=f"{plan_url}#objective-{c.objective_id}",
+                account_id=plan.account_id,
+                account_name=plan.account.name,
+                due_on=c.due_on,
+                plan_id=c.objective.plan_id,
+                plan_title=plan_title,
+                detail=c.label,
+                action_label=_("Record the actual"),
+            )
         )
-        for c in checkpoints
-    ]
+    return items
 
 
 def review_record_url(due: DueReview) -> str:
