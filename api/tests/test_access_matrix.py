@@ -157,12 +157,19 @@ def _url(path: str, ids: dict) -> str:
     return path.replace("{reference}", "SECRET-1").replace("{id}", str(ids.get(resource)))
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def _refused_cases() -> list[tuple[str, str, str]]:
+    """Each (role, method, path) the rules say is refused or filtered; an operation allowed to a role has
+    nothing to prove here (its own tests cover what it does). An operation missing from RULES fails below."""
+    cases = []
+    for method, path in OPERATIONS:
+        refused, filtered = RULES.get((method, path), ({"*"}, set()))
+        cases += [(role, method, path) for role in ROLES if role in refused or role in filtered or "*" in refused]
+    return cases
+
+
+@pytest.mark.parametrize(("role", "method", "path"), _refused_cases())
 def test_refused_operations_answer_404_or_403_and_write_nothing(world, role, method, path):
-    refused, filtered = RULES[(method, path)]
-    if role not in refused and role not in filtered:
-        pytest.skip("allowed to this role")
+    refused, _filtered = RULES[(method, path)]  # a new operation fails here until its rule is written down
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {world['tokens'][role]}")
     url = _url(path, world["ids"])

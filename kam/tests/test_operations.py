@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from conftest import require_service
 from kam import health, metrics, ops_views, request_id
 from kam.celery import QueueAnnotations, route_task, task_queue
 from kam.models import Heartbeat
@@ -132,7 +133,7 @@ def test_metrics_answer_an_administrator(client, admin_user):
 
 def test_task_outcomes_are_counted_in_redis_and_queue_lengths_read_back(settings):
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.skip("needs Redis (CELERY_BROKER_URL)")
+        require_service("Redis", "set CELERY_BROKER_URL: task counts and queue lengths are read from Redis")
     settings.KAM_TASK_QUEUES = HEAVY
     client = metrics._redis()
     client.delete(metrics.TASKS_KEY)

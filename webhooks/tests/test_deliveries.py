@@ -48,7 +48,7 @@ class Receiver:
                 self.wfile.write(b"ok" if status == 200 else b"nope")
 
             def log_message(self, *args) -> None:
-                pass
+                """Keep the test output quiet: the receiver's own records are what the test reads."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
