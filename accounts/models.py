@@ -609,6 +609,15 @@ class Deal(models.Model):
     close_date = models.DateField(_("close date"), null=True, blank=True)
     engaged_on = models.DateField(_("created or engaged on"), null=True, blank=True)
     product = models.CharField(_("product"), max_length=200, blank=True, default="")
+    # The catalogue line the product text was matched to at import; empty when the file had no product.
+    line = models.ForeignKey(
+        "ProductLine",
+        verbose_name=_("product line"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
+    )
     sales_agent = models.CharField(_("sales agent"), max_length=200, blank=True, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -621,3 +630,81 @@ class Deal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id} {self.get_outcome_display()}"
+
+
+class ProductLineQuerySet(models.QuerySet):
+    def current(self) -> ProductLineQuerySet:
+        """Lines still in the catalogue: a merged line only remains as another name of the line it went into."""
+        return self.filter(merged_into__isnull=True)
+
+
+class ProductLine(models.Model):
+    """A line of what we sell (a product or a service), the unit of the whitespace map.
+
+    Created by hand or on the fly from an import's product column. Merging one line into another keeps the old
+    row as an alias, so the next import of a file that still says the old name lands on the right line.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    family = models.CharField(_("family"), max_length=100, blank=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive lines keep their history but are no longer proposed.")
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="aliases",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ProductLineQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
+        ordering = ["family", "name"]
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="one_product_line_per_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current_line(self) -> ProductLine:
+        """The line this name stands for today (itself, or the line it was merged into)."""
+        return self.merged_into or self
+
+
+class LineRevenue(models.Model):
+    """Revenue of one account on one product line in one calendar year.
+
+    Written by the transaction import (the file's total for an account-line-year replaces the stored one) and
+    recomputed from won deals by the opportunity import, as yearly financials are: importing twice changes nothing.
+    """
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="line_revenues"
+    )
+    line = models.ForeignKey(
+        ProductLine, verbose_name=_("product line"), on_delete=models.CASCADE, related_name="revenues"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    revenue = models.DecimalField(_("revenue"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("revenue by line")
+        verbose_name_plural = _("revenue by line")
+        ordering = ["account_id", "line_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "line", "year"], name="one_revenue_per_account_line_year"),
+        ]
+        indexes = [models.Index(fields=["year", "line"], name="line_revenue_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.line_id} {self.year}"

@@ -20,7 +20,19 @@ class Role(models.TextChoices):
     CONTRIBUTOR = "contributor", _("Contributor")
 
 
-PROJECT_APPS = ("kam", "accounts", "scoring", "plans", "surveys", "health", "sharing", "portfolio", "api", "webhooks")
+PROJECT_APPS = (
+    "kam",
+    "accounts",
+    "scoring",
+    "plans",
+    "growth",
+    "surveys",
+    "health",
+    "sharing",
+    "portfolio",
+    "api",
+    "webhooks",
+)
 
 # Who may see or change which object is decided by the QuerySets (visible_to, editable_by, approvable_by,
 # decidable_by) and each app's access.py, never by these permissions: they only open /admin/, which only

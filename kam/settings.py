@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "scoring",
     "plans",
+    "growth",
     "surveys",
     "health",
     "sharing",

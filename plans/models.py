@@ -226,6 +226,7 @@ class Metric(models.TextChoices):
     GROSS_MARGIN = "gross_margin", _("Gross margin")
     SHARE_OF_WALLET = "share_of_wallet", _("Share of wallet (%)")
     SATISFACTION = "satisfaction", _("Satisfaction")
+    LINE_REVENUE = "line_revenue", _("Revenue on a product line")
     CUSTOM = "custom", _("Custom")
 
 
@@ -240,6 +241,24 @@ class Objective(models.Model):
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     due_on = models.DateField(_("due date"))
     position = models.PositiveIntegerField(default=0)
+    # "Win line X at subsidiary Y": with the line-revenue metric, progress is read from revenue by line.
+    line = models.ForeignKey(
+        "accounts.ProductLine",
+        verbose_name=_("product line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objectives",
+    )
+    line_account = models.ForeignKey(
+        "accounts.Account",
+        verbose_name=_("at (account or subsidiary)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="line_objectives",
+        help_text=_("Empty: the plan's account."),
+    )
 
     history = HistoricalRecords()
 
