@@ -7,3 +7,12 @@ class GrowthConfig(AppConfig):
 
     name = "growth"
     verbose_name = _("Growth inside the account")
+
+    def ready(self) -> None:
+        from growth.portfolio import lines_bought_source, whitespace_source
+        from scoring.sources import register_source
+
+        register_source(
+            "line_whitespace", _("Whitespace by line (potential still to win)"), whitespace_source, unit="money"
+        )
+        register_source("lines_bought", _("Number of product lines bought (year in use)"), lines_bought_source)

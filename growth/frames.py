@@ -63,7 +63,8 @@ def peer_profile_frame(*, settings: PeerSettings, sectors: Iterable[str] | None 
     if sectors is not None:
         queryset = queryset.filter(sector__in=list(sectors))
     rows = queryset.annotate(size_f=Cast(settings.size_basis, FloatField())).values_list("pk", "sector", "size_f")
-    return _frame(rows, ["account_id", "sector", "size"]).set_index("account_id")
+    # Sizes all unknown come back as None objects, which pd.cut cannot compare: NaN is "unknown" in floats.
+    return _frame(rows, ["account_id", "sector", "size"]).set_index("account_id").astype({"size": float})
 
 
 def estimates_frame(*, year: int | None, sectors: Iterable[str] | None = None) -> pd.DataFrame:
