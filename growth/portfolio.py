@@ -35,7 +35,8 @@ def portfolio_whitespace(*, account_ids: Iterable[int], year: int | None = None)
     """
     year = year if year is not None else financial_year_in_use()
     lines = portfolio_lines()
-    settings = PeerSettings.load()
+    # Read, never created, here: a page that only shows the whitespace writes nothing (defaults until saved).
+    settings = PeerSettings.objects.filter(pk=1).first() or PeerSettings()
     revenue = frames.revenue_frame(year=year)
     profiles = frames.peer_profile_frame(settings=settings)
     estimates = analytics.peer_estimates(profiles, revenue, edges=settings.size_edges, min_peers=settings.min_peers)

@@ -89,7 +89,7 @@ def line_objective_plans(*, account_ids: Iterable[int], user: User) -> dict[int,
 
 
 def line_objective_url(*, plan_pk: int, line_pk: int, at_pk: int, target: float | None = None) -> str:
-    params: dict[str, object] = {"line": line_pk, "at": at_pk}
+    params: dict[str, int] = {"line": line_pk, "at": at_pk}
     if target is not None:
         params["target"] = round(target)
     return f"{reverse('plans:objective_new', args=[plan_pk])}?{urlencode(params)}"

@@ -6,6 +6,7 @@ import math
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Deal, DealOutcome, FinancialYearSetting, Lifecycle, LineRevenue, ProductLine
 from accounts.tests.factories import AccountFactory
@@ -61,6 +62,7 @@ def test_lines_bought_counts_the_lines_of_the_year_in_use_and_leaves_accounts_wi
 
 
 def test_sources_say_what_they_measure_and_in_which_unit(portfolio):
+    translation.activate("en")  # whatever language an earlier request left active
     assert str(SOURCES["line_whitespace"].label) == "Whitespace by line (potential still to win)"
     assert raw_value_text(1250.0, "line_whitespace") == "1,250\u00a0EUR"
     assert str(SOURCES["lines_bought"].label) == "Number of product lines bought (year in use)"
