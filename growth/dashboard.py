@@ -54,11 +54,11 @@ def whitespace_board_read(*, accounts: QuerySet[Account], user: User, limit: int
     names = {pk: name for pk, name, _segment in rows}
     segments = pd.Series({pk: segment or UNSCORED for pk, _name, segment in rows}, dtype=object)
     whitespace = portfolio_whitespace(account_ids=list(names))
-    cells, lines = whitespace.cells, whitespace.lines
+    open_cells, lines = whitespace.open_cells, whitespace.lines
     labels = segment_labels()
-    if cells.empty:
+    if open_cells.empty:
         return WhitespaceBoard(year=whitespace.year, figure=None)
-    heat = analytics.whitespace_by_segment(cells, segments)
+    heat = analytics.whitespace_by_segment(open_cells, segments)
     if not heat.empty:
         # Lines with the most to win first; segments in the matrix's order.
         heat = heat.reindex(index=_segment_order(heat.index), columns=heat.sum().sort_values(ascending=False).index)
@@ -67,7 +67,7 @@ def whitespace_board_read(*, accounts: QuerySet[Account], user: User, limit: int
         (labels.get(code, code), ["—" if pd.isna(value) else money(value) for value in heat.loc[code]])
         for code in heat.index
     ]
-    top = analytics.top_untouched(cells, limit=limit)
+    top = analytics.top_untouched(open_cells, limit=limit)
     plans = line_objective_plans(account_ids=top.account_id.tolist(), user=user) if len(top) else {}
     top_rows = []
     for cell in top.itertuples(index=False):
@@ -96,5 +96,5 @@ def whitespace_board_read(*, accounts: QuerySet[Account], user: User, limit: int
         headers=headers,
         rows=table,
         top=top_rows,
-        total=float(analytics.open_whitespace(cells).potential.sum()),
+        total=float(open_cells.potential.sum()),
     )

@@ -16,12 +16,63 @@ from accounts.models import LineRevenue, ProductLine
 from growth import analytics, frames
 from growth.models import PeerSettings
 
+OPEN_COLUMNS = ["account_id", "line_id", "status", "potential", "potential_source", "reason", "peers"]
+KEYS = ["account_id", "line_id"]
+
 
 @dataclass
 class PortfolioWhitespace:
     year: int | None
-    cells: pd.DataFrame  # growth.analytics.CELL_COLUMNS, one row per account × current active line
+    # The open cells (untouched, with a potential): analytics.open_whitespace(whitespace_cells(...)) in OPEN_COLUMNS.
+    open_cells: pd.DataFrame
+    # Per account asked for: whether it has at least one untouched cell (with or without a potential known).
+    untouched_any: pd.Series
     lines: dict[int, str]  # current active lines: id → name, in the catalogue's order
+
+
+def open_cells_sparse(
+    *,
+    account_ids: Iterable[int],
+    line_ids: Iterable[int],
+    revenue: pd.DataFrame,
+    pipeline: pd.DataFrame,
+    potentials: pd.DataFrame,
+    marks: pd.DataFrame,
+    estimates: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The open cells and, per account, whether any cell is untouched, by growth.analytics's rules, without
+    building the account × line grid: only cells with a potential or a fact are looked at.
+
+    whitespace_cells builds every cell (200,000 for 10,000 accounts × 20 lines) and then filters; here the
+    candidates are the potentials entered and estimated, less the cells sold, in pipeline or marked. Same answer
+    (tested against it), several times faster on a whole portfolio.
+    """
+    accounts, lines = pd.Index(list(account_ids)), pd.Index(list(line_ids))
+
+    def scoped(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame.account_id.isin(accounts) & frame.line_id.isin(lines)]
+
+    closed = pd.concat(
+        [
+            scoped(revenue[revenue.revenue.astype(float) > 0])[KEYS],
+            scoped(pipeline[pipeline.pipeline.astype(float) > 0])[KEYS],
+            scoped(marks[marks.kind.isin([analytics.COMPETITOR, analytics.NOT_RELEVANT])])[KEYS],
+        ]
+    ).drop_duplicates()
+    closed_per_account = closed.groupby("account_id").size().reindex(accounts, fill_value=0)
+    untouched_any = closed_per_account < len(lines)
+    entered = scoped(potentials)[[*KEYS, "potential", "reason"]].astype({"potential": float})
+    entered = entered[entered.potential.notna()]
+    estimated = scoped(estimates)[[*KEYS, "estimate", "peers"]].astype({"estimate": float, "peers": float})
+    cells = entered.merge(estimated, on=KEYS, how="outer")
+    is_entered = cells.potential.notna()
+    cells["potential_source"] = is_entered.map({True: analytics.ENTERED, False: analytics.ESTIMATED})
+    cells["potential"] = cells.potential.where(is_entered, cells.estimate)
+    cells["peers"] = cells.peers.where(~is_entered)
+    cells["reason"] = cells.reason.where(is_entered, "")
+    cells = cells.merge(closed.assign(_closed=True), on=KEYS, how="left")
+    cells = cells[cells._closed.isna() & cells.potential.notna()].assign(status=analytics.UNTOUCHED)
+    return cells[OPEN_COLUMNS].astype({"account_id": int, "line_id": int}).reset_index(drop=True), untouched_any
 
 
 def portfolio_lines() -> dict[int, str]:
@@ -29,7 +80,7 @@ def portfolio_lines() -> dict[int, str]:
 
 
 def portfolio_whitespace(*, account_ids: Iterable[int], year: int | None = None) -> PortfolioWhitespace:
-    """The whitespace cells of these accounts on every current active line, in the year in use unless given.
+    """The open whitespace of these accounts on every current active line, in the year in use unless given.
 
     Peers are found in the whole portfolio (a comparable account need not be among `account_ids`).
     """
@@ -40,8 +91,8 @@ def portfolio_whitespace(*, account_ids: Iterable[int], year: int | None = None)
     revenue = frames.revenue_frame(year=year)
     profiles = frames.peer_profile_frame(settings=settings)
     estimates = analytics.peer_estimates(profiles, revenue, edges=settings.size_edges, min_peers=settings.min_peers)
-    cells = analytics.whitespace_cells(
-        account_ids=list(account_ids),
+    open_cells, untouched_any = open_cells_sparse(
+        account_ids=account_ids,
         line_ids=list(lines),
         revenue=revenue,
         pipeline=frames.pipeline_frame(),
@@ -49,8 +100,7 @@ def portfolio_whitespace(*, account_ids: Iterable[int], year: int | None = None)
         marks=frames.marks_frame(),
         estimates=estimates,
     )
-    cells = cells.astype({"potential": float, "revenue": float, "pipeline": float, "peers": float})
-    return PortfolioWhitespace(year=year, cells=cells, lines=lines)
+    return PortfolioWhitespace(year=year, open_cells=open_cells, untouched_any=untouched_any, lines=lines)
 
 
 def whitespace_source(frame: pd.DataFrame) -> pd.Series:
@@ -60,14 +110,11 @@ def whitespace_source(frame: pd.DataFrame) -> pd.Series:
     untouched cells have no potential known has no value, as has every account when there is no line.
     """
     whitespace = portfolio_whitespace(account_ids=frame.index)
-    cells = whitespace.cells
-    if cells.empty:
+    if not whitespace.lines:
         return pd.Series(index=frame.index, dtype=float)
-    values = analytics.whitespace_per_account(cells)
-    untouched = cells.status == analytics.UNTOUCHED
-    closed = ~untouched.groupby(cells.account_id).any()
-    values = values.reindex(frame.index)
-    return values.where(values.notna() | ~closed.reindex(frame.index, fill_value=False), 0.0).astype(float)
+    values = analytics.whitespace_per_account(whitespace.open_cells).reindex(frame.index).astype(float)
+    nothing_left = ~whitespace.untouched_any.reindex(frame.index, fill_value=True)
+    return values.where(values.notna() | ~nothing_left, 0.0)
 
 
 def lines_bought_source(frame: pd.DataFrame) -> pd.Series:
