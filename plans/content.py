@@ -91,12 +91,16 @@ def objective_line_actuals(*, objectives: list[Objective]) -> dict[int, tuple[in
     A line merged into another since the objective was set counts as that other line, and so do the names
     merged into it.
     """
-    line_objective_ids = [o.pk for o in objectives if is_line_objective(o)]
-    if not line_objective_ids:
+    return line_actuals_by_id(objective_ids=[o.pk for o in objectives if is_line_objective(o)])
+
+
+def line_actuals_by_id(*, objective_ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    """objective_line_actuals for objectives known by id (those not on a line are left out); two queries."""
+    if not objective_ids:
         return {}
     wanted: dict[tuple[int, int], list[tuple[int, int]]] = {}
     places = (
-        Objective.objects.filter(pk__in=line_objective_ids)
+        Objective.objects.filter(pk__in=objective_ids, metric=Metric.LINE_REVENUE, line__isnull=False)
         .annotate(
             at=Coalesce("line_account_id", "plan__account_id"), current=Coalesce("line__merged_into_id", "line_id")
         )

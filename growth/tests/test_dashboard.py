@@ -155,3 +155,21 @@ def test_the_blocks_are_in_french(client, manager, portfolio):
     client.force_login(manager)
     body = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Cellules vierges les plus prometteuses" in body and "estimé à partir de 2 pairs" in body
+
+
+def test_the_dashboards_plan_progress_reads_a_line_objective_from_revenue_by_line(client, manager, portfolio):
+    from plans.models import Metric, PlanStatus
+    from plans.tests.factories import ObjectiveFactory
+
+    plan = portfolio["plans"]["a"]
+    plan.status = PlanStatus.ACTIVE
+    plan.save()
+    ObjectiveFactory(
+        plan=plan, metric=Metric.LINE_REVENUE, line=portfolio["tea"], line_account=portfolio["c"],
+        baseline=Decimal("0"), target=Decimal("400"),
+    )  # fmt: skip
+    ObjectiveFactory(plan=plan, metric=Metric.LINE_REVENUE, line=portfolio["rice"], target=Decimal("10"))  # no data
+    LineRevenue.objects.create(account=portfolio["c"], line=portfolio["tea"], year=2026, revenue=Decimal("450"))
+    client.force_login(manager)
+    body = client.get("/dashboard/").content.decode()
+    assert "Objectives of the plans in force: 1 on track, 0 at risk, 0 off track" in body
