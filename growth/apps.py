@@ -7,3 +7,21 @@ class GrowthConfig(AppConfig):
 
     name = "growth"
     verbose_name = _("Growth inside the account")
+
+    def ready(self) -> None:
+        from accounts.cards import register_card
+        from growth.cards import whitespace_card
+        from kam.navigation import register_nav_item
+        from kam.roles import Role
+        from plans.pdf import register_pdf_section
+
+        register_card(
+            "whitespace",
+            order=25,
+            template="growth/_account_card.html",
+            build=whitespace_card,
+            title=_("Whitespace"),
+            width="col-lg-6",
+        )
+        register_nav_item(_("Peers"), "growth:peers", order=85, roles=frozenset({Role.ADMINISTRATOR}))
+        register_pdf_section(template="growth/_plan_pdf_whitespace.html", build="growth.cards:plan_pdf_whitespace")

@@ -63,7 +63,9 @@ def peer_profile_frame(*, settings: PeerSettings, sectors: Iterable[str] | None 
     if sectors is not None:
         queryset = queryset.filter(sector__in=list(sectors))
     rows = queryset.annotate(size_f=Cast(settings.size_basis, FloatField())).values_list("pk", "sector", "size_f")
-    return _frame(rows, ["account_id", "sector", "size"]).set_index("account_id")
+    # float, even when no account has a size (an all-None column would be object and break the size bands).
+    frame = _frame(rows, ["account_id", "sector", "size"]).astype({"size": float})
+    return frame.set_index("account_id")
 
 
 def estimates_frame(*, year: int | None, sectors: Iterable[str] | None = None) -> pd.DataFrame:
