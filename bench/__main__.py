@@ -28,6 +28,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.api import bench_api_listing  # noqa: E402
 from bench.dashboard import bench_dashboard  # noqa: E402
+from bench.growth import bench_growth  # noqa: E402
 from bench.health import bench_health  # noqa: E402
 from bench.my_work import bench_my_work  # noqa: E402
 from bench.pages import BARE_URL, measure, print_ratios, ratio_rows, seed_account, use_bench_urls  # noqa: E402
@@ -173,6 +174,7 @@ def main() -> None:
         rows += bench_plan_pdf(client=client, manager=manager, account=key_account)
         rows += bench_my_work(client=client, manager=manager)
         rows += bench_health(client=client)
+        rows += bench_growth()
         print(f"\n{'measure':<62} {'median ms':>10} {'queries':>8}  target")
         for label, ms, queries, target in rows:
             print(f"{label:<62} {ms:>10.1f} {queries or '':>8}  {target}")
