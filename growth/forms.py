@@ -12,7 +12,7 @@ from growth.models import MarkKind, SizeBasis
 
 
 class MarkForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Mark the cell"), choices=MarkKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("This cell is"), choices=MarkKind.choices, widget=forms.RadioSelect)
     competitor = forms.CharField(
         label=_("Competitor"),
         max_length=200,
@@ -55,7 +55,7 @@ class PeerSettingsForm(forms.Form):
         parts = [part for part in parts if part]
         if not parts:
             raise forms.ValidationError(_("Give at least one limit."))
-        bad = [part for part in parts if not part.isdigit()]
+        bad = [part for part in parts if not re.fullmatch(r"[0-9]{1,15}", part)]  # "²".isdigit() is True
         if bad:
             raise forms.ValidationError(
                 _("Not a whole number: %(values)s.") % {"values": ", ".join(bad)}, code="not_number"

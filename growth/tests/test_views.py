@@ -226,8 +226,8 @@ def test_plan_pdf_shows_the_map_and_leaves_competitors_out_of_the_customers_copy
 
 def test_administrator_sets_peer_bands_and_bad_limits_are_refused(client, admin_user):
     client.force_login(admin_user)
-    bad = client.post("/growth/peers/", {"size_basis": "employees", "size_edges": "10, 5, x", "min_peers": "3"})
-    assert bad.status_code == 422 and "Not a whole number: x" in bad.content.decode()
+    bad = client.post("/growth/peers/", {"size_basis": "employees", "size_edges": "10, ², x", "min_peers": "3"})
+    assert bad.status_code == 422 and "Not a whole number: ², x" in bad.content.decode()
     down = client.post("/growth/peers/", {"size_basis": "employees", "size_edges": "50, 10", "min_peers": "3"})
     assert "larger than the one before" in down.content.decode()
 
@@ -248,3 +248,11 @@ def test_only_administrators_open_the_peer_settings(client, request, user):
         client.post("/growth/peers/", {"size_basis": "employees", "size_edges": "1", "min_peers": "1"}).status_code
         == 403
     )
+
+
+def test_plan_pdf_with_the_map_renders(manager, group):
+    from plans.pdf import plan_pdf_render
+
+    plan = AccountPlan.objects.create(account=group["parent"], title="Plan", starts_on="2026-01-01",
+                                      ends_on="2026-12-31")  # fmt: skip
+    assert plan_pdf_render(plan=plan, language="fr", audience=PdfAudience.CUSTOMER).startswith(b"%PDF")
