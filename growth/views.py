@@ -27,6 +27,7 @@ from growth.services import (
     whitespace_mark_set,
 )
 from growth.whitespace import current_plan, whitespace_cell, whitespace_map
+from plans.models import AccountPlan
 
 
 @require_safe
@@ -40,9 +41,8 @@ def _map_url(account: Account, row: Account, line: ProductLine) -> str:
     return f"{reverse('growth:map', args=[account.pk])}#cell-{row.pk}-{line.pk}"
 
 
-def objective_url(*, account: Account, row: Account, line: ProductLine) -> str:
+def objective_url(*, account: Account, row: Account, line: ProductLine, plan: AccountPlan | None) -> str:
     """Where an untouched cell becomes an objective of the account's plan (or, without a plan, where one starts)."""
-    plan = current_plan(account)
     if plan is None:
         return reverse("plans:create", args=[account.pk])
     # plans serves /plans/<pk>/objectives/new/ with the line and the account it targets filled in.
@@ -57,6 +57,7 @@ def _cell_context(request: HttpRequest, account: Account, row: Account, line: Pr
     mark_initial = {"kind": mark.kind, "competitor": mark.competitor} if mark else {}
     potential_initial = {"amount": potential.amount, "reason": potential.reason} if potential else {}
     untouched = cell.status == analytics.UNTOUCHED and can_edit_account(request.user, account)
+    plan = current_plan(account) if untouched else None
     return {
         "account": account,
         "row": row,
@@ -67,8 +68,8 @@ def _cell_context(request: HttpRequest, account: Account, row: Account, line: Pr
         "can_edit": can_edit,
         "mark_form": forms.get("mark_form") or MarkForm(initial=mark_initial, prefix="mark"),
         "potential_form": forms.get("potential_form") or PotentialForm(initial=potential_initial, prefix="potential"),
-        "objective_url": objective_url(account=account, row=row, line=line) if untouched else None,
-        "has_plan": current_plan(account) is not None if untouched else False,
+        "objective_url": objective_url(account=account, row=row, line=line, plan=plan) if untouched else None,
+        "has_plan": plan is not None,
         "map_url": _map_url(account, row, line),
     }
 
