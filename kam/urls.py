@@ -36,6 +36,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # The language switcher must work before login too.
     path("i18n/setlang/", views.language_switch, name="set_language"),
+    path("", include("growth.urls")),  # /accounts/<pk>/whitespace/ and /growth/: the growth app's pages
     path("accounts/", include("accounts.urls")),
     path("scoring/", include("scoring.urls")),
     path("plans/", include("plans.urls")),

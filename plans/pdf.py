@@ -35,6 +35,28 @@ def register_internal_pdf_section(*, template: str, build: str) -> None:
         INTERNAL_SECTIONS.append((template, build))
 
 
+# Sections both versions show, after the plan's own: (template, "module:build"); build(plan=, audience=) returns
+# the section's context, leaving out what that audience must not read, or None to leave the section out.
+SECTIONS: list[tuple[str, str]] = []
+
+
+def register_pdf_section(*, template: str, build: str) -> None:
+    if (template, build) not in SECTIONS:
+        SECTIONS.append((template, build))
+
+
+def _sections(plan: AccountPlan, audience: str) -> list[dict]:
+    from importlib import import_module
+
+    sections = []
+    for template, build in SECTIONS:
+        module, function = build.split(":")
+        context = getattr(import_module(module), function)(plan=plan, audience=audience)
+        if context is not None:
+            sections.append({"template": template, "context": context})
+    return sections
+
+
 def _internal_sections(plan: AccountPlan) -> list[dict]:
     from importlib import import_module
 
@@ -104,6 +126,7 @@ def plan_pdf_html(*, plan: AccountPlan, language: str, audience: str = PdfAudien
             "language": language,
             "internal": internal,
             **_map_context(plan, audience),
+            "pdf_sections": _sections(plan, audience),
             "internal_sections": _internal_sections(plan) if internal else [],
         }
         return render_to_string("plans/plan_pdf.html", context)

@@ -27,7 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
 
-from accounts.models import ImportBatch, ImportMapping
+from accounts.models import ImportBatch, ImportMapping, ProductLine
 from accounts.tests.factories import ContactFactory
 from health.models import Playbook, PlaybookAction, PlaybookFiring, Risk
 from kam.models import Notification
@@ -296,6 +296,8 @@ def built(admin_user, manager, sponsor):
         "checkpoint_pk": checkpoint.pk,
         "action_pk": parts["action"].pk,
         "response_pk": response.pk,
+        "row_pk": alpha.pk,  # a whitespace map's cell: the account's own row
+        "line_pk": ProductLine.objects.get_or_create(name="Hostile line")[0].pk,
         "number": 1,
         "reference": alpha.reference or "ALPHA-1",  # the API's upsert by reference
     }
