@@ -45,6 +45,7 @@ urlpatterns += [
         importing.import_accept_suggestions,
         name="import_accept_suggestions",
     ),
+    path("import/<int:pk>/lines/", importing.import_line_choices, name="import_line_choices"),
     path("import/mappings/", importing.import_mappings, name="import_mappings"),
     path("import/mappings/<int:pk>/", importing.import_mapping_edit, name="import_mapping_edit"),
     path("import/mappings/<int:pk>/delete/", importing.import_mapping_delete, name="import_mapping_delete"),

@@ -174,6 +174,27 @@ def yearly_revenues_upsert(
         financials_refresh(account_ids=accounts)
 
 
+def line_revenues_upsert(*, revenues: Iterable[tuple[int, int, int, Decimal]], currency: str) -> int:
+    """Write (account, line, year, revenue) rows in `currency`: one upsert per chunk on the account-line-year key.
+
+    Revenue by line keeps no history of its own: it is derived from the imported lines and deals, which do.
+    """
+    from accounts.models import LineRevenue
+
+    rows = [
+        LineRevenue(account_id=account, line_id=line, year=year, revenue=revenue, currency=currency)
+        for account, line, year, revenue in revenues
+    ]
+    for batch in chunked(rows):
+        LineRevenue.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["account", "line", "year"],
+            update_fields=["revenue", "currency"],
+        )
+    return len(rows)
+
+
 def _default(field: models.Field, now) -> object:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return now
