@@ -7,3 +7,9 @@ class GrowthConfig(AppConfig):
 
     name = "growth"
     verbose_name = _("Growth inside the account")
+
+    def ready(self) -> None:
+        from accounts.services import register_line_merge_step
+        from growth.lines import line_merge_step
+
+        register_line_merge_step(line_merge_step)
