@@ -244,3 +244,22 @@ def test_wizard_lists_unknown_products_and_keeps_the_users_choice_per_name(clien
         ("A1", "Beverages", 2024): Decimal("110.00"),
         ("A1", "Cakes", 2024): Decimal("1.00"),
     }
+
+
+def test_accepting_all_suggestions_maps_close_product_names_to_their_lines(client, manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import ImportBatch
+
+    AccountFactory(reference="A1", owner=manager)
+    seafood = ProductLineFactory(name="Seafood")
+    client.force_login(manager)
+    upload = SimpleUploadedFile("invoices.csv", b"customer,date,amount,product\nA1,2024-03-01,100,Sea food\n")
+    map_url = client.post("/accounts/import/", {"file": upload, "kind": "transactions"}).url
+
+    body = client.post(map_url.replace("map", "accept-suggestions"), follow=True).content.decode()
+
+    assert "has a problem" not in body
+    assert ImportBatch.objects.get().options["corrections"] == {LINE_CHOICES: {"Sea food": str(seafood.pk)}}
+    client.post(map_url.replace("map", "preview"))
+    assert by_line() == {("A1", "Seafood", 2024): Decimal("100.00")}
