@@ -9,7 +9,9 @@ new line unless the user maps it to an existing one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,7 +24,7 @@ from accounts.models import LineRevenue, ProductLine
 LINE_CHOICES = "product_line"
 NEW_LINE = "new"
 MAX_NAME = 200
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+CREATE, UPDATE = "create", "update"
 
 
 @dataclass
@@ -101,8 +103,12 @@ def product_lines_resolve(
     field_name: str,
     field_label: str,
     catalogue: LineCatalogue | None = None,
+    check_length: bool = True,
 ) -> LineResolution:
-    """Which line each distinct non-empty text of `values` is; rows waiting for a choice get an error each."""
+    """Which line each distinct non-empty text of `values` is; rows waiting for a choice get an error each.
+
+    `check_length=False` when the import already refuses a too long product text with its own words.
+    """
     catalogue = catalogue or LineCatalogue.load()
     resolution = LineResolution()
     texts = [text for text in values.unique() if text != ""]
@@ -120,6 +126,8 @@ def product_lines_resolve(
     for text in texts:
         key = normalise_name(text)
         if len(text) > MAX_NAME:
+            if not check_length:
+                continue
             errors.add_where(
                 values == text,
                 lines,
@@ -200,37 +208,76 @@ class LineTotal:
     target: int  # an account's pk, or a negative key of an account the import creates
     line: int  # a line's pk, or a negative key of a line the import creates
     year: int
-    revenue: object  # Decimal
-    action: str
+    revenue: Decimal
+    action: str  # CREATE or UPDATE
 
 
-def stored_line_revenues(account_ids: list[int]) -> dict[tuple[int, int, int], tuple[object, str]]:
-    """{(account, line, year): (revenue, currency)} for these accounts."""
+@dataclass
+class LineTotals:
+    """The account-line-year totals an import writes, and how many it leaves as they are."""
+
+    changed: list[LineTotal] = field(default_factory=list)
+    unchanged: int = 0
+
+    def without(self, refused: set[int]) -> LineTotals:
+        """Without the accounts the user may not change (their rows are errors)."""
+        return LineTotals([total for total in self.changed if total.target not in refused], self.unchanged)
+
+    def rows(self, *, account_pk: dict[int, int], line_pk: dict[int, int]) -> list[tuple[int, int, int, Decimal]]:
+        """(account, line, year, revenue) to write, new accounts' and lines' keys replaced by their pks."""
+        return [
+            (account_pk.get(t.target, t.target), line_pk.get(t.line, t.line), t.year, t.revenue) for t in self.changed
+        ]
+
+
+def stored_line_revenues(account_ids: list[int]) -> pd.DataFrame:
+    """The stored revenue by line of these accounts: target, line, year, stored_cents, stored_currency."""
     from accounts.importing.common import chunked
 
-    stored = {}
+    rows: list[tuple] = []
     for batch in chunked(account_ids):
-        rows = LineRevenue.objects.filter(account_id__in=batch).values_list(
+        rows += LineRevenue.objects.filter(account_id__in=batch).values_list(
             "account_id", "line_id", "year", "revenue", "currency"
         )
-        stored.update({(a, line, y): (revenue, code) for a, line, y, revenue, code in rows})
-    return stored
+    stored = pd.DataFrame(rows, columns=["target", "line", "year", "revenue", "stored_currency"])
+    stored["stored_cents"] = (stored.pop("revenue").astype(float) * 100).round().astype("int64")
+    return stored.astype({"target": "int64", "line": "int64", "year": "int64"})
 
 
-def line_totals_compare(sums: dict[tuple[int, int, int], object], *, currency: str) -> list[LineTotal]:
-    """Each (account, line, year) total against the stored one: create, update or unchanged."""
-    stored = stored_line_revenues(sorted({target for target, _line, _year in sums if target > 0}))
-    totals = []
-    for (target, line, year), revenue in sorted(sums.items()):
-        current = stored.get((target, line, year)) if target > 0 and line > 0 else None
-        action = CREATE if current is None else (UNCHANGED if current == (revenue, currency) else UPDATE)
-        totals.append(LineTotal(target=target, line=line, year=year, revenue=revenue, action=action))
-    return totals
+def line_totals_compare(sums: pd.DataFrame, *, currency: str) -> LineTotals:
+    """Each account-line-year total (columns target, line, year, amount) against the stored one.
+
+    Compared in whole cents over the whole frame: a re-import of 100,000 lines finds its 90,000 unchanged totals
+    without building a Decimal for each.
+    """
+    if sums.empty:
+        return LineTotals()
+    frame = sums.astype({"target": "int64", "line": "int64", "year": "int64"})
+    frame["cents"] = (frame["amount"].astype(float) * 100).round().astype("int64")
+    existing = sorted(int(target) for target in frame["target"].unique() if target > 0)
+    frame = frame.merge(stored_line_revenues(existing), on=["target", "line", "year"], how="left")
+    created = frame["stored_cents"].isna()
+    unchanged = ~created & (frame["stored_cents"] == frame["cents"]) & (frame["stored_currency"] == currency)
+    frame["action"] = np.where(created, CREATE, UPDATE)
+    frame = frame[~unchanged].sort_values(["target", "line", "year"])
+    changed = [
+        LineTotal(
+            target=int(target),
+            line=int(line),
+            year=int(year),
+            revenue=Decimal(int(cents)).scaleb(-2),
+            action=str(action),
+        )
+        for target, line, year, cents, action in zip(
+            *(frame[name].tolist() for name in ("target", "line", "year", "cents", "action")), strict=True
+        )
+    ]
+    return LineTotals(changed=changed, unchanged=int(unchanged.sum()))
 
 
-def lines_summary(*, totals: list[LineTotal], new_lines: int, without_line: int, done: bool) -> list[str]:
+def lines_summary(*, totals: LineTotals, new_lines: int, without_line: int, done: bool) -> list[str]:
     """What an import does to revenue by line, in sentences for the preview's and the result's counts."""
-    written = [total for total in totals if total.action != UNCHANGED]
+    written = totals.changed
     revenues = ngettext("%(count)s revenue by product line", "%(count)s revenues by product line", len(written)) % {
         "count": count_text(len(written))
     }
@@ -240,7 +287,7 @@ def lines_summary(*, totals: list[LineTotal], new_lines: int, without_line: int,
         text = _("%(revenues)s written on %(lines)s") % {"revenues": revenues, "lines": lines_text}
     else:
         text = _("%(revenues)s to write on %(lines)s") % {"revenues": revenues, "lines": lines_text}
-    unchanged = len(totals) - len(written)
+    unchanged = totals.unchanged
     if unchanged:
         text += "; " + _("%(count)s unchanged") % {"count": count_text(unchanged)}
     sentences = [text + "."]

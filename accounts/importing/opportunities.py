@@ -28,7 +28,7 @@ from accounts.importing.fields import OPPORTUNITY_FIELDS, ImportKind
 from accounts.importing.lines import (
     LINE_CHOICES,
     LineCatalogue,
-    LineTotal,
+    LineTotals,
     line_totals_compare,
     lines_summary,
     new_lines_create,
@@ -86,7 +86,7 @@ class OpportunityImportPlan:
     totals: list[YearTotal] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
     # Revenue by product line of the touched account-years; lines the import creates have negative keys.
-    line_totals: list[LineTotal] = field(default_factory=list)
+    line_totals: LineTotals = field(default_factory=LineTotals)
     new_lines: dict[int, str] = field(default_factory=dict)
 
     def apply(self) -> ImportResult:
@@ -113,14 +113,7 @@ class OpportunityImportPlan:
         )
         changes = [(pk_of.get(t.target, t.target), t.year, t.revenue) for t in self.totals if t.action != UNCHANGED]
         yearly_revenues_upsert(revenues=changes, new_accounts=pks, currency=self.currency, **history)
-        line_revenues_upsert(
-            revenues=[
-                (pk_of.get(t.target, t.target), line_pk.get(t.line, t.line), t.year, t.revenue)
-                for t in self.line_totals
-                if t.action != UNCHANGED
-            ],
-            currency=self.currency,
-        )
+        line_revenues_upsert(revenues=self.line_totals.rows(account_pk=pk_of, line_pk=line_pk), currency=self.currency)
         return ImportResult(
             created=self.preview.to_create,
             updated=self.preview.to_update,
@@ -229,6 +222,7 @@ def opportunities_plan(
             field_name="product",
             field_label=_label("product"),
             catalogue=catalogue,
+            check_length=False,
         )
         line_keys = resolution.keys(products)
 
@@ -261,7 +255,7 @@ def opportunities_plan(
     totals = _totals(records, stored, currency=options.currency_code)
     line_totals = _line_totals(records, stored, currency=options.currency_code)
     totals, refused = _refuse_other_managers(totals, data, lines, targets, register, errors, user=user)
-    line_totals = [total for total in line_totals if total.target not in refused]
+    line_totals = line_totals.without(refused)
     if resolution is not None:
         facts["lines"] = {
             "new_lines": len(resolution.new_lines),
@@ -394,7 +388,7 @@ def _totals(records: list[dict], stored: dict[str, tuple[int, tuple]], *, curren
     return totals
 
 
-def _line_totals(records: list[dict], stored: dict[str, tuple[int, tuple]], *, currency: str) -> list[LineTotal]:
+def _line_totals(records: list[dict], stored: dict[str, tuple[int, tuple]], *, currency: str) -> LineTotals:
     """Revenue per touched account-line-year from every won deal with a line, as _totals does per account-year."""
     account_at, line_at = DEAL_VALUES.index("account_id"), DEAL_VALUES.index("line_id")
     outcome_at, close_at = DEAL_VALUES.index("outcome"), DEAL_VALUES.index("close_date")
@@ -406,7 +400,7 @@ def _line_totals(records: list[dict], stored: dict[str, tuple[int, tuple]], *, c
         if values[outcome_at] == DealOutcome.WON and values[close_at] and values[line_at]:
             touched.add((values[account_at], values[line_at], values[close_at].year))
     if not touched:
-        return []
+        return LineTotals()
     in_file = {record["external_id"] for record in records}
     sums: dict[tuple[int, int, int], Decimal] = dict.fromkeys(touched, Decimal("0.00"))
     for batch in chunked(sorted({account for account, _line, _year in touched if account > 0})):
@@ -422,11 +416,15 @@ def _line_totals(records: list[dict], stored: dict[str, tuple[int, tuple]], *, c
     for record in records:
         if record["outcome"] == DealOutcome.WON and record["line_id"] is not None:
             sums[(record["account_id"], record["line_id"], record["close_date"].year)] += record["amount"]
-    return line_totals_compare(sums, currency=currency)
+    frame = pd.DataFrame(
+        [(target, line, year, float(amount)) for (target, line, year), amount in sums.items()],
+        columns=["target", "line", "year", "amount"],
+    )
+    return line_totals_compare(frame, currency=currency)
 
 
-def _lines_summary(totals: list[LineTotal], facts: dict, *, done: bool) -> list[str]:
-    if "lines" not in facts and not totals:
+def _lines_summary(totals: LineTotals, facts: dict, *, done: bool) -> list[str]:
+    if "lines" not in facts and not totals.changed and not totals.unchanged:
         return []
     return lines_summary(totals=totals, done=done, **facts.get("lines", {"new_lines": 0, "without_line": 0}))
 
@@ -517,9 +515,7 @@ def money_text(amount: float, currency: str) -> str:
     return f"{formats.number_format(round(amount), decimal_pos=0)} {currency}"
 
 
-def _summary(
-    totals: list[YearTotal], facts: dict, *, currency: str, done: bool, line_totals: list[LineTotal]
-) -> list[str]:
+def _summary(totals: list[YearTotal], facts: dict, *, currency: str, done: bool, line_totals: LineTotals) -> list[str]:
     written = [total for total in totals if total.action != UNCHANGED]
     lines = [
         revenues_summary(

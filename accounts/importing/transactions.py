@@ -26,7 +26,7 @@ from accounts.importing.fields import TRANSACTION_FIELDS, ImportKind
 from accounts.importing.lines import (
     LINE_CHOICES,
     LineCatalogue,
-    LineTotal,
+    LineTotals,
     line_totals_compare,
     lines_summary,
     new_lines_create,
@@ -68,7 +68,7 @@ class TransactionImportPlan:
     result_warnings: list[str] = field(default_factory=list)
     currency: str = ""
     # Revenue by product line, when a column is mapped to it; lines the import creates have negative keys.
-    line_totals: list[LineTotal] = field(default_factory=list)
+    line_totals: LineTotals = field(default_factory=LineTotals)
     new_lines: dict[int, str] = field(default_factory=dict)
     line_facts: dict | None = None
 
@@ -81,14 +81,7 @@ class TransactionImportPlan:
         changes = [(pk_of.get(t.target, t.target), t.year, t.revenue) for t in self.totals if t.action != UNCHANGED]
         yearly_revenues_upsert(revenues=changes, new_accounts=pks, currency=self.currency, **history)
         line_pk = new_lines_create(names=self.new_lines, **history)
-        line_revenues_upsert(
-            revenues=[
-                (pk_of.get(t.target, t.target), line_pk.get(t.line, t.line), t.year, t.revenue)
-                for t in self.line_totals
-                if t.action != UNCHANGED
-            ],
-            currency=self.currency,
-        )
+        line_revenues_upsert(revenues=self.line_totals.rows(account_pk=pk_of, line_pk=line_pk), currency=self.currency)
         counts = [_summary(self.totals, done=True)]
         if self.line_facts is not None:
             counts += lines_summary(totals=self.line_totals, done=True, **self.line_facts)
@@ -190,20 +183,14 @@ def transactions_plan(
         }
     )
     sums = lines_frame.groupby(["target", "year"], sort=True)["amount"].sum()
-    line_totals: list[LineTotal] = []
+    line_totals = LineTotals()
     if resolution is not None:
         # Rows without a product count in their account's revenue above, and in no line.
         by_line = lines_frame.dropna(subset=["line"]).groupby(["target", "line", "year"], sort=True)["amount"].sum()
-        line_totals = line_totals_compare(
-            {
-                (int(target), int(line), int(year)): Decimal(f"{amount:.2f}") + 0
-                for (target, line, year), amount in by_line.items()
-            },
-            currency=options.currency_code,
-        )
+        line_totals = line_totals_compare(by_line.reset_index(), currency=options.currency_code)
     totals, refused = _compare(
         sums,
-        also_changed={total.target for total in line_totals if total.action != UNCHANGED},
+        also_changed={total.target for total in line_totals.changed},
         register=register,
         customers=customers,
         targets=targets,
@@ -213,7 +200,7 @@ def transactions_plan(
         currency=options.currency_code,
     )
 
-    line_totals = [total for total in line_totals if total.target not in refused]
+    line_totals = line_totals.without(refused)
     preview = ImportPreview(kind=ImportKind.TRANSACTIONS, errors=errors.as_list())
     actions = [total.action for total in totals]
     preview.to_create, preview.to_update, preview.unchanged = (actions.count(a) for a in (CREATE, UPDATE, UNCHANGED))
