@@ -263,3 +263,23 @@ def test_accepting_all_suggestions_maps_close_product_names_to_their_lines(clien
     assert ImportBatch.objects.get().options["corrections"] == {LINE_CHOICES: {"Sea food": str(seafood.pk)}}
     client.post(map_url.replace("map", "preview"))
     assert by_line() == {("A1", "Seafood", 2024): Decimal("100.00")}
+
+
+def test_new_customers_and_new_lines_of_one_file_are_created_together(admin_user):
+    run(INVOICES, admin_user, create_missing_accounts=True)
+
+    assert by_line()[("A1", "Beverages", 2024)] == Decimal("150.50")
+    assert by_line()[("B2", "Seafood", 2024)] == Decimal("70.00")
+
+    run(
+        OPPORTUNITIES + "D1,Tea,Newco,Won,2024-03-01,40\nD2,tea,Newco,Won,2024-04-01,2\n",
+        admin_user,
+        kind=ImportKind.OPPORTUNITIES,
+        create_missing_accounts=True,
+    )
+
+    tea = ProductLine.objects.get(name="Tea")
+    assert list(LineRevenue.objects.filter(line=tea).values_list("account__name", "year", "revenue")) == [
+        ("Newco", 2024, Decimal("42.00"))
+    ]
+    assert set(Deal.objects.values_list("line__name", flat=True)) == {"Tea"}
