@@ -28,6 +28,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.api import bench_api_listing  # noqa: E402
 from bench.dashboard import bench_dashboard  # noqa: E402
+from bench.growth_portfolio import bench_growth_portfolio  # noqa: E402
 from bench.health import bench_health  # noqa: E402
 from bench.my_work import bench_my_work  # noqa: E402
 from bench.pages import BARE_URL, measure, print_ratios, ratio_rows, seed_account, use_bench_urls  # noqa: E402
@@ -169,6 +170,7 @@ def main() -> None:
         rows = bench_imports(manager) + bench_segmentation()
         rows = bench_pages(client, key_account.pk) + bench_dashboard(client=client, manager=manager)
         rows += bench_api_listing(manager=manager)  # before the imports add accounts: exactly 10,000
+        rows += bench_growth_portfolio(manager=manager)  # 10,000 accounts too, before the imports
         rows += bench_imports(manager) + bench_segmentation()
         rows += bench_plan_pdf(client=client, manager=manager, account=key_account)
         rows += bench_my_work(client=client, manager=manager)

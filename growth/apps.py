@@ -11,5 +11,11 @@ class GrowthConfig(AppConfig):
     def ready(self) -> None:
         from accounts.services import register_line_merge_step
         from growth.lines import line_merge_step
+        from growth.portfolio import lines_bought_source, whitespace_source
+        from scoring.sources import register_source
 
+        register_source(
+            "line_whitespace", _("Whitespace by line (potential still to win)"), whitespace_source, unit="money"
+        )
+        register_source("lines_bought", _("Number of product lines bought (year in use)"), lines_bought_source)
         register_line_merge_step(line_merge_step)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from django.db.models import FloatField, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import FloatField, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from accounts.financial_year import financial_year_in_use
@@ -17,6 +19,16 @@ KEYS = ["account_id", "line_id"]
 
 
 def _frame(rows: Iterable[tuple], columns: list[str]) -> pd.DataFrame:
+    if isinstance(rows, QuerySet):
+        # Straight from the cursor: Django's per-value converters cost ~250 ms on 65,000 revenue rows. The
+        # querysets here cast their numbers to float in SQL, so the raw values are the ones Django would give.
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # e.g. account_id__in an empty list
+            return pd.DataFrame(columns=columns)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     return pd.DataFrame.from_records(list(rows), columns=columns)
 
 
@@ -63,7 +75,8 @@ def peer_profile_frame(*, settings: PeerSettings, sectors: Iterable[str] | None 
     if sectors is not None:
         queryset = queryset.filter(sector__in=list(sectors))
     rows = queryset.annotate(size_f=Cast(settings.size_basis, FloatField())).values_list("pk", "sector", "size_f")
-    return _frame(rows, ["account_id", "sector", "size"]).set_index("account_id")
+    # Sizes all unknown come back as None objects, which pd.cut cannot compare: NaN is "unknown" in floats.
+    return _frame(rows, ["account_id", "sector", "size"]).set_index("account_id").astype({"size": float})
 
 
 def estimates_frame(*, year: int | None, sectors: Iterable[str] | None = None) -> pd.DataFrame:

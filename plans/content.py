@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import AccountPlan, Action, Objective
-from plans.progress import objective_progress
+from accounts.models import LineRevenue
+from plans.models import AccountPlan, Action, Metric, Objective
+from plans.progress import line_objective_progress, objective_progress
 
 SECTION_FIELDS = [
     "business",
@@ -38,7 +41,10 @@ def plan_with_content(plans):
     return plans.select_related(
         "account", "account__owner", "account__service_manager", "account__executive_sponsor", "approved_by"
     ).prefetch_related(
-        Prefetch("objectives", queryset=Objective.objects.prefetch_related("checkpoints")),
+        Prefetch(
+            "objectives",
+            queryset=Objective.objects.select_related("line", "line_account").prefetch_related("checkpoints"),
+        ),
         Prefetch("actions", queryset=Action.objects.select_related("owner", "objective")),
         "resources",
         "unbilled_services",
@@ -46,17 +52,84 @@ def plan_with_content(plans):
 
 
 def objective_rows(objectives) -> list[dict]:
-    """Each objective with its checkpoints and computed progress (no query beyond the prefetch)."""
+    """Each objective with its checkpoints and computed progress; no query beyond the prefetch, but for
+    objectives on a product line, whose actual is read from revenue by line (two queries for all of them)."""
+    objectives = list(objectives)
+    line_actuals = objective_line_actuals(objectives=objectives)
     rows = []
     for objective in objectives:
         checkpoints = list(objective.checkpoints.all())
-        progress = objective_progress(
-            baseline=objective.baseline,
-            target=objective.target,
-            checkpoints=[(c.target, c.actual) for c in checkpoints],
-        )
-        rows.append({"objective": objective, "checkpoints": checkpoints, "progress": progress})
+        if is_line_objective(objective):
+            year, actual = line_actuals.get(objective.pk, (None, None))
+            progress = line_objective_progress(
+                baseline=objective.baseline,
+                target=objective.target,
+                checkpoints=[(c.due_on, c.target) for c in checkpoints],
+                actual=actual,
+                year=year,
+            )
+            line = {"year": year, "actual": actual}
+        else:
+            progress = objective_progress(
+                baseline=objective.baseline,
+                target=objective.target,
+                checkpoints=[(c.target, c.actual) for c in checkpoints],
+            )
+            line = None
+        rows.append({"objective": objective, "checkpoints": checkpoints, "progress": progress, "line": line})
     return rows
+
+
+def is_line_objective(objective: Objective) -> bool:
+    return objective.metric == Metric.LINE_REVENUE and objective.line_id is not None
+
+
+def objective_line_actuals(*, objectives: list[Objective]) -> dict[int, tuple[int, Decimal]]:
+    """Per objective on a line, (year, revenue) of its account or subsidiary on that line: the due date's year,
+    or the latest year with data before it. An objective without any such revenue is left out (missing, not 0).
+
+    A line merged into another since the objective was set counts as that other line, and so do the names
+    merged into it.
+    """
+    return line_actuals_by_id(objective_ids=[o.pk for o in objectives if is_line_objective(o)])
+
+
+def line_actuals_by_id(*, objective_ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    """objective_line_actuals for objectives known by id (those not on a line are left out); two queries."""
+    if not objective_ids:
+        return {}
+    wanted: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    places = (
+        Objective.objects.filter(pk__in=objective_ids, metric=Metric.LINE_REVENUE, line__isnull=False)
+        .annotate(
+            at=Coalesce("line_account_id", "plan__account_id"), current=Coalesce("line__merged_into_id", "line_id")
+        )
+        .values_list("pk", "at", "current", "due_on")
+    )
+    for objective_pk, account_id, line_id, due_on in places:
+        wanted.setdefault((account_id, line_id), []).append((objective_pk, due_on.year))
+    rows = (
+        LineRevenue.objects.filter(
+            account_id__in={account_id for account_id, _line in wanted},
+            year__lte=max(year for asked in wanted.values() for _pk, year in asked),
+        )
+        .annotate(current=Coalesce("line__merged_into_id", "line_id"))
+        .filter(current__in={line_id for _account, line_id in wanted})
+        .order_by()
+        .values_list("account_id", "current", "year")
+        .annotate(total=Sum("revenue"))
+    )
+    by_cell: dict[tuple[int, int], dict[int, Decimal]] = {}
+    for account_id, line_id, year, total in rows:
+        by_cell.setdefault((account_id, line_id), {})[year] = total
+    found: dict[int, tuple[int, Decimal]] = {}
+    for cell, asked in wanted.items():
+        years = by_cell.get(cell, {})
+        for objective_pk, due_year in asked:
+            usable = [year for year in years if year <= due_year]
+            if usable:
+                found[objective_pk] = (max(usable), years[max(usable)])
+    return found
 
 
 def _label(field: str) -> str | Promise:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Account, ProductLine
 from kam.models import User
 from kam.roles import Role
 from plans.content import SECTION_FIELDS
-from plans.models import AccountPlan, Action, Checkpoint, Objective, Resource, UnbilledService
+from plans.models import AccountPlan, Action, Checkpoint, Metric, Objective, Resource, UnbilledService
 from plans.services import PlanRefused, horizon_check
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -68,18 +70,56 @@ class PlanSectionsForm(forms.ModelForm):
         return data
 
 
+# How deep a group's subsidiaries are offered as the place of a line objective (subsidiaries of subsidiaries…).
+GROUP_DEPTH = 4
+
+
+def plan_subsidiaries(account: Account) -> QuerySet[Account]:
+    """The account's subsidiaries at any level down to GROUP_DEPTH (Account.parent), in one lazy query."""
+    condition = Q()
+    for depth in range(1, GROUP_DEPTH + 1):
+        condition |= Q(**{"__".join(["parent"] * depth) + "_id": account.pk})
+    return Account.objects.filter(condition).exclude(pk=account.pk).order_by("name")
+
+
+def objective_lines() -> QuerySet[ProductLine]:
+    """The lines an objective may target: current (not merged away) and active."""
+    return ProductLine.objects.current().filter(is_active=True).order_by("name")
+
+
 class ObjectiveForm(CompactForm, forms.ModelForm):
     id_prefix = "objective"
 
     class Meta:
         model = Objective
-        fields = ["title", "metric", "custom_metric", "baseline", "target", "due_on"]
+        fields = ["title", "metric", "custom_metric", "line", "line_account", "baseline", "target", "due_on"]
         widgets = {"due_on": DATE}
+        help_texts = {
+            "line": _("With the metric “Revenue on a product line”: progress is then read from revenue by line."),
+        }
+
+    def __init__(self, *args, plan: AccountPlan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        line, place = self.fields["line"], self.fields["line_account"]
+        line.queryset = objective_lines()  # type: ignore[attr-defined]
+        line.empty_label = _("No product line")  # type: ignore[attr-defined]
+        # Only the plan's account or one of its subsidiaries: any other account is not a valid choice.
+        place.queryset = plan_subsidiaries(plan.account)  # type: ignore[attr-defined]
+        place.empty_label = _("%(account)s (the plan's account)") % {"account": plan.account.name}  # type: ignore[attr-defined]
+        place.help_text = _("Where the line is to be won: the plan's account or one of its subsidiaries.")
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("metric") == "custom" and not data.get("custom_metric"):
+        metric = data.get("metric")
+        if metric == "custom" and not data.get("custom_metric"):
             self.add_error("custom_metric", _("Name the custom metric."))
+        if metric == Metric.LINE_REVENUE and not data.get("line") and "line" not in self.errors:
+            self.add_error("line", _("Choose the product line to win."))
+        if metric and metric != Metric.LINE_REVENUE and (data.get("line") or data.get("line_account")):
+            self.add_error(
+                "line", _("A product line goes with the metric “Revenue on a product line”: choose it, or no line.")
+            )
         return data
 
 

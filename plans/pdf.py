@@ -20,6 +20,7 @@ from plans import texts
 from plans.charts import kpi_chart_svg
 from plans.content import objective_rows, plan_sections, plan_with_content
 from plans.models import AccountPlan, PdfAudience, PdfStatus, PlanPdf
+from plans.progress import LINE_RULE_TEXT
 
 # Plans with more rows than this are rendered in a Celery task (about 2 s of layout at this size).
 SYNC_ROW_LIMIT = 250
@@ -91,6 +92,7 @@ def plan_pdf_html(*, plan: AccountPlan, language: str, audience: str = PdfAudien
             "plan": plan,
             "sections": plan_sections(lambda field: getattr(plan, field)),
             "objective_rows": rows,
+            "line_rule_text": LINE_RULE_TEXT if any(row["line"] for row in rows) else "",
             "chart": kpi_chart_svg(rows) if rows else "",
             "actions": actions,
             "resources": plan.resources.all(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +93,32 @@ def objective_progress(
     else:
         status = OFF_TRACK
     return Progress(status, _share(baseline=baseline, target=target, actual=actual), actual, reached)
+
+
+LINE_RULE_TEXT = _(
+    "An objective on a product line reads its actual from the revenue by line of its account or subsidiary: "
+    "the year of its due date, or the latest year with data before it. That figure is judged on the latest "
+    "checkpoint due in or before that year, else on the final target. Without revenue on the line, it is not "
+    "measured yet."
+)
+
+
+def line_objective_progress(
+    *,
+    baseline: Decimal,
+    target: Decimal,
+    checkpoints: list[tuple[date, Decimal]],
+    actual: Decimal | None,
+    year: int | None,
+) -> Progress:
+    """Progress of a "win line X at Y" objective from one year's revenue on the line (None: no data, not 0).
+
+    `checkpoints` are (due date, target) pairs in date order; their hand-recorded actuals are not used, the
+    revenue by line is the one source of the actual.
+    """
+    if actual is None or year is None:
+        return Progress(NOT_MEASURED, None, None)
+    judged = [cp_target for due_on, cp_target in checkpoints if due_on.year <= year]
+    return objective_progress(
+        baseline=baseline, target=target, checkpoints=[(judged[-1] if judged else target, actual)]
+    )

@@ -290,6 +290,8 @@ def plan_start_next(*, plan: AccountPlan, by: User) -> AccountPlan:
                 target=objective.target,
                 due_on=objective.due_on if objective.due_on >= starts_on else ends_on,
                 position=objective.position,
+                line=objective.line,
+                line_account=objective.line_account,
             )
             # Checkpoints still ahead of the new start carry over, without their actuals.
             # With their "+" history rows: the plan's history starts with what the renewal carried over.
@@ -381,6 +383,8 @@ def plan_snapshot(*, plan: AccountPlan) -> dict:
             {
                 "title": o.title,
                 "metric": o.metric_label,
+                "line": o.line.name if o.line else "",
+                "at": (o.line_account or plan.account).name if o.line else "",
                 "baseline": _text(o.baseline),
                 "target": _text(o.target),
                 "due_on": o.due_on.isoformat(),

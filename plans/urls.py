@@ -27,6 +27,7 @@ urlpatterns = [
     path("<int:pk>/comments/", plan.plan_comment_view, name="comment"),
     path("<int:pk>/versions/<int:number>/", plan.plan_version, name="version"),
     path("<int:pk>/objectives/", content.objective_add, name="objective_add"),
+    path("<int:pk>/objectives/new/", content.objective_new, name="objective_new"),
     path("<int:pk>/objectives/<int:objective_pk>/delete/", content.objective_delete, name="objective_delete"),
     path("<int:pk>/objectives/<int:objective_pk>/checkpoints/", content.checkpoint_add, name="checkpoint_add"),
     path("<int:pk>/checkpoints/<int:checkpoint_pk>/actual/", content.checkpoint_actual, name="checkpoint_actual"),

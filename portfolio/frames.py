@@ -16,8 +16,9 @@ from django.utils import timezone
 from accounts.coverage import coverage_portfolio
 from accounts.financial_year import financial_year_in_use
 from accounts.models import Account
-from plans.models import IN_FORCE, AccountPlan, Checkpoint, Objective
-from plans.progress import objective_progress
+from plans.content import line_actuals_by_id
+from plans.models import IN_FORCE, AccountPlan, Checkpoint, Metric, Objective
+from plans.progress import line_objective_progress, objective_progress
 from plans.reviews import reviews_due
 from scoring.models import RunStatus, SegmentationRun
 from surveys.models import Answer
@@ -112,20 +113,30 @@ def _plans_in_force(accounts: QuerySet[Account]) -> tuple[set[int], list[int]]:
 
 
 def _objectives_frame(plan_ids: list[int]) -> pd.DataFrame:
-    """One row per objective of the plans in force: account_id and status by the plans' own progress rule."""
+    """One row per objective of the plans in force: account_id and status by the plans' own progress rule
+    (an objective on a product line reads its actual from revenue by line, as on the plan page)."""
     objectives = list(
         Objective.objects.filter(plan_id__in=plan_ids)
         .order_by()
-        .values_list("pk", "plan__account_id", "baseline", "target")
+        .values_list("pk", "plan__account_id", "baseline", "target", "metric", "line_id")
     )
     checkpoints: dict[int, list[tuple]] = {}
     rows = Checkpoint.objects.filter(objective__plan_id__in=plan_ids).order_by("objective_id", "due_on", "pk")
-    for objective_id, target, actual in rows.values_list("objective_id", "target", "actual"):
-        checkpoints.setdefault(objective_id, []).append((target, actual))
-    records = [
-        (account_id, objective_progress(baseline=baseline, target=target, checkpoints=checkpoints.get(pk, [])).status)
-        for pk, account_id, baseline, target in objectives
-    ]
+    for objective_id, due_on, target, actual in rows.values_list("objective_id", "due_on", "target", "actual"):
+        checkpoints.setdefault(objective_id, []).append((due_on, target, actual))
+    on_line = {pk for pk, _a, _b, _t, metric, line_id in objectives if metric == Metric.LINE_REVENUE and line_id}
+    line_actuals = line_actuals_by_id(objective_ids=sorted(on_line))
+    records = []
+    for pk, account_id, baseline, target, _metric, _line in objectives:
+        own = checkpoints.get(pk, [])
+        if pk in on_line:
+            year, actual = line_actuals.get(pk, (None, None))
+            progress = line_objective_progress(
+                baseline=baseline, target=target, checkpoints=[(d, t) for d, t, _ in own], actual=actual, year=year
+            )
+        else:
+            progress = objective_progress(baseline=baseline, target=target, checkpoints=[(t, a) for _, t, a in own])
+        records.append((account_id, progress.status))
     return pd.DataFrame.from_records(records, columns=["account_id", "status"])
 
 

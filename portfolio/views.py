@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from growth.dashboard import whitespace_board_read
 from plans.access import get_approvable_plan
 from plans.services import PlanRefused, plan_approve
 from portfolio.access import require_reader
@@ -72,6 +73,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
         "query": request.GET.urlencode(),
         "currency": settings.KAM_CURRENCY,
         "shared_plans": shared_plans_read(accounts=accounts),
+        "whitespace": whitespace_board_read(accounts=accounts, user=request.user),
     }
 
 

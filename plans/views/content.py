@@ -19,7 +19,9 @@ from plans.forms import (
     ResourceForm,
     UnbilledServiceForm,
 )
+from plans.line_objectives import line_objective_initial
 from plans.models import AccountPlan, Action, Checkpoint
+from plans.progress import LINE_RULE_TEXT
 from plans.services import action_create, checkpoint_record
 from plans.views.plan import detail_context
 
@@ -36,13 +38,31 @@ def _respond(request: HttpRequest, plan: AccountPlan, anchor: str, invalid: bool
 @require_POST
 def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_editable_plan(request, pk, draft_only=True)
-    form = ObjectiveForm(request.POST)
+    form = ObjectiveForm(request.POST, plan=plan)
     if not form.is_valid():
         return _respond(request, plan, "objectives", invalid=True, objective_form=form)
     form.instance.plan = plan
     form.instance.position = plan.objectives.count()
     form.save()
     return _respond(request, plan, "objectives")
+
+
+def objective_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """The objective form on its own page, prefilled from ?line=&at= ("win line X at subsidiary Y"), e.g. from
+    an untouched cell of the whitespace map; a line or an account the plan may not use is ignored."""
+    plan = get_editable_plan(request, pk, draft_only=True)
+    initial, refused = line_objective_initial(plan=plan, params=request.GET)
+    form = ObjectiveForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.instance.plan = plan
+        form.instance.position = plan.objectives.count()
+        objective = form.save()
+        messages.success(request, _("Objective added to the plan."))
+        return redirect(f"{plan.get_absolute_url()}#objective-{objective.pk}")
+    status = 422 if request.method == "POST" else 200
+    refused = refused if request.method == "GET" else []
+    context = {"plan": plan, "form": form, "refused": refused, "line_rule_text": LINE_RULE_TEXT}
+    return render(request, "plans/objective_new.html", context, status=status)
 
 
 @require_POST

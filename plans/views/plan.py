@@ -36,7 +36,7 @@ from plans.forms import (
 from plans.history import plan_changes
 from plans.models import AccountPlan, ActionStatus, PlanStatus
 from plans.panels import plan_panels
-from plans.progress import RULE_TEXT
+from plans.progress import LINE_RULE_TEXT, RULE_TEXT
 from plans.services import (
     PlanRefused,
     plan_approve,
@@ -86,12 +86,13 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
     tracking = can_edit and plan.tracking_open
     actions = list(plan.actions.all())
     services = list(plan.unbilled_services.all())
+    rows = objective_rows(plan.objectives.all())
     return {
         "plan": plan,
         # Row forms append ids to this instead of reversing a URL per row.
         "plan_url": plan.get_absolute_url(),
         "sections": plan_sections(lambda field: getattr(plan, field)),
-        "objective_rows": objective_rows(plan.objectives.all()),
+        "objective_rows": rows,
         "actions": actions,
         "overdue_count": sum(1 for a in actions if a.overdue),
         "resources": plan.resources.all(),
@@ -108,7 +109,7 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         and not can_decide
         and (request.user.is_administrator or plan.account.executive_sponsor_id == request.user.pk),
         "can_comment": can_edit or can_decide,
-        "objective_form": forms.get("objective_form") or (ObjectiveForm() if editable else None),
+        "objective_form": forms.get("objective_form") or (ObjectiveForm(plan=plan) if editable else None),
         "action_form": forms.get("action_form") or (ActionForm(plan=plan) if tracking else None),
         "resource_form": forms.get("resource_form") or (ResourceForm() if editable else None),
         "service_form": forms.get("service_form") or (UnbilledServiceForm() if tracking else None),
@@ -119,6 +120,7 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         "action_statuses": [(value, str(label)) for value, label in ActionStatus.choices],
         "people": plan_people() if tracking else [],
         "rule_text": RULE_TEXT,
+        "line_rule_text": LINE_RULE_TEXT if any(row["line"] for row in rows) else "",
         "currency": settings.KAM_CURRENCY,
         "CheckpointForm": CheckpointForm,
         # Administrators audit the plan's content; None hides the section from everyone else.

@@ -43,7 +43,7 @@ def test_without_a_name_nothing_is_invented(client, campaign, settings):
     settings.KAM_ORGANISATION_NAME = ""
     settings.KAM_ORGANISATION_LOGO = "../../etc/passwd"  # outside the static files: ignored
     body = client.get(f"/s/{links_by_email()['dora@acme.test']}/").content.decode()
-    assert "How satisfied are you with us?" in body and "survey-org" not in body
+    assert "How satisfied are you with us?" in body and "public-org" not in body
 
 
 def test_the_pdfs_name_the_organisation(client, organisation, manager, sponsor):
