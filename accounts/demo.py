@@ -3,7 +3,8 @@
 Northwind's orders run from July 1996 to May 1998. Years are shifted so that
 1998 becomes last year, partial years are annualised by the days they cover,
 and amounts are scaled ×25 to the size of a B2B supplier's accounts; the
-relative sizes of the customers stay real. Generated accounts (seeded random,
+relative sizes of the customers stay real. Their order lines' product categories are the
+demo's product lines, with revenue per account, line and year scaled the same way. Generated accounts (seeded random,
 so reruns give the same portfolio) bring the register to 320 accounts with a
 skewed, Pareto-like revenue distribution.
 """
@@ -21,7 +22,16 @@ from django.db import transaction
 from django.db.models import F
 from faker import Faker
 
-from accounts.models import Account, Contact, Interaction, InteractionKind, Lifecycle, YearlyFinancial
+from accounts.models import (
+    Account,
+    Contact,
+    Interaction,
+    InteractionKind,
+    Lifecycle,
+    LineRevenue,
+    ProductLine,
+    YearlyFinancial,
+)
 from accounts.services import financials_refresh
 from kam.models import User
 
@@ -62,8 +72,8 @@ def read_ragged_csv(path: Path, *, loose_column: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header).replace("NULL", "")
 
 
-def northwind_yearly_revenue(directory: Path = NORTHWIND_DIR) -> pd.DataFrame:
-    """Revenue per Northwind customer and calendar year, annualised: customerID, year, revenue."""
+def _northwind_order_lines(directory: Path) -> tuple[pd.DataFrame, pd.Series]:
+    """(order lines with customerID, productID, year and amount; each calendar year's annualising factor)."""
     orders = read_ragged_csv(directory / "orders.csv", loose_column="shipAddress")[
         ["orderID", "customerID", "orderDate"]
     ]
@@ -76,10 +86,65 @@ def northwind_yearly_revenue(directory: Path = NORTHWIND_DIR) -> pd.DataFrame:
     # Days of each calendar year the data covers, to annualise 1996 and 1998.
     covered = frame.groupby("year").date.agg(["min", "max"])
     days = (covered["max"] - covered["min"]).dt.days + 1
-    factor = (365 / days).clip(upper=3)
+    return frame, (365 / days).clip(upper=3)
+
+
+def northwind_yearly_revenue(directory: Path = NORTHWIND_DIR) -> pd.DataFrame:
+    """Revenue per Northwind customer and calendar year, annualised: customerID, year, revenue."""
+    frame, factor = _northwind_order_lines(directory)
     revenue = frame.groupby(["customerID", "year"]).amount.sum().reset_index()
     revenue["revenue"] = revenue.amount * revenue.year.map(factor) * AMOUNT_SCALE
     return revenue[["customerID", "year", "revenue"]]
+
+
+# Northwind's eight categories are the demo's product lines, grouped in families as a food wholesaler would.
+CATEGORY_FAMILIES = {
+    "Beverages": "Drinks", "Condiments": "Grocery", "Confections": "Grocery", "Grains/Cereals": "Grocery",
+    "Produce": "Grocery", "Dairy Products": "Fresh", "Meat/Poultry": "Fresh", "Seafood": "Fresh",
+}  # fmt: skip
+
+
+def northwind_line_revenue(directory: Path = NORTHWIND_DIR) -> pd.DataFrame:
+    """Revenue per Northwind customer, category and calendar year, annualised and scaled as the yearly revenue is
+    (so a customer-year's lines add up to it): customerID, categoryName, year, revenue."""
+    frame, factor = _northwind_order_lines(directory)
+    products = pd.read_csv(directory / "products.csv", usecols=["productID", "categoryID"])
+    categories = pd.read_csv(directory / "categories.csv", usecols=["categoryID", "categoryName"])
+    frame = frame.merge(products, on="productID").merge(categories, on="categoryID")
+    revenue = frame.groupby(["customerID", "categoryName", "year"]).amount.sum().reset_index()
+    revenue["revenue"] = revenue.amount * revenue.year.map(factor) * AMOUNT_SCALE
+    return revenue[["customerID", "categoryName", "year", "revenue"]]
+
+
+def _seed_product_lines(accounts: dict[str, Account], year_shift: int) -> None:
+    """The eight categories as product lines, and each Northwind customer's revenue on them per year."""
+    names = pd.read_csv(NORTHWIND_DIR / "categories.csv", usecols=["categoryName"]).categoryName.tolist()
+    known = {name.casefold() for name in ProductLine.objects.values_list("name", flat=True)}
+    ProductLine.objects.bulk_create(
+        [
+            ProductLine(name=name, family=CATEGORY_FAMILIES.get(name, ""))
+            for name in names
+            if name.casefold() not in known
+        ]
+    )
+    lines = {line.name.casefold(): line.current_line for line in ProductLine.objects.select_related("merged_into")}
+    rows = []
+    for record in northwind_line_revenue().itertuples():
+        account = accounts.get(f"NW-{record.customerID}")
+        line = lines.get(record.categoryName.casefold())
+        if account is None or line is None:
+            continue
+        rows.append(
+            LineRevenue(
+                account=account,
+                line=line,
+                year=int(record.year) + year_shift,
+                revenue=Decimal(str(round(float(record.revenue), 2))),
+            )
+        )
+    LineRevenue.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["account", "line", "year"], update_fields=["revenue"]
+    )
 
 
 def _account_managers() -> list[User]:
@@ -151,6 +216,7 @@ def seed_accounts(*, users: dict[str, User]) -> int:
         update_fields=["revenue", "gross_margin"],
     )
     financials_refresh()
+    _seed_product_lines(accounts, year_shift)
 
     _assign_people_and_potential(accounts, users, rng)
     _seed_contacts(rows, accounts)

@@ -22,6 +22,7 @@ from accounts.models import (
     Contact,
     ImportMapping,
     Interaction,
+    ProductLine,
     TurnoverUnit,
     YearlyFinancial,
 )
@@ -494,3 +495,45 @@ class ContactForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Contact:
         self.instance.account = self.account
         return super().save(commit=commit)
+
+
+class ProductLineForm(forms.ModelForm):
+    class Meta:
+        model = ProductLine
+        fields = ["name", "family", "is_active"]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        same = ProductLine.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if same is not None:
+            if same.merged_into_id:
+                raise forms.ValidationError(
+                    _("“%(name)s” is another name of the line %(line)s, merged into it."),
+                    params={"name": same.name, "line": same.merged_into},
+                )
+            raise forms.ValidationError(_("A product line is already named “%(name)s”."), params={"name": same.name})
+        return name
+
+
+class ProductLineMergeForm(forms.Form):
+    sources = forms.ModelMultipleChoiceField(
+        label=_("Lines to merge"),
+        queryset=ProductLine.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their revenue, deals, potentials, marks and objectives go to the line kept; their names stay "
+                    "as other names of it, for the next imports."),
+    )  # fmt: skip
+    target = forms.ModelChoiceField(label=_("Into the line"), queryset=ProductLine.objects.none())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        lines = ProductLine.objects.current().order_by("name")
+        self.fields["sources"].queryset = lines
+        self.fields["target"].queryset = lines
+
+    def clean(self) -> dict:
+        data = super().clean()
+        sources, target = data.get("sources"), data.get("target")
+        if sources is not None and target is not None and not [line for line in sources if line.pk != target.pk]:
+            raise forms.ValidationError(_("Choose at least one line other than the one kept."))
+        return data

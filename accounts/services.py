@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date
+from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, FloatField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, NullIf
 
 from accounts.financial_year import financial_year_in_use
-from accounts.models import Account, FinancialYearSetting, YearlyFinancial
+from accounts.models import Account, Deal, FinancialYearSetting, LineRevenue, ProductLine, YearlyFinancial
 from kam.models import User
 from kam.notifications import notifications_send
 from kam.texts import text_ref
@@ -80,3 +83,71 @@ def account_roles_notify(*, account: Account, before: dict[str, int | None], by:
             )
         )
     return sent
+
+
+# --- Product lines ---------------------------------------------------------------------------------------------
+
+# Apps above accounts (growth, plans) hold rows on a line; each moves its own rows when lines merge, registered
+# from its AppConfig.ready(), so accounts never imports them. A step returns sentences about what it could not
+# move as is (a clash kept the target's row).
+LineMergeStep = Callable[..., list[str]]
+LINE_MERGE_STEPS: list[LineMergeStep] = []
+MERGE_REASON = "merge"
+
+
+def register_line_merge_step(step: LineMergeStep) -> None:
+    """Call `step(sources=[ProductLine], target=ProductLine, by=User) -> [notes]` within every merge."""
+    if step not in LINE_MERGE_STEPS:
+        LINE_MERGE_STEPS.append(step)
+
+
+def product_lines_merge(*, sources: Iterable[ProductLine], target: ProductLine, by: User) -> list[str]:
+    """Merge lines into `target`, all or nothing; the merged lines stay as its other names. Returns what to tell.
+
+    Revenue by line is summed per account-year onto the target; deals and every registered app's rows move to
+    it. The old names stay (merged_into, inactive) so the next import that still says them lands on the target.
+    """
+    with transaction.atomic():
+        ids = sorted({line.pk for line in sources} - {target.pk})
+        locked = {line.pk: line for line in ProductLine.objects.select_for_update().filter(pk__in=[*ids, target.pk])}
+        if not ids or target.pk not in locked or any(locked[pk].merged_into_id for pk in locked):
+            raise ValueError("Only lines of the catalogue, other than the target, can be merged into it.")
+        target, merged = locked[target.pk], [locked[pk] for pk in ids]
+
+        totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+        currency: dict[tuple[int, int], str] = {}
+        for account, year, revenue, code in LineRevenue.objects.filter(line_id__in=ids).values_list(
+            "account_id", "year", "revenue", "currency"
+        ):
+            totals[(account, year)] += revenue
+            currency.setdefault((account, year), code)
+        for account, year, revenue, code in LineRevenue.objects.filter(line=target).values_list(
+            "account_id", "year", "revenue", "currency"
+        ):
+            if (account, year) in totals:
+                totals[(account, year)] += revenue
+                currency[(account, year)] = code  # the target's currency wins
+        LineRevenue.objects.filter(line_id__in=ids).delete()
+        LineRevenue.objects.bulk_create(
+            [
+                LineRevenue(
+                    account_id=account, line=target, year=year, revenue=revenue, currency=currency[(account, year)]
+                )
+                for (account, year), revenue in totals.items()
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["account", "line", "year"],
+            update_fields=["revenue", "currency"],
+        )
+        Deal.objects.filter(line_id__in=ids).update(line=target)
+        ProductLine.objects.filter(merged_into_id__in=ids).update(merged_into=target)  # older aliases follow
+        notes: list[str] = []
+        for step in LINE_MERGE_STEPS:
+            notes += step(sources=merged, target=target, by=by)
+        for line in merged:
+            line.merged_into, line.is_active = target, False
+            line._history_user = by  # type: ignore[attr-defined]
+            line._change_reason = MERGE_REASON  # type: ignore[attr-defined]
+            line.save(update_fields=["merged_into", "is_active"])
+        return notes

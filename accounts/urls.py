@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import account, cards, contacts, importing, personal_data, register
+from accounts.views import account, cards, contacts, importing, lines, personal_data, register
 
 app_name = "accounts"
 
@@ -45,7 +45,16 @@ urlpatterns += [
         importing.import_accept_suggestions,
         name="import_accept_suggestions",
     ),
+    path("import/<int:pk>/lines/", importing.import_line_choices, name="import_line_choices"),
     path("import/mappings/", importing.import_mappings, name="import_mappings"),
     path("import/mappings/<int:pk>/", importing.import_mapping_edit, name="import_mapping_edit"),
     path("import/mappings/<int:pk>/delete/", importing.import_mapping_delete, name="import_mapping_delete"),
+]
+
+urlpatterns += [
+    path("lines/", lines.product_line_list, name="lines"),
+    path("lines/new/", lines.product_line_create, name="line_create"),
+    path("lines/merge/", lines.product_line_merge, name="line_merge"),
+    path("lines/<int:pk>/", lines.product_line_edit, name="line_edit"),
+    path("lines/<int:pk>/deactivate/", lines.product_line_deactivate, name="line_deactivate"),
 ]

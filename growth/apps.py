@@ -10,7 +10,9 @@ class GrowthConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.cards import register_card
+        from accounts.services import register_line_merge_step
         from growth.cards import whitespace_card
+        from growth.lines import line_merge_step
         from growth.portfolio import lines_bought_source, whitespace_source
         from kam.navigation import register_nav_item
         from kam.roles import Role
@@ -32,3 +34,4 @@ class GrowthConfig(AppConfig):
         )
         register_nav_item(_("Peers"), "growth:peers", order=85, roles=frozenset({Role.ADMINISTRATOR}))
         register_pdf_section(template="growth/_plan_pdf_whitespace.html", build="growth.cards:plan_pdf_whitespace")
+        register_line_merge_step(line_merge_step)

@@ -15,10 +15,12 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.cards import register_card, register_todo
+        from accounts.services import register_line_merge_step
         from kam.demo import register_demo_step
         from kam.navigation import register_nav_item
         from kam.schedules import register_schedule
         from plans.cards import account_todos, plan_card, reviews_card
+        from plans.lines import line_merge_step as plans_line_merge_step
 
         register_card("plan", order=20, template="plans/_account_card.html", build=plan_card, title=_("Plan"))
         register_card(
@@ -29,6 +31,7 @@ class PlansConfig(AppConfig):
         register_nav_item(_("Reviews"), "plans:reviews", order=60)
         register_demo_step("plans.demo:seed_plans", order=40)
         register_demo_step("plans.demo_reviews:seed_reviews", order=50)
+        register_line_merge_step(plans_line_merge_step)
 
         register_schedule(
             "Daily escalation of overdue reviews", "plans.tasks.review_escalation_task", minute="15", hour="7"

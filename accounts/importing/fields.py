@@ -229,6 +229,17 @@ TRANSACTION_FIELDS = [
             "credit flag", "avoir", "type facture", "type de facture", "invoice type",
         ),
     ),
+    # A line of the catalogue, not an article: a column of thousands of articles would make thousands of lines.
+    FieldSpec(
+        "product_line",
+        _("Product line"),
+        synonyms=(
+            "product line", "productline", "ligne de produit", "ligne de produits", "ligne produit", "product",
+            "produit", "gamme", "gamme de produits", "category", "category name", "categoryname",
+            "product category", "catégorie", "catégorie de produit", "catégorie produit", "family",
+            "product family", "famille", "famille de produits", "famille produit", "business line", "offre",
+        ),
+    ),
 ]  # fmt: skip
 
 OPPORTUNITY_FIELDS = [

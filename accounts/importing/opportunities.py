@@ -25,6 +25,15 @@ from accounts.importing.common import (
     stale_warning,
 )
 from accounts.importing.fields import OPPORTUNITY_FIELDS, ImportKind
+from accounts.importing.lines import (
+    LINE_CHOICES,
+    LineCatalogue,
+    LineTotals,
+    line_totals_compare,
+    lines_summary,
+    new_lines_create,
+    product_lines_resolve,
+)
 from accounts.importing.options import ImportOptions
 from accounts.importing.parsing import normalise_ids, parse_dates, parse_numbers
 from accounts.importing.reading import LINE_COLUMN
@@ -36,7 +45,7 @@ from accounts.importing.results import (
     line_list,
     revenues_summary,
 )
-from accounts.importing.writing import insert_with_history, yearly_revenues_upsert
+from accounts.importing.writing import insert_with_history, line_revenues_upsert, yearly_revenues_upsert
 from accounts.models import Account, Deal, DealOutcome, Lifecycle, YearlyFinancial
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -53,6 +62,7 @@ DEAL_VALUES = (
     "close_date",
     "engaged_on",
     "product",
+    "line_id",
     "sales_agent",
 )
 
@@ -75,6 +85,9 @@ class OpportunityImportPlan:
     replaced: list[int] = field(default_factory=list)  # pks of stored deals the file changes
     totals: list[YearTotal] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
+    # Revenue by product line of the touched account-years; lines the import creates have negative keys.
+    line_totals: LineTotals = field(default_factory=LineTotals)
+    new_lines: dict[int, str] = field(default_factory=dict)
 
     def apply(self) -> ImportResult:
         """Create the missing accounts, store the deals, then write the changed yearly revenues, with history."""
@@ -82,21 +95,32 @@ class OpportunityImportPlan:
         keys = list(self.new_accounts)
         pks = insert_with_history(model=Account, rows=[self.new_accounts[key] for key in keys], **history)
         pk_of = dict(zip(keys, pks, strict=True))
+        line_pk = new_lines_create(names=self.new_lines, **history)
         for batch in chunked(self.replaced):
             Deal.objects.filter(pk__in=batch).delete()
         Deal.objects.bulk_create(
-            [Deal(**{**deal, "account_id": pk_of.get(deal["account_id"], deal["account_id"])}) for deal in self.deals],
+            [
+                Deal(
+                    **{
+                        **deal,
+                        "account_id": pk_of.get(deal["account_id"], deal["account_id"]),
+                        "line_id": line_pk.get(deal["line_id"], deal["line_id"]),
+                    }
+                )
+                for deal in self.deals
+            ],
             batch_size=500,
         )
         changes = [(pk_of.get(t.target, t.target), t.year, t.revenue) for t in self.totals if t.action != UNCHANGED]
         yearly_revenues_upsert(revenues=changes, new_accounts=pks, currency=self.currency, **history)
+        line_revenues_upsert(revenues=self.line_totals.rows(account_pk=pk_of, line_pk=line_pk), currency=self.currency)
         return ImportResult(
             created=self.preview.to_create,
             updated=self.preview.to_update,
             unchanged=self.preview.unchanged,
             warnings=_warnings(self.facts, done=True),
             kind=ImportKind.OPPORTUNITIES,
-            counts=_summary(self.totals, self.facts, currency=self.currency, done=True),
+            counts=_summary(self.totals, self.facts, currency=self.currency, done=True, line_totals=self.line_totals),
         )
 
 
@@ -185,6 +209,23 @@ def opportunities_plan(
                 % {"id": deal_id, "lines": line_list(found)},
             )
 
+    products = _text(data, "product").str.strip()
+    line_keys = pd.Series(float("nan"), index=data.index)
+    resolution = catalogue = None
+    if "product" in data:
+        catalogue = LineCatalogue.load()
+        resolution = product_lines_resolve(
+            values=products,
+            lines=lines,
+            errors=errors,
+            choices=options.corrections.get(LINE_CHOICES, {}),
+            field_name="product",
+            field_label=_label("product"),
+            catalogue=catalogue,
+            check_length=False,
+        )
+        line_keys = resolution.keys(products)
+
     facts["missing_accounts"] = len(missing)
     facts["new_accounts"] = len(new_accounts)
     valid = ~lines.isin(list(errors.lines)) & data["account"].isin(list(targets))
@@ -198,6 +239,7 @@ def opportunities_plan(
             "close_date": close_dates[valid],
             "engaged_on": engaged[valid],
             "product": _text(data, "product")[valid],
+            "line_id": line_keys[valid],
             "sales_agent": _text(data, "owner")[valid],
         }
     )
@@ -211,13 +253,26 @@ def opportunities_plan(
     facts["deals_changed"] = len(changed) - facts["deals_new"]
     facts["deals_unchanged"] = len(records) - len(changed)
     totals = _totals(records, stored, currency=options.currency_code)
-    totals = _refuse_other_managers(totals, data, lines, targets, register, errors, user=user)
+    line_totals = _line_totals(records, stored, currency=options.currency_code)
+    totals, refused = _refuse_other_managers(totals, data, lines, targets, register, errors, user=user)
+    line_totals = line_totals.without(refused)
+    if resolution is not None:
+        facts["lines"] = {
+            "new_lines": len(resolution.new_lines),
+            "without_line": sum(
+                record["outcome"] == DealOutcome.WON and record["line_id"] is None for record in records
+            ),
+        }
     facts["stale"] = stale_warning(years=[total.year for total in totals])
 
     preview = ImportPreview(kind=ImportKind.OPPORTUNITIES, errors=errors.as_list())
     actions = [total.action for total in totals]
     preview.to_create, preview.to_update, preview.unchanged = (actions.count(a) for a in (CREATE, UPDATE, UNCHANGED))
-    preview.counts = _summary(totals, facts, currency=options.currency_code, done=False)
+    preview.counts = _summary(totals, facts, currency=options.currency_code, done=False, line_totals=line_totals)
+    if resolution is not None and catalogue is not None:
+        preview.suggestions = resolution.suggestions
+        preview.line_choices = resolution.choices
+        preview.line_options = sorted(catalogue.active.items(), key=lambda item: item[1].casefold())
     preview.warnings = _warnings(facts, done=False)
     names = {**register.names, **{key: values["name"] for key, values in new_accounts.items()}}
     preview.sample = [
@@ -238,6 +293,8 @@ def opportunities_plan(
         replaced=[stored[record["external_id"]][0] for record in changed if record["external_id"] in stored],
         totals=totals,
         facts=facts,
+        line_totals=line_totals,
+        new_lines=resolution.new_lines if resolution is not None else {},
     )
 
 
@@ -270,6 +327,7 @@ def _records(deals: pd.DataFrame, *, currency: str) -> list[dict]:
                 "close_date": None if pd.isna(row.close_date) else row.close_date.date(),
                 "engaged_on": None if pd.isna(row.engaged_on) else row.engaged_on.date(),
                 "product": row.product,
+                "line_id": None if pd.isna(row.line_id) else int(row.line_id),
                 "sales_agent": row.sales_agent,
             }
         )
@@ -330,6 +388,47 @@ def _totals(records: list[dict], stored: dict[str, tuple[int, tuple]], *, curren
     return totals
 
 
+def _line_totals(records: list[dict], stored: dict[str, tuple[int, tuple]], *, currency: str) -> LineTotals:
+    """Revenue per touched account-line-year from every won deal with a line, as _totals does per account-year."""
+    account_at, line_at = DEAL_VALUES.index("account_id"), DEAL_VALUES.index("line_id")
+    outcome_at, close_at = DEAL_VALUES.index("outcome"), DEAL_VALUES.index("close_date")
+    touched: set[tuple[int, int, int]] = set()
+    for record in records:
+        if record["outcome"] == DealOutcome.WON and record["line_id"] is not None:
+            touched.add((record["account_id"], record["line_id"], record["close_date"].year))
+    for _pk, values in stored.values():  # a deal that left a line or a year leaves it to recompute
+        if values[outcome_at] == DealOutcome.WON and values[close_at] and values[line_at]:
+            touched.add((values[account_at], values[line_at], values[close_at].year))
+    if not touched:
+        return LineTotals()
+    in_file = {record["external_id"] for record in records}
+    sums: dict[tuple[int, int, int], Decimal] = dict.fromkeys(touched, Decimal("0.00"))
+    for batch in chunked(sorted({account for account, _line, _year in touched if account > 0})):
+        won = Deal.objects.filter(
+            account_id__in=batch, outcome=DealOutcome.WON, close_date__isnull=False, line__isnull=False
+        )
+        for external_id, account, line, close_date, amount in won.values_list(
+            "external_id", "account_id", "line_id", "close_date", "amount"
+        ):
+            key = (account, line, close_date.year)
+            if external_id not in in_file and key in sums and amount is not None:
+                sums[key] += amount
+    for record in records:
+        if record["outcome"] == DealOutcome.WON and record["line_id"] is not None:
+            sums[(record["account_id"], record["line_id"], record["close_date"].year)] += record["amount"]
+    frame = pd.DataFrame(
+        [(target, line, year, float(amount)) for (target, line, year), amount in sums.items()],
+        columns=["target", "line", "year", "amount"],
+    )
+    return line_totals_compare(frame, currency=currency)
+
+
+def _lines_summary(totals: LineTotals, facts: dict, *, done: bool) -> list[str]:
+    if "lines" not in facts and not totals.changed and not totals.unchanged:
+        return []
+    return lines_summary(totals=totals, done=done, **facts.get("lines", {"new_lines": 0, "without_line": 0}))
+
+
 def _resolve_accounts(
     data: pd.DataFrame,
     lines: pd.Series,
@@ -387,7 +486,7 @@ def _refuse_other_managers(
     errors: RowErrors,
     *,
     user,
-) -> list[YearTotal]:
+) -> tuple[list[YearTotal], set[int]]:
     """Accounts the user may not change are errors, listing their lines, like the edit form refuses them."""
     accounts = sorted({int(target) for target in targets.values() if target > 0})
     editable: set[int] = set()
@@ -405,7 +504,7 @@ def _refuse_other_managers(
                 )
                 % {"name": register.names[target], "lines": line_list(found)},
             )
-    return [total for total in totals if total.target not in refused]
+    return [total for total in totals if total.target not in refused], refused
 
 
 def money_text(amount: float, currency: str) -> str:
@@ -416,7 +515,7 @@ def money_text(amount: float, currency: str) -> str:
     return f"{formats.number_format(round(amount), decimal_pos=0)} {currency}"
 
 
-def _summary(totals: list[YearTotal], facts: dict, *, currency: str, done: bool) -> list[str]:
+def _summary(totals: list[YearTotal], facts: dict, *, currency: str, done: bool, line_totals: LineTotals) -> list[str]:
     written = [total for total in totals if total.action != UNCHANGED]
     lines = [
         revenues_summary(
@@ -443,6 +542,7 @@ def _summary(totals: list[YearTotal], facts: dict, *, currency: str, done: bool)
             "changed": count_text(facts["deals_changed"]),
             "unchanged": count_text(facts["deals_unchanged"]),
         },
+        *_lines_summary(line_totals, facts, done=done),
     ]
     if facts["no_account"]:
         lines.append(

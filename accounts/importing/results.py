@@ -63,6 +63,9 @@ class ImportPreview:
     contacts: int = 0
     # What a money import counts ("38 yearly revenues to write for 31 accounts"), said instead of created/updated.
     counts: list[str] = field(default_factory=list)
+    # Product texts not in the catalogue (lines.LineChoice), and the lines they may be mapped to: [(pk, name)].
+    line_choices: list = field(default_factory=list)
+    line_options: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

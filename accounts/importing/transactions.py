@@ -23,6 +23,15 @@ from accounts.importing.common import (
 )
 from accounts.importing.errors import ImportFileError
 from accounts.importing.fields import TRANSACTION_FIELDS, ImportKind
+from accounts.importing.lines import (
+    LINE_CHOICES,
+    LineCatalogue,
+    LineTotals,
+    line_totals_compare,
+    lines_summary,
+    new_lines_create,
+    product_lines_resolve,
+)
 from accounts.importing.options import ImportOptions
 from accounts.importing.parsing import normalise_ids, parse_countries, parse_dates, parse_numbers, parse_percentages
 from accounts.importing.reading import LINE_COLUMN
@@ -34,7 +43,7 @@ from accounts.importing.results import (
     line_list,
     revenues_summary,
 )
-from accounts.importing.writing import insert_with_history, yearly_revenues_upsert
+from accounts.importing.writing import insert_with_history, line_revenues_upsert, yearly_revenues_upsert
 from accounts.models import Account, Lifecycle, YearlyFinancial
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -58,6 +67,10 @@ class TransactionImportPlan:
     totals: list[YearTotal] = field(default_factory=list)
     result_warnings: list[str] = field(default_factory=list)
     currency: str = ""
+    # Revenue by product line, when a column is mapped to it; lines the import creates have negative keys.
+    line_totals: LineTotals = field(default_factory=LineTotals)
+    new_lines: dict[int, str] = field(default_factory=dict)
+    line_facts: dict | None = None
 
     def apply(self) -> ImportResult:
         """Create the missing accounts, then upsert every changed yearly revenue, with history."""
@@ -67,13 +80,18 @@ class TransactionImportPlan:
         pk_of = dict(zip(keys, pks, strict=True))
         changes = [(pk_of.get(t.target, t.target), t.year, t.revenue) for t in self.totals if t.action != UNCHANGED]
         yearly_revenues_upsert(revenues=changes, new_accounts=pks, currency=self.currency, **history)
+        line_pk = new_lines_create(names=self.new_lines, **history)
+        line_revenues_upsert(revenues=self.line_totals.rows(account_pk=pk_of, line_pk=line_pk), currency=self.currency)
+        counts = [_summary(self.totals, done=True)]
+        if self.line_facts is not None:
+            counts += lines_summary(totals=self.line_totals, done=True, **self.line_facts)
         return ImportResult(
             created=self.preview.to_create,
             updated=self.preview.to_update,
             unchanged=self.preview.unchanged,
             warnings=self.result_warnings,
             kind=ImportKind.TRANSACTIONS,
-            counts=[_summary(self.totals, done=True)],
+            counts=counts,
         )
 
 
@@ -140,13 +158,39 @@ def transactions_plan(
     targets, new_accounts, country_misses = _resolve_customers(
         data, customers, lines, register, errors, user=user, create=create_missing_accounts
     )
+    catalogue = resolution = None
+    line_keys = pd.Series(float("nan"), index=data.index)
+    if "product_line" in data:
+        catalogue = LineCatalogue.load()
+        products = data["product_line"].str.strip()
+        resolution = product_lines_resolve(
+            values=products,
+            lines=lines,
+            errors=errors,
+            choices=options.corrections.get(LINE_CHOICES, {}),
+            field_name="product_line",
+            field_label=_label("product_line"),
+            catalogue=catalogue,
+        )
+        line_keys = resolution.keys(products)
     valid = ~lines.isin(list(errors.lines)) & customers.isin(list(targets))
     lines_frame = pd.DataFrame(
-        {"target": customers[valid].map(targets), "year": dates[valid].dt.year, "amount": amounts[valid]}
+        {
+            "target": customers[valid].map(targets),
+            "year": dates[valid].dt.year,
+            "amount": amounts[valid],
+            "line": line_keys[valid],
+        }
     )
     sums = lines_frame.groupby(["target", "year"], sort=True)["amount"].sum()
-    totals = _compare(
+    line_totals = LineTotals()
+    if resolution is not None:
+        # Rows without a product count in their account's revenue above, and in no line.
+        by_line = lines_frame.dropna(subset=["line"]).groupby(["target", "line", "year"], sort=True)["amount"].sum()
+        line_totals = line_totals_compare(by_line.reset_index(), currency=options.currency_code)
+    totals, refused = _compare(
         sums,
+        also_changed={total.target for total in line_totals.changed},
         register=register,
         customers=customers,
         targets=targets,
@@ -156,9 +200,19 @@ def transactions_plan(
         currency=options.currency_code,
     )
 
+    line_totals = line_totals.without(refused)
     preview = ImportPreview(kind=ImportKind.TRANSACTIONS, errors=errors.as_list())
     actions = [total.action for total in totals]
     preview.to_create, preview.to_update, preview.unchanged = (actions.count(a) for a in (CREATE, UPDATE, UNCHANGED))
+    line_facts = None
+    if resolution is not None and catalogue is not None:
+        line_facts = {
+            "new_lines": len(resolution.new_lines),
+            "without_line": int(lines_frame["line"].isna().sum()),
+        }
+        preview.suggestions = resolution.suggestions
+        preview.line_choices = resolution.choices
+        preview.line_options = sorted(catalogue.active.items(), key=lambda item: item[1].casefold())
     facts = {
         "skipped": anonymous,
         "cancellations": int((amounts[valid] < 0).sum()),
@@ -169,6 +223,8 @@ def transactions_plan(
     }
     preview.warnings = _warnings(facts, done=False)
     preview.counts = [_summary(totals, done=False)]
+    if line_facts is not None:
+        preview.counts += lines_summary(totals=line_totals, done=False, **line_facts)
     names = {**register.names, **{key: values["name"] for key, values in new_accounts.items()}}
     customer_of = {target: customer for customer, target in targets.items()}
     labels = {"customer": _label("customer"), "account": _("Account"), "year": _("Year"), "revenue": _("Revenue")}
@@ -189,6 +245,9 @@ def transactions_plan(
         totals=totals,
         result_warnings=_warnings(facts, done=True),
         currency=options.currency_code,
+        line_totals=line_totals,
+        new_lines=resolution.new_lines if resolution is not None else {},
+        line_facts=line_facts,
     )
 
 
@@ -310,6 +369,7 @@ def _first_filled(values: pd.Series, customers: pd.Series) -> dict[str, str]:
 def _compare(
     sums: pd.Series,
     *,
+    also_changed: set[int],
     register: Register,
     customers: pd.Series,
     targets: dict[str, int],
@@ -317,8 +377,11 @@ def _compare(
     errors: RowErrors,
     user,
     currency: str,
-) -> list[YearTotal]:
-    """Each account-year's total against the stored revenue; accounts the user may not change are errors."""
+) -> tuple[list[YearTotal], set[int]]:
+    """Each account-year's total against the stored revenue, and the accounts the user may not change (errors).
+
+    `also_changed`: accounts whose revenue by line the file changes, even where their yearly revenue stays.
+    """
     existing_ids = sorted({int(target) for target, _year in sums.index if target > 0})
     stored: dict[tuple[int, int], tuple[Decimal, str]] = {}
     editable: set[int] = set()
@@ -335,7 +398,8 @@ def _compare(
         action = CREATE if current is None else (UNCHANGED if current == (revenue, currency) else UPDATE)
         totals.append(YearTotal(target=int(target), year=int(year), revenue=revenue, action=action))
 
-    refused = {t.target for t in totals if t.target > 0 and t.action != UNCHANGED and t.target not in editable}
+    changed = {t.target for t in totals if t.action != UNCHANGED} | also_changed
+    refused = {target for target in changed if target > 0 and target not in editable}
     if refused:
         refused_customers = [customer for customer, target in targets.items() if target in refused]
         for customer, found in _lines_of(customers, lines, refused_customers).items():
@@ -348,7 +412,7 @@ def _compare(
                 % {"name": register.names[targets[customer]], "customer": customer, "lines": line_list(found)},
             )
         totals = [total for total in totals if total.target not in refused]
-    return totals
+    return totals, refused
 
 
 def _warnings(facts: dict, *, done: bool) -> list[str]:

@@ -174,6 +174,38 @@ def yearly_revenues_upsert(
         financials_refresh(account_ids=accounts)
 
 
+def line_revenues_upsert(*, revenues: Iterable[tuple[int, int, int, Decimal]], currency: str) -> int:
+    """Write (account, line, year, revenue) rows in `currency`: one upsert per chunk on the account-line-year key.
+
+    Revenue by line keeps no history of its own: it is derived from the imported lines and deals, which do.
+    """
+    from accounts.models import LineRevenue
+
+    rows = [
+        {"account_id": account, "line_id": line, "year": year, "revenue": revenue, "currency": currency}
+        for account, line, year, revenue in revenues
+    ]
+    if not connection.features.supports_update_conflicts_with_target:
+        LineRevenue.objects.bulk_create(
+            [LineRevenue(**row) for row in rows],
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=["account", "line", "year"],
+            update_fields=["revenue", "currency"],
+        )
+        return len(rows)
+    # Plain values through one converter per column, as insert_with_history does: 90,000 model instances
+    # would cost seconds.
+    quote = connection.ops.quote_name
+    conflict = " ON CONFLICT ({}) DO UPDATE SET {}".format(
+        ", ".join(quote(name) for name in ("account_id", "line_id", "year")),
+        ", ".join(f"{quote(name)} = EXCLUDED.{quote(name)}" for name in ("revenue", "currency")),
+    )
+    fields = [field for field in LineRevenue._meta.concrete_fields if not field.primary_key]
+    _insert(LineRevenue, fields, rows, returning=False, conflict=conflict)
+    return len(rows)
+
+
 def _default(field: models.Field, now) -> object:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return now
@@ -207,7 +239,7 @@ def _converter(field: models.Field) -> Callable[[object], object]:
 
 
 def _insert(
-    model: type[models.Model], fields: list[models.Field], rows: Iterable[dict], *, returning: bool
+    model: type[models.Model], fields: list[models.Field], rows: Iterable[dict], *, returning: bool, conflict: str = ""
 ) -> list[int]:
     quote = connection.ops.quote_name
     converters = [_converter(field) for field in fields]
@@ -224,7 +256,7 @@ def _insert(
     with connection.cursor() as cursor:
         for batch in chunked(values, per_statement):
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one_row] * len(batch))}{returning_sql}",  # noqa: S608
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one_row] * len(batch))}{conflict}{returning_sql}",  # noqa: S608
                 [value for row in batch for value in row],
             )
             if returning:

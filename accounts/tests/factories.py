@@ -47,3 +47,11 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     kind = InteractionKind.MEETING
     summary = "Quarterly review"
+
+
+class ProductLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.ProductLine"
+
+    name = factory.Sequence(lambda n: f"Line {n:03d}")
+    family = ""

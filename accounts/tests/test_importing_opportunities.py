@@ -74,6 +74,8 @@ def test_won_deals_become_yearly_revenue_and_reimport_changes_nothing(manager):
         "2 yearly revenues written for 1 account.",
         "3 won deals, 2 open deals (pipeline 27.8 k EUR), 1 lost deal ignored.",
         "Deals: 6 new, 0 changed, 0 unchanged.",
+        "2 revenues by product line written on 2 lines.",
+        "3 product lines created.",
         "1 row skipped: no account.",
     ]
     assert again.summary[0] == "0 yearly revenues written for 0 accounts; 2 unchanged."

@@ -16,11 +16,12 @@ from accounts.forms import ImportMappingForm, ImportMappingRenameForm, ImportUpl
 from accounts.importing import ImportFileError, ImportRejected, guess_mapping, preview_import, read_table
 from accounts.importing.batches import import_batch_apply, import_batch_is_large, import_batch_queue
 from accounts.importing.fields import ImportKind, amount_hints
+from accounts.importing.lines import LINE_CHOICES, NEW_LINE
 from accounts.importing.mappings import saved_mapping_find, saved_mapping_save
 from accounts.importing.options import ImportOptions
 from accounts.importing.people import sales_team_importer_check
 from accounts.importing.results import result_summary
-from accounts.models import ImportBatch, ImportMapping, ImportStatus
+from accounts.models import ImportBatch, ImportMapping, ImportStatus, ProductLine
 from kam.outbox import outbox_publish_failed
 
 SAMPLE_ROWS = 5
@@ -223,6 +224,28 @@ def import_accept_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     batch.save(update_fields=["options"])
     if preview.suggestions:
         messages.success(request, _("Suggestions accepted: the file is read with these corrections."))
+    return redirect("accounts:import_preview", pk=batch.pk)
+
+
+@require_POST
+def import_line_choices(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep what the user chose for each product not in the catalogue (a new line, or an existing line)."""
+    batch = _get_batch(request, pk)
+    if elsewhere := _left_the_wizard(request, batch):
+        return elsewhere
+    lines = {str(line) for line in ProductLine.objects.values_list("pk", flat=True)}
+    options = ImportOptions.from_json(batch.options)
+    corrections = {field: dict(fixes) for field, fixes in options.corrections.items()}
+    chosen = corrections.setdefault(LINE_CHOICES, {})
+    for key in request.POST:
+        if not key.startswith("value_"):
+            continue
+        value, choice = request.POST[key], request.POST.get("choice_" + key.removeprefix("value_"), "")
+        if value and (choice == NEW_LINE or choice in lines):
+            chosen[value] = choice
+    batch.options = options.with_changes(corrections=corrections).as_json()
+    batch.save(update_fields=["options"])
+    messages.success(request, _("Your choices for the product lines are kept: the file is read with them."))
     return redirect("accounts:import_preview", pk=batch.pk)
 
 
