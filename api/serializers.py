@@ -263,10 +263,23 @@ class CheckpointSerializer(ModelSerializer):
 
 class ObjectiveSerializer(ModelSerializer):
     checkpoints = CheckpointSerializer(many=True, read_only=True)
+    # An objective on a product line ("win line X at subsidiary Y"): the line's name and the account it targets.
+    line = serializers.CharField(source="line.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Objective
-        fields = ["id", "title", "metric", "custom_metric", "baseline", "target", "due_on", "checkpoints"]
+        fields = [
+            "id",
+            "title",
+            "metric",
+            "custom_metric",
+            "baseline",
+            "target",
+            "due_on",
+            "line",
+            "line_account",
+            "checkpoints",
+        ]
         read_only_fields = fields
 
 

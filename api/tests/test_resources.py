@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Account
+from accounts.models import Account, ProductLine
 from accounts.tests.factories import AccountFactory, ContactFactory
-from plans.tests.factories import AccountPlanFactory, ActionFactory
+from plans.tests.factories import AccountPlanFactory, ActionFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,20 @@ def test_action_status_is_writable_by_its_owner_only(api_as, manager, contributo
     assert response.status_code == 200 and response.json()["status"] == "done"
     detail = api_as(sponsor, "read").get(f"/api/v1/plans/{plan.pk}/").json()
     assert detail["actions"][0]["status"] == "done"
+
+
+def test_a_plan_says_which_line_and_account_an_objective_targets(api_as, manager, django_assert_max_num_queries):
+    group = AccountFactory(owner=manager)
+    subsidiary = AccountFactory(owner=manager, parent=group)
+    plan = AccountPlanFactory(account=group)
+    oils = ProductLine.objects.create(name="Oils")
+    ObjectiveFactory(plan=plan, title="Win Oils", metric="line_revenue", line=oils, line_account=subsidiary)
+    ObjectiveFactory(plan=plan, title="Grow revenue", metric="revenue")
+    client = api_as(manager, "read")
+    with django_assert_max_num_queries(12):
+        detail = client.get(f"/api/v1/plans/{plan.pk}/").json()
+    targets = {o["title"]: (o["line"], o["line_account"]) for o in detail["objectives"]}
+    assert targets == {"Win Oils": ("Oils", subsidiary.pk), "Grow revenue": (None, None)}
 
 
 def test_only_administrators_start_a_segmentation(api_as, manager, admin_user):

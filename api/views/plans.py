@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +16,7 @@ from api import serializers as s
 from api.pagination import IdCursorPagination
 from api.views.accounts import ERRORS
 from plans.access import can_edit_plan, get_plan_for_user
-from plans.models import AccountPlan, Action
+from plans.models import AccountPlan, Action, Objective
 from plans.reviews import reviews_due
 
 
@@ -45,7 +45,9 @@ class PlanDetail(GenericAPIView):
     @extend_schema(responses={200: s.PlanDetailSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         plan = get_plan_for_user(request, pk)
-        plan = AccountPlan.objects.prefetch_related("objectives__checkpoints", "actions__owner").get(pk=plan.pk)
+        objectives = Objective.objects.select_related("line").prefetch_related("checkpoints")
+        prefetches = (Prefetch("objectives", queryset=objectives), "actions__owner")
+        plan = AccountPlan.objects.prefetch_related(*prefetches).get(pk=plan.pk)
         return Response(s.PlanDetailSerializer(plan).data)
 
 
