@@ -27,9 +27,9 @@ def whitespace_card(request: HttpRequest, account: Account, can_edit: bool) -> d
 
 
 def plan_pdf_whitespace(*, plan: AccountPlan, audience: str) -> dict[str, Any] | None:
-    """The plan account's whitespace map; the customer's copy leaves out which competitor holds what."""
-    internal = audience == PdfAudience.INTERNAL
-    grid = whitespace_map(account=plan.account, include_competitors=internal)
+    """The plan account's whitespace map; the customer's copy says only which lines it buys or discusses with us."""
+    for_customer = audience != PdfAudience.INTERNAL  # anything but the internal version is handed over
+    grid = whitespace_map(account=plan.account, for_customer=for_customer)
     if not grid.lines:
         return None
-    return {"grid": grid, "with_competitors": internal}
+    return {"grid": grid, "for_customer": for_customer}

@@ -19,6 +19,9 @@ from growth.frames import cells_frame
 from plans.models import IN_FORCE, IN_PREPARATION, AccountPlan, PlanStatus
 
 DATA_STATUSES = {analytics.SOLD, analytics.PIPELINE, analytics.COMPETITOR, analytics.NOT_RELEVANT}
+# The customer's copy says only what the customer knows: what it buys, what is being discussed, the rest.
+IN_DISCUSSION, NOT_BOUGHT = "in_discussion", "not_bought"
+CUSTOMER_STATUSES = {analytics.SOLD: analytics.SOLD, analytics.PIPELINE: IN_DISCUSSION}
 
 
 def _num(value: Any) -> float | None:
@@ -41,7 +44,9 @@ class Cell:
     @property
     def has_data(self) -> bool:
         """Something the data or the manager says about this cell (a peers' estimate alone is not data of its own)."""
-        return self.status in DATA_STATUSES or self.potential_source == analytics.ENTERED
+        return (
+            self.status in DATA_STATUSES or self.status == IN_DISCUSSION or self.potential_source == analytics.ENTERED
+        )
 
 
 @dataclass(frozen=True)
@@ -109,13 +114,31 @@ def map_rows(account: Account) -> list[Account]:
     return [account, *others]
 
 
+def customer_cell(cell: Cell) -> Cell:
+    """What the customer's copy of a cell says: the revenue of a line it buys, that a line is in discussion,
+    or that it does not buy it. Our intelligence (potentials and why, peers' estimates, competitors, what we
+    judge not relevant, the amounts of our open deals) is left out of the data, not only hidden."""
+    return Cell(
+        account_id=cell.account_id,
+        line_id=cell.line_id,
+        status=CUSTOMER_STATUSES.get(cell.status, NOT_BOUGHT),
+        revenue=cell.revenue if cell.status == analytics.SOLD else None,
+        pipeline=None,
+        potential=None,
+        potential_source="",
+        reason="",
+        peers=None,
+        competitor="",
+    )
+
+
 def whitespace_map(
-    *, account: Account, user=None, include_competitors: bool = True, year: int | None = None
+    *, account: Account, user=None, for_customer: bool = False, year: int | None = None
 ) -> WhitespaceMap:
     """The grid of the account's rows × lines: the current active lines, plus inactive ones these rows have data on.
 
-    Without include_competitors (the customer's copy of the plan), a cell marked as held by a competitor
-    reads as untouched, which is what it would say without the mark.
+    for_customer (the customer's copy of the plan): every cell goes through customer_cell, and an inactive line
+    is shown only where the customer buys it or discusses it.
     """
     rows = map_rows(account)
     editable: set[int] = set()
@@ -126,11 +149,9 @@ def whitespace_map(
     lines = list(ProductLine.objects.current())
     year = year if year is not None else financial_year_in_use()
     frame = cells_frame(account_ids=[a.pk for a in rows], line_ids=[line.pk for line in lines], year=year)
-    if not include_competitors:
-        held = frame.status == analytics.COMPETITOR
-        frame.loc[held, "status"] = analytics.UNTOUCHED
-        frame.loc[held, "competitor"] = ""
     cells = {(cell.account_id, cell.line_id): cell for cell in map(_cell, frame.itertuples(index=False))}
+    if for_customer:
+        cells = {key: customer_cell(cell) for key, cell in cells.items()}
     shown = [
         line
         for line in lines
@@ -161,7 +182,7 @@ def summarise(cells) -> Summary:
     for cell in cells:
         if cell.status == analytics.SOLD:
             summary.sold += 1
-        elif cell.status == analytics.PIPELINE:
+        elif cell.status in (analytics.PIPELINE, IN_DISCUSSION):
             summary.pipeline += 1
             summary.pipeline_amount += cell.pipeline or 0.0
         elif cell.status == analytics.COMPETITOR:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from accounts.models import Deal, DealOutcome, FinancialYearSetting
 from accounts.tests.factories import AccountFactory
@@ -17,7 +19,6 @@ from growth.tests.factories import (
     WhitespaceMarkFactory,
 )
 from plans.models import AccountPlan, PdfAudience
-from plans.pdf import plan_pdf_html
 
 pytestmark = pytest.mark.django_db
 
@@ -213,15 +214,61 @@ def test_account_card_summarises_the_map_and_links_to_it(client, manager, group)
     assert "9,000\u00a0EUR" in card and "700\u00a0EUR" in card
 
 
-def test_plan_pdf_shows_the_map_and_leaves_competitors_out_of_the_customers_copy(manager, group):
-    plan = AccountPlan.objects.create(account=group["parent"], title="Plan", starts_on="2026-01-01",
-                                      ends_on="2026-12-31")  # fmt: skip
-    internal = plan_pdf_html(plan=plan, language="en", audience=PdfAudience.INTERNAL)
-    customer = plan_pdf_html(plan=plan, language="en", audience=PdfAudience.CUSTOMER)
+def _pdf_text(plan: AccountPlan, audience: str, language: str = "en") -> str:
+    from plans.pdf import plan_pdf_render
 
-    assert "Whitespace map" in internal and "Rival" in internal and "Competitor holds it" in internal
-    assert "Whitespace map" in customer and "12,345\u00a0EUR" in customer
-    assert "Rival" not in customer and "Competitor holds it" not in customer
+    pdf = plan_pdf_render(plan=plan, language=language, audience=audience)
+    # PDF text extraction breaks lines inside table cells: compare with the whitespace collapsed.
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+@pytest.fixture
+def group_with_peers(group):
+    """Three Food accounts of the subsidiaries' size buy Salt: Alpha Sud gets an estimate from 3 peers."""
+    salt = group["lines"][3]
+    for revenue in (100, 200, 300):
+        LineRevenueFactory(account=AccountFactory(sector="Food", employees=30), line=salt, year=YEAR, revenue=revenue)
+    return group
+
+
+# What only our side may read: potentials and why, peers' estimates, competitors, our judgement, deal amounts.
+# ("Estimated value" is the plan's own heading of unbilled services.)
+INTERNAL_ONLY = [
+    *["Rival", "Competitor", "Plant", "opening", "9,000", "entered", "estimated from", "(estimate)", "≈", "peer"],
+    *["200", "Not relevant", "Untouched", "potential", "700", "In pipeline", "Whitespace"],
+]
+
+
+def test_customer_plan_pdf_shows_only_lines_bought_and_in_discussion(manager, group_with_peers):
+    plan = AccountPlan.objects.create(account=group_with_peers["parent"], title="Plan", starts_on="2026-01-01",
+                                      ends_on="2026-12-31")  # fmt: skip
+
+    customer = _pdf_text(plan, PdfAudience.CUSTOMER)
+    internal = _pdf_text(plan, PdfAudience.INTERNAL)
+
+    assert "Product lines: bought and in discussion" in customer
+    assert "Bought 12,345 EUR" in customer  # Oil at the group
+    assert "In discussion" in customer  # Tea, without our deal's amount
+    assert "Not bought yet" in customer
+    assert "Bought: your purchases on the line in 2025" in customer  # the legend fits the copy
+    assert [word for word in INTERNAL_ONLY if word.casefold() in customer.casefold()] == []
+    # The internal copy keeps all of it.
+    for text in ["Rival & <Co>", "Competitor holds it", "entered: 9,000 EUR", "estimated from 3 peers: 200 EUR",
+                 "Not relevant", "In pipeline 700 EUR", "Whitespace map"]:  # fmt: skip
+        assert text in internal, text
+
+
+def test_customer_plan_pdf_in_french_keeps_our_intelligence_out(manager, group_with_peers):
+    plan = AccountPlan.objects.create(account=group_with_peers["parent"], title="Plan", starts_on="2026-01-01",
+                                      ends_on="2026-12-31")  # fmt: skip
+
+    customer = _pdf_text(plan, PdfAudience.CUSTOMER, language="fr")
+
+    assert "Acheté" in customer and "En discussion" in customer and "Pas encore acheté" in customer
+    # ("valeur estimée" and "réalisé saisi" are the plan's own words.)
+    for word in ["Rival", "Concurrent", "Plant", "9 000", "9\u202f000", "pairs", "Non pertinent", "potentiel",
+                 "À conquérir", "700"]:  # fmt: skip
+        assert word.casefold() not in customer.casefold(), word
 
 
 def test_administrator_sets_peer_bands_and_bad_limits_are_refused(client, admin_user):
