@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -283,3 +284,91 @@ def test_new_customers_and_new_lines_of_one_file_are_created_together(admin_user
         ("Newco", 2024, Decimal("42.00"))
     ]
     assert set(Deal.objects.values_list("line__name", flat=True)) == {"Tea"}
+
+
+# --- The command line asks, like the wizard, before creating lines -------------------------------------------
+
+CLOSE_AND_NEW = (
+    "customer,date,amount,product\nA1,2024-03-01,100,Beverage\nA1,2024-03-02,10,Tea\nA1,2024-03-03,5,Beverage\n"
+)
+
+
+def command(tmp_path, user, *flags: str, data: str = CLOSE_AND_NEW, out: io.StringIO | None = None) -> str:
+    from django.core.management import call_command
+
+    path = tmp_path / "invoices.csv"
+    path.write_text(data, encoding="utf-8")
+    out = out or io.StringIO()
+    call_command("import_accounts", str(path), "--kind=transactions", f"--user={user.username}", *flags, stdout=out)
+    return out.getvalue()
+
+
+def test_command_lists_unknown_products_and_their_close_lines_and_writes_nothing_unasked(tmp_path, admin_user):
+    from django.core.management import CommandError
+
+    AccountFactory(reference="A1")
+    ProductLineFactory(name="Beverages")
+    output = io.StringIO()
+
+    with pytest.raises(CommandError) as error:
+        command(tmp_path, admin_user, out=output)
+
+    out = output.getvalue()
+    assert "“Beverage” (2 rows, close to the line “Beverages”): waiting: --accept-suggestions" in out
+    assert "“Tea” (1 row): waiting: --new-line to create it" in out
+    assert "2 products not in the catalogue of product lines: nothing was imported" in str(error.value)
+    assert list(ProductLine.objects.values_list("name", flat=True)) == ["Beverages"]
+    assert not LineRevenue.objects.exists() and not YearlyFinancial.objects.exists()
+
+
+def test_command_accepts_the_suggestions_and_creates_the_lines_it_is_told_to(tmp_path, admin_user):
+    AccountFactory(reference="A1")
+    ProductLineFactory(name="Beverages")
+
+    out = command(tmp_path, admin_user, "--accept-suggestions", "--new-line", "Tea")
+
+    assert "“Beverage” (2 rows, close to the line “Beverages”): counted in “Beverages”" in out
+    assert "“Tea” (1 row): a new line" in out
+    assert by_line() == {("A1", "Beverages", 2024): Decimal("105.00"), ("A1", "Tea", 2024): Decimal("10.00")}
+
+
+def test_command_creates_a_line_of_its_own_for_a_close_name_when_told(tmp_path, admin_user):
+    AccountFactory(reference="A1")
+    ProductLineFactory(name="Beverages")
+
+    command(tmp_path, admin_user, "--new-line=Beverage", "--new-line=Tea")
+
+    assert by_line() == {("A1", "Beverage", 2024): Decimal("105.00"), ("A1", "Tea", 2024): Decimal("10.00")}
+
+
+def test_command_dry_run_with_answers_writes_nothing(tmp_path, admin_user):
+    AccountFactory(reference="A1")
+    ProductLineFactory(name="Beverages")
+
+    out = command(tmp_path, admin_user, "--accept-suggestions", "--new-line", "Tea", "--dry-run")
+
+    assert "1 product line to create." in out and "Dry run: nothing was written." in out
+    assert ProductLine.objects.count() == 1 and not LineRevenue.objects.exists()
+
+
+def test_command_refuses_a_new_line_for_a_product_the_file_does_not_hold(tmp_path, admin_user):
+    from django.core.management import CommandError
+
+    AccountFactory(reference="A1")
+    ProductLineFactory(name="Beverages")
+
+    with pytest.raises(
+        CommandError, match="--new-line names no product of the file missing from the catalogue: “Cakes”"
+    ):
+        command(tmp_path, admin_user, "--accept-suggestions", "--new-line", "Tea", "--new-line", "Cakes")
+    assert not LineRevenue.objects.exists()
+
+
+def test_command_imports_products_of_the_catalogue_without_asking(tmp_path, admin_user):
+    AccountFactory(reference="A1")
+    ProductLineFactory(name="Beverages")
+
+    out = command(tmp_path, admin_user, data="customer,date,amount,product\nA1,2024-03-01,100,beverages\n")
+
+    assert "not in the catalogue" not in out
+    assert by_line() == {("A1", "Beverages", 2024): Decimal("100.00")}

@@ -18,6 +18,7 @@ from accounts.importing import (
     preview_import,
     read_table,
 )
+from accounts.importing.lines import LINE_CHOICES, NEW_LINE
 from accounts.importing.options import ImportOptions, Outcome, Unit
 from accounts.importing.results import ImportPreview
 
@@ -59,6 +60,19 @@ class Command(BaseCommand):
             help="Unit the company-turnover column is written in (1, k, M or bn).",
         )
         parser.add_argument("--turnover-currency", help="Currency code of the company-turnover column, like USD.")
+        parser.add_argument(
+            "--accept-suggestions",
+            action="store_true",
+            help="Read each name close to a known one (a product line, a country) as that one, as suggested.",
+        )
+        parser.add_argument(
+            "--new-line",
+            action="append",
+            default=[],
+            metavar="PRODUCT",
+            help="Create a product line for this product of the file (repeat for each); without it, a product "
+            "not in the catalogue stops the import.",
+        )
         parser.add_argument("--user", help="Username the import runs as (default: the first superuser).")
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
 
@@ -86,6 +100,7 @@ class Command(BaseCommand):
                 "create_missing_accounts": options["create_missing"],
                 "options": self._options(options),
             }
+            arguments["options"] = self._answer_unknown_names(arguments, options)
             if options["dry_run"]:
                 preview = preview_import(**arguments)
                 self._report(preview)
@@ -111,6 +126,58 @@ class Command(BaseCommand):
         # Then contacts added and rows skipped, after the counts' sentences.
         for sentence in result.summary[max(len(result.counts), 1) :]:
             self.stdout.write(str(sentence))
+
+    def _answer_unknown_names(self, arguments: dict, options: dict) -> ImportOptions:
+        """List the file's products not in the catalogue, as the wizard does, and apply what the command line
+        says of them; stop, writing nothing, while one is left unanswered (a new line is never created unasked)."""
+        import_options: ImportOptions = arguments["options"]
+        if "product_line" not in arguments["mapping"].values() and not (
+            options["accept_suggestions"] or options["new_line"]
+        ):
+            return import_options  # nothing to ask: no second reading of the file
+        first = preview_import(**arguments)
+        corrections = {field: dict(fixes) for field, fixes in import_options.corrections.items()}
+        if options["accept_suggestions"]:
+            for suggestion in first.suggestions:
+                corrections.setdefault(suggestion.field, {})[suggestion.value] = suggestion.replacement
+        chosen = corrections.setdefault(LINE_CHOICES, {})
+        unknown = {choice.value for choice in first.line_choices}
+        asked = set(options["new_line"])
+        if strays := sorted(asked - unknown):
+            raise CommandError(
+                "--new-line names no product of the file missing from the catalogue: "
+                + ", ".join(f"“{value}”" for value in strays)
+                + "."
+            )
+        for value in asked:
+            chosen[value] = NEW_LINE
+        waiting = []
+        if first.line_choices:
+            self.stdout.write("Products not in the catalogue of product lines:")
+        for choice in first.line_choices:
+            rows = f"{choice.rows} row" + ("" if choice.rows == 1 else "s")
+            close = f", close to the line “{choice.suggestion_label}”" if choice.suggestion else ""
+            if chosen.get(choice.value) == NEW_LINE:
+                outcome = "a new line"
+            elif choice.suggestion and chosen.get(choice.value) == str(choice.suggestion):
+                outcome = f"counted in “{choice.suggestion_label}”"
+            else:
+                waiting.append(choice)
+                outcome = "waiting: " + (
+                    "--accept-suggestions, or --new-line for a line of its own"
+                    if choice.suggestion
+                    else "--new-line to create it"
+                )
+            self.stdout.write(f"  “{choice.value}” ({rows}{close}): {outcome}")
+        if waiting:
+            raise CommandError(
+                f"{len(waiting)} product{'s' if len(waiting) > 1 else ''} not in the catalogue of product lines: "
+                "nothing was imported. Say what to do with each (--accept-suggestions, --new-line PRODUCT), or "
+                "map the file to existing lines with the web import."
+            )
+        if not corrections[LINE_CHOICES]:
+            del corrections[LINE_CHOICES]
+        return import_options.with_changes(corrections=corrections)
 
     def _user(self, username: str | None):
         users = get_user_model().objects.filter(is_active=True)
