@@ -141,10 +141,16 @@ def test_manager_imports_lines_qualifies_the_map_and_sees_the_dashboard_follow(p
     _open_dashboard(page)
     expect(page.locator('[data-summary="whitespace"]')).to_contain_text("50,000\u00a0EUR of potential")
     assert _heat(page) == {"Dairy Products": 50000}
+    # The targeted cell is still whitespace (not won yet) but now leads to its objective, not to a second one.
     top = page.locator("#top-untouched-section")
     expect(top.get_by_role("row")).to_have_count(2)  # the header and Dairy Products
-    expect(top.get_by_role("row", name="Acme Foods")).to_contain_text("Dairy Products")
+    dairy_row = top.get_by_role("row", name="Acme Foods")
+    expect(dairy_row).to_contain_text("Dairy Products")
+    expect(dairy_row).to_contain_text("Objective: Win Dairy Products at Acme Foods")
+    expect(dairy_row.get_by_role("link", name="Make it a plan objective")).to_have_count(0)
     assert serious_violations(axe, page) == []
+    dairy_row.get_by_role("link", name="Win Dairy Products at Acme Foods").click()
+    assert page.url.endswith(f"/plans/{plan.pk}/#objective-{objective.pk}")
 
     # On a 390 px phone the map scrolls inside its own box; the page itself does not scroll sideways.
     page.set_viewport_size(PHONE)

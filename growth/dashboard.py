@@ -18,7 +18,7 @@ from growth.charts import whitespace_heatmap
 from growth.portfolio import portfolio_whitespace
 from kam.models import User
 from kam.numbers import money
-from plans.line_objectives import line_objective_plans, line_objective_url
+from plans.line_objectives import line_objective_anchor, line_objective_plans, line_objective_url, line_objectives_on
 
 UNSCORED = "unscored"
 TOP_LIMIT = 10
@@ -69,10 +69,13 @@ def whitespace_board_read(*, accounts: QuerySet[Account], user: User, limit: int
     ]
     top = analytics.top_untouched(open_cells, limit=limit)
     plans = line_objective_plans(account_ids=top.account_id.tolist(), user=user) if len(top) else {}
+    keys = [(int(account_id), int(line_id)) for account_id, line_id in zip(top.account_id, top.line_id, strict=True)]
+    targeted = line_objectives_on(cells=keys, user=user)
     top_rows = []
     for cell in top.itertuples(index=False):
         account_id, line_id = int(cell.account_id), int(cell.line_id)
-        plan = plans.get(account_id)
+        objective = targeted.get((account_id, line_id))
+        plan = plans.get(account_id) if objective is None else None  # one objective per cell, not two
         top_rows.append(
             {
                 "account_id": account_id,
@@ -83,6 +86,7 @@ def whitespace_board_read(*, accounts: QuerySet[Account], user: User, limit: int
                 "reason": cell.reason,
                 "peers": None if pd.isna(cell.peers) else int(cell.peers),
                 "map_url": f"/accounts/{account_id}/whitespace/",
+                "objective": {"title": objective.title, "url": line_objective_anchor(objective)} if objective else None,
                 "objective_url": line_objective_url(
                     plan_pk=plan.pk, line_pk=line_id, at_pk=account_id, target=float(cell.potential)
                 )

@@ -27,6 +27,7 @@ from growth.services import (
     whitespace_mark_set,
 )
 from growth.whitespace import current_plan, whitespace_cell, whitespace_map
+from plans.line_objectives import line_objective_anchor, line_objectives_on
 from plans.models import AccountPlan
 
 
@@ -56,7 +57,11 @@ def _cell_context(request: HttpRequest, account: Account, row: Account, line: Pr
     can_edit = can_edit_account(request.user, row)
     mark_initial = {"kind": mark.kind, "competitor": mark.competitor} if mark else {}
     potential_initial = {"amount": potential.amount, "reason": potential.reason} if potential else {}
-    untouched = cell.status == analytics.UNTOUCHED and can_edit_account(request.user, account)
+    is_untouched = cell.status == analytics.UNTOUCHED
+    targeted = line_objectives_on(cells=[(row.pk, line.pk)], user=request.user) if is_untouched else {}
+    objective = targeted.get((row.pk, line.pk))
+    # One objective per cell: a cell already targeted links to its objective rather than offer another.
+    untouched = is_untouched and objective is None and can_edit_account(request.user, account)
     plan = current_plan(account) if untouched else None
     return {
         "account": account,
@@ -69,6 +74,8 @@ def _cell_context(request: HttpRequest, account: Account, row: Account, line: Pr
         "mark_form": forms.get("mark_form") or MarkForm(initial=mark_initial, prefix="mark"),
         "potential_form": forms.get("potential_form") or PotentialForm(initial=potential_initial, prefix="potential"),
         "objective_url": objective_url(account=account, row=row, line=line, plan=plan) if untouched else None,
+        "objective": objective,
+        "objective_anchor": line_objective_anchor(objective) if objective else "",
         "has_plan": plan is not None,
         "map_url": _map_url(account, row, line),
     }

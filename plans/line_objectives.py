@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, LineRevenue
 from kam.models import User
 from plans.forms import objective_lines, plan_subsidiaries
-from plans.models import AccountPlan, Metric, PlanStatus
+from plans.models import AccountPlan, Metric, Objective, PlanStatus
 
 
 def _pk(value: str | None) -> int | None:
@@ -86,6 +86,38 @@ def line_objective_plans(*, account_ids: Iterable[int], user: User) -> dict[int,
         if plan is not None:
             found[account_id] = plan
     return found
+
+
+def line_objectives_on(*, cells: Iterable[tuple[int, int]], user: User) -> dict[tuple[int, int], Objective]:
+    """The objective already targeting each (account, line) cell, in a plan not closed that the user sees: a cell
+    turned into an objective says so instead of offering a second one. One query."""
+    wanted = set(cells)
+    if not wanted:
+        return {}
+    accounts, lines = {account for account, _line in wanted}, {line for _account, line in wanted}
+    objectives = (
+        Objective.objects.filter(
+            plan__in=AccountPlan.objects.visible_to(user).exclude(status=PlanStatus.CLOSED),
+            metric=Metric.LINE_REVENUE,
+            line_id__in=lines,
+        )
+        .filter(Q(line_account_id__in=accounts) | Q(line_account__isnull=True, plan__account_id__in=accounts))
+        .select_related("plan")
+        .only("pk", "title", "line_id", "line_account_id", "plan__id", "plan__account_id")
+        .order_by("pk")
+    )
+    found: dict[tuple[int, int], Objective] = {}
+    for objective in objectives:
+        if objective.line_id is None:  # filtered out above; says so to the type checker
+            continue
+        key = (objective.line_account_id or objective.plan.account_id, objective.line_id)
+        if key in wanted:
+            found.setdefault(key, objective)
+    return found
+
+
+def line_objective_anchor(objective: Objective) -> str:
+    return f"{reverse('plans:detail', args=[objective.plan_id])}#objective-{objective.pk}"
 
 
 def line_objective_url(*, plan_pk: int, line_pk: int, at_pk: int, target: float | None = None) -> str:

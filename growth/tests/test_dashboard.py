@@ -82,6 +82,33 @@ def test_top_untouched_cells_say_where_the_potential_comes_from_and_lead_to_the_
     assert f'href="/plans/{a_plan}/objectives/new/?line={portfolio["tea"].pk}&amp;at={portfolio["c"].pk}' in gamma
 
 
+def test_a_top_cell_already_turned_into_an_objective_links_to_it_instead_of_offering_another(
+    client, manager, portfolio
+):
+    from plans.models import Metric
+    from plans.tests.factories import ObjectiveFactory
+
+    # Gamma's tea, in its parent Alpha's plan; Delta's rice in Delta's own plan (no "at": the plan's account).
+    gamma_tea = ObjectiveFactory(plan=portfolio["plans"]["a"], title="Win Tea at Gamma", metric=Metric.LINE_REVENUE,
+                                 line=portfolio["tea"], line_account=portfolio["c"])  # fmt: skip
+    delta_rice = ObjectiveFactory(plan=portfolio["plans"]["d"], title="Rice at Delta", metric=Metric.LINE_REVENUE,
+                                  line=portfolio["rice"])  # fmt: skip
+    client.force_login(manager)
+
+    body = client.get("/dashboard/").content.decode()
+
+    section = body[body.index('id="top-untouched-section"') :]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", section, re.S)
+    delta = next(row for row in rows if "Delta" in row and "Rice" in row)
+    gamma = next(row for row in rows if "Gamma" in row)
+    assert f'Objective: <a href="/plans/{delta_rice.plan_id}/#objective-{delta_rice.pk}">Rice at Delta</a>' in delta
+    assert f'href="/plans/{gamma_tea.plan_id}/#objective-{gamma_tea.pk}">Win Tea at Gamma</a>' in gamma
+    assert "Make it a plan objective" not in delta and "Make it a plan objective" not in gamma
+    # Delta's other lines are still offered; the heat map still counts the targeted cells (not won yet).
+    assert any("Delta" in row and "Make it a plan objective" in row for row in rows)
+    assert _figure(body)["data"][0]["z"] == [[900, 800, 200]]
+
+
 def test_the_prefill_link_from_the_dashboard_opens_the_objective_on_the_subsidiary(client, manager, portfolio):
     client.force_login(manager)
     url = f"/plans/{portfolio['plans']['a'].pk}/objectives/new/?line={portfolio['tea'].pk}&at={portfolio['c'].pk}"

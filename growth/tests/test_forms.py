@@ -67,12 +67,14 @@ def test_a_manager_saves_a_potential_typed_in_french_on_the_cell_editor(client, 
     client.force_login(manager)
     url = f"/accounts/{account.pk}/whitespace/{account.pk}/{line.pk}/potential/"
 
-    refused = client.post(
-        url, {"potential-amount": "12,500.50", "potential-reason": "Plant"}, HTTP_ACCEPT_LANGUAGE="fr"
-    )
-    saved = client.post(
-        url, {"potential-amount": "12\u202f500,50", "potential-reason": "Plant"}, HTTP_ACCEPT_LANGUAGE="fr"
-    )
+    # A request leaves its language active in this thread: restore English for the tests that follow.
+    with translation.override("en"):
+        refused = client.post(
+            url, {"potential-amount": "12,500.50", "potential-reason": "Plant"}, HTTP_ACCEPT_LANGUAGE="fr"
+        )
+        saved = client.post(
+            url, {"potential-amount": "12\u202f500,50", "potential-reason": "Plant"}, HTTP_ACCEPT_LANGUAGE="fr"
+        )
 
     assert refused.status_code == 422
     assert 'value="12,500.50"' in refused.content.decode()

@@ -303,3 +303,23 @@ def test_plan_pdf_with_the_map_renders(manager, group):
     plan = AccountPlan.objects.create(account=group["parent"], title="Plan", starts_on="2026-01-01",
                                       ends_on="2026-12-31")  # fmt: skip
     assert plan_pdf_render(plan=plan, language="fr", audience=PdfAudience.CUSTOMER).startswith(b"%PDF")
+
+
+def test_a_cell_already_turned_into_an_objective_links_to_it_instead_of_offering_another(client, manager, group):
+    from plans.models import Metric
+    from plans.tests.factories import ObjectiveFactory
+
+    plan = AccountPlan.objects.create(account=group["parent"], title="Plan", starts_on="2026-01-01",
+                                      ends_on="2026-12-31")  # fmt: skip
+    salt = group["lines"][3]
+    objective = ObjectiveFactory(plan=plan, title="Win Salt at Alpha Nord", metric=Metric.LINE_REVENUE, line=salt,
+                                 line_account=group["north"])  # fmt: skip
+    client.force_login(manager)
+    base = f"/accounts/{group['parent'].pk}/whitespace"
+
+    targeted = client.get(f"{base}/{group['north'].pk}/{salt.pk}/", headers=HTMX).content.decode()
+    other = client.get(f"{base}/{group['south'].pk}/{salt.pk}/", headers=HTMX).content.decode()
+
+    assert f'Objective: <a href="/plans/{plan.pk}/#objective-{objective.pk}">Win Salt at Alpha Nord</a>' in targeted
+    assert "Turn into a plan objective" not in targeted
+    assert "Turn into a plan objective" in other  # the same line at the other subsidiary is still to target
