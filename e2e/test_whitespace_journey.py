@@ -73,11 +73,13 @@ def test_manager_imports_lines_qualifies_the_map_and_sees_the_dashboard_follow(p
 
     # The web import: the product column is recognised; the close name waits for the manager's choice.
     page.goto("/accounts/import/")
+    assert serious_violations(axe, page) == []
     page.locator("#id_file").set_input_files(str(INVOICES))
     page.get_by_label("Transaction lines").check()
     page.get_by_role("button", name="Upload and continue").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Map the columns of whitespace_invoices.csv")
     expect(page.get_by_label("product", exact=True)).to_have_value("product_line")
+    assert serious_violations(axe, page) == []
     page.get_by_role("button", name="Preview the import").click()
     choices = page.locator("#import-line-choices")
     expect(choices.get_by_role("row", name="Beverage")).to_contain_text("choose")
@@ -91,6 +93,7 @@ def test_manager_imports_lines_qualifies_the_map_and_sees_the_dashboard_follow(p
     expect(counts).to_contain_text("1 product line to create.")
     page.get_by_role("button", name="Apply the import").click()
     expect(page.locator("#import-result")).to_contain_text("1 product line created.")
+    assert serious_violations(axe, page) == []
     assert dict(LineRevenue.objects.filter(account=acme, year=2025).values_list("line__name", "revenue")) == {
         "Beverages": Decimal("1500.00"),
         "Olive oils": Decimal("400.00"),
@@ -109,6 +112,7 @@ def test_manager_imports_lines_qualifies_the_map_and_sees_the_dashboard_follow(p
     page.keyboard.press("Enter")
     expect(page.locator("#ws-editor-title")).to_be_focused()
     expect(page.locator("#ws-editor-title")).to_have_text("Acme Foods · Seafood")
+    assert serious_violations(axe, page) == []  # the map with the cell's editor open
     _tab_to(page, "#ws-editor input[name='mark-kind']")
     # A radio group takes the focus as one stop; the arrow keys move and select within it.
     while not page.get_by_label("Competitor holds it").is_checked():
@@ -134,6 +138,7 @@ def test_manager_imports_lines_qualifies_the_map_and_sees_the_dashboard_follow(p
     expect(page.locator("article", has_text="Win Dairy Products at Acme Foods")).to_contain_text(
         "Product line Dairy Products at Acme Foods"
     )
+    assert serious_violations(axe, page) == []
     objective = plan.objectives.get()
     assert (objective.metric, objective.line_id, objective.target) == (Metric.LINE_REVENUE, dairy.pk, Decimal(50000))
 
