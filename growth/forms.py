@@ -45,6 +45,10 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("localize", True)  # a text input: a number input would refuse the spaces and commas
         super().__init__(**kwargs)
 
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # A phone shows its numeric keyboard (with the separators) for this text input.
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
     def to_python(self, value: Any) -> Decimal | None:
         if isinstance(value, str) and value.strip():
             canonical = amount_canonical(value)

@@ -56,6 +56,11 @@ def test_an_amount_written_otherwise_is_refused_with_an_example_and_shown_again_
         assert f'value="{typed}"' in str(form["amount"])
 
 
+def test_the_amount_is_a_text_input_with_the_numeric_keyboard():
+    html = str(PotentialForm(prefix="potential")["amount"])
+    assert 'type="text"' in html and 'inputmode="decimal"' in html
+
+
 def test_a_negative_potential_is_still_refused():
     assert "amount" in _potential("-5", "en").errors
 
