@@ -32,6 +32,16 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in French leaves French active on the thread: reset it so the next test starts in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin-user", role=Role.ADMINISTRATOR)
