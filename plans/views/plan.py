@@ -97,23 +97,30 @@ def _status_options(selected: str) -> str:
     )
 
 
-def _prepare_rows(*, rows: list[dict], actions: list, user, tracking: bool, closed: bool) -> None:
+def _prepare_rows(*, rows: list[dict], actions: list, plan_url: str, user, tracking: bool, closed: bool) -> None:
     """The row texts of the plan page computed once here: a template filter or translation per cell, on ~100
     rows, was most of the page's time. Dates, owners and statuses repeat, so each is formatted once."""
     short_dates: dict = {}
+    numbers: dict = {None: "—"}
 
     def short(day) -> str:
         if day not in short_dates:
             short_dates[day] = date_format(day, "SHORT_DATE_FORMAT")
         return short_dates[day]
 
+    def number(value) -> str:
+        if value not in numbers:
+            numbers[value] = floatformat(value, "-2g")
+        return numbers[value]
+
     for row in rows:
         for checkpoint in row["checkpoints"]:
             checkpoint.due_text = short(checkpoint.due_on)
-            checkpoint.target_text = floatformat(checkpoint.target, "-2g")
-            checkpoint.actual_text = "—" if checkpoint.actual is None else floatformat(checkpoint.actual, "-2g")
+            checkpoint.target_text = number(checkpoint.target)
+            checkpoint.actual_text = number(checkpoint.actual)
             checkpoint.actual_value = "" if checkpoint.actual is None else str(checkpoint.actual)
             checkpoint.actual_label = _("Actual for %(label)s") % {"label": checkpoint.label}
+            checkpoint.actual_url = f"{plan_url}checkpoints/{checkpoint.pk}/actual/"
     options = {value: mark_safe(_status_options(value)) for value in ActionStatus.values}  # noqa: S308 (escaped)
     labels = {value: str(label) for value, label in ActionStatus.choices}
     owners: dict = {None: "—"}
@@ -126,6 +133,7 @@ def _prepare_rows(*, rows: list[dict], actions: list, user, tracking: bool, clos
         action.status_text = labels.get(action.status, action.status)
         action.status_options = options.get(action.status, "")
         action.status_of = _("Status of %(title)s") % {"title": action.title}
+        action.status_url = f"{plan_url}actions/{action.pk}/status/"
         # The plan's manager updates any action while the plan runs; an owner from another department, hers.
         action.updatable = tracking or (action.owner_id == user.pk and not closed)
 
@@ -147,8 +155,10 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
     actions = list(plan.actions.all())
     services = list(plan.unbilled_services.all())
     rows = objective_rows(plan.objectives.all())
-    _prepare_rows(rows=rows, actions=actions, user=request.user, tracking=tracking, closed=plan.is_closed)
     plan_url = plan.get_absolute_url()
+    _prepare_rows(
+        rows=rows, actions=actions, plan_url=plan_url, user=request.user, tracking=tracking, closed=plan.is_closed
+    )
     # An add-form comes with the page only when it was refused and shows its errors.
     refused = {kind: forms[f"{kind}_form"] for kind in ADD_FORMS if forms.get(f"{kind}_form")}
     return {
