@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from datetime import date, timedelta
 
@@ -291,6 +292,22 @@ def test_plan_page_queries_do_not_grow_with_objectives_and_actions(
     big_plan(plan, owner=manager)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(f"/plans/{plan.pk}/").status_code == 200
+
+
+def test_plan_rows_are_written_in_the_readers_language(client, manager, plan):
+    plan.status = PlanStatus.ACTIVE
+    plan.save()
+    objective = ObjectiveFactory(plan=plan, title="Grow", baseline=1000, target=2500.5, due_on=date(2027, 12, 31))
+    CheckpointFactory(objective=objective, label="Q1", due_on=date(2027, 3, 31), target=1200, actual=1100)
+    ActionFactory(plan=plan, title="Call Ana", owner=manager, due_on=date(2027, 2, 15))
+    client.force_login(manager)
+    english = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "baseline 1,000 → target 2,500.50, due 12/31/2027" in english
+    assert "Checkpoints of Grow" in english and "Actual for Q1" in english and "Status of Call Ana" in english
+    assert '<option value="todo" selected>To do</option>' in english
+    french = html.unescape(client.get(f"/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "valeur initiale 1" in french and "31/12/2027" in french and "15/02/2027" in french
+    assert "Points d'étape de Grow" in french and "Réalisé pour Q1" in french and "Statut de Call Ana" in french
 
 
 @pytest.mark.parametrize("status", [PlanStatus.DRAFT, PlanStatus.ACTIVE])

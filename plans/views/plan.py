@@ -114,6 +114,20 @@ def _prepare_rows(*, rows: list[dict], actions: list, plan_url: str, user, track
         return numbers[value]
 
     for row in rows:
+        objective, progress = row["objective"], row["progress"]
+        row["badge_text"] = progress.label
+        if progress.checkpoint_percent is not None:
+            row["badge_text"] += " · " + _("%(checkpoint)s %% of the checkpoint (%(target)s %% of the target)") % {
+                "checkpoint": progress.checkpoint_percent,
+                "target": progress.percent,
+            }
+        row["measure_text"] = _("%(metric)s: baseline %(baseline)s → target %(target)s, due %(due)s") % {
+            "metric": objective.metric_label,
+            "baseline": number(objective.baseline),
+            "target": number(objective.target),
+            "due": short(objective.due_on),
+        }
+        row["caption"] = _("Checkpoints of %(title)s") % {"title": objective.title}
         for checkpoint in row["checkpoints"]:
             checkpoint.due_text = short(checkpoint.due_on)
             checkpoint.target_text = number(checkpoint.target)
