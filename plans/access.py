@@ -13,11 +13,12 @@ from plans.models import AccountPlan, Review
 def get_plan_for_user(request: HttpRequest, pk: int, *, with_content: bool = False) -> AccountPlan:
     """A plan the user may read, or 404 (an outsider learns nothing about it).
 
-    with_content: read it with everything its page shows (plans.content.plan_with_content), in one go.
+    with_content: read it with everything its page shows (plans.content.plan_with_content), in one go; its
+    actions' objectives are left to be found among the plan's objectives.
     """
     plans = AccountPlan.objects.visible_to(request.user).select_related("account")
     if with_content:
-        plans = plan_with_content(plans)
+        plans = plan_with_content(plans, action_objectives=False)
     return get_object_or_404(plans, pk=pk)
 
 

@@ -138,11 +138,12 @@ def _prepare_rows(*, rows: list[dict], actions: list, plan_url: str, user, track
     options = {value: mark_safe(_status_options(value)) for value in ActionStatus.values}  # noqa: S308 (escaped)
     labels = {value: str(label) for value, label in ActionStatus.choices}
     owners: dict = {None: "—"}
+    titles = {row["objective"].pk: row["objective"].title for row in rows}
     for action in actions:
         if action.owner_id not in owners:
             owners[action.owner_id] = str(action.owner)
         action.owner_name = owners[action.owner_id]
-        action.objective_title = action.objective.title if action.objective_id else "—"
+        action.objective_title = titles.get(action.objective_id, "—")
         action.due_text = short(action.due_on)
         action.status_text = labels.get(action.status, action.status)
         action.status_options = options.get(action.status, "")
@@ -160,7 +161,7 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
     """
     if "objectives" not in getattr(plan, "_prefetched_objects_cache", {}):
         answers = plan.__dict__.get("_can_edit_by", {})
-        plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
+        plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk), action_objectives=False).get()
         plan.__dict__["_can_edit_by"] = answers
     can_edit = can_edit_plan(request.user, plan)
     can_decide = can_approve_plan(request.user, plan)
