@@ -11,7 +11,9 @@ from pypdf import PdfReader
 from accounts.tests.factories import AccountFactory
 from e2e.conftest import serious_violations
 from kam.roles import Role
-from kam.tests.factories import UserFactory
+from kam.tests.factories import TEST_PASSWORD, UserFactory
+from plans.models import PlanStatus
+from plans.tests.factories import AccountPlanFactory, ObjectiveFactory
 
 
 def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, axe, transactional_db):
@@ -92,3 +94,38 @@ def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, ax
         page.get_by_role("link", name="Internal PDF").click()
     pages = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages
     assert all("INTERNAL" in p.extract_text().upper() for p in pages)
+
+
+def test_an_add_form_opens_on_its_own_page_without_javascript(
+    browser, live_server, page, sign_in, axe, transactional_db
+):
+    manager = UserFactory(username="e2e-nojs", first_name="Nora", last_name="Petit", role=Role.KEY_ACCOUNT_MANAGER)
+    plan = AccountPlanFactory(account=AccountFactory(name="Velo Nantes", owner=manager), status=PlanStatus.ACTIVE)
+    ObjectiveFactory(plan=plan, title="Win the west")
+
+    # With JavaScript the form's own page is accessible too.
+    sign_in(manager)
+    page.goto(f"/plans/{plan.pk}/add/action/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add an action")
+    assert serious_violations(axe, page) == []
+
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", java_script_enabled=False)
+    nojs = context.new_page()
+    nojs.set_default_timeout(10_000)
+    nojs.goto("/login/")
+    nojs.get_by_label("Username").fill(manager.username)
+    nojs.get_by_label("Password").fill(TEST_PASSWORD)
+    nojs.get_by_role("button", name="Sign in").click()
+    nojs.goto(f"/plans/{plan.pk}/")
+    actions = nojs.locator("#actions")
+    actions.locator("summary", has_text="Add an action").click()
+    actions.get_by_role("link", name="Open the form on its own page").click()
+    form = nojs.locator("#action-form")
+    form.get_by_label("Action", exact=True).fill("Visit the Nantes shops")
+    form.get_by_label("Owner", exact=True).select_option(label="Nora Petit")
+    form.get_by_label("Objective", exact=True).select_option(label="Win the west")
+    form.get_by_label("Due date", exact=True).fill("2027-04-15")
+    form.get_by_role("button", name="Add action").click()
+    expect(nojs.locator("#actions")).to_contain_text("Visit the Nantes shops")
+    assert nojs.url.endswith(f"/plans/{plan.pk}/#actions")
+    context.close()

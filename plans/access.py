@@ -6,16 +6,28 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from plans.content import plan_with_content
 from plans.models import AccountPlan, Review
 
 
-def get_plan_for_user(request: HttpRequest, pk: int) -> AccountPlan:
-    """A plan the user may read, or 404 (an outsider learns nothing about it)."""
-    return get_object_or_404(AccountPlan.objects.visible_to(request.user).select_related("account"), pk=pk)
+def get_plan_for_user(request: HttpRequest, pk: int, *, with_content: bool = False) -> AccountPlan:
+    """A plan the user may read, or 404 (an outsider learns nothing about it).
+
+    with_content: read it with everything its page shows (plans.content.plan_with_content), in one go; its
+    actions' objectives are left to be found among the plan's objectives.
+    """
+    plans = AccountPlan.objects.visible_to(request.user).select_related("account")
+    if with_content:
+        plans = plan_with_content(plans, action_objectives=False)
+    return get_object_or_404(plans, pk=pk)
 
 
 def can_edit_plan(user, plan: AccountPlan) -> bool:
-    return AccountPlan.objects.editable_by(user).filter(pk=plan.pk).exists()
+    # Asked by the page and by its panels (sharing) for the same plan object: answered once per object.
+    answers = plan.__dict__.setdefault("_can_edit_by", {})
+    if user.pk not in answers:
+        answers[user.pk] = AccountPlan.objects.editable_by(user).filter(pk=plan.pk).exists()
+    return answers[user.pk]
 
 
 def can_approve_plan(user, plan: AccountPlan) -> bool:

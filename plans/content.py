@@ -36,8 +36,17 @@ SECTION_GROUPS = [
 ]
 
 
-def plan_with_content(plans):
-    """Everything a plan page or PDF shows, in a fixed number of queries."""
+def plan_with_content(plans, *, action_objectives: bool = True):
+    """Everything a plan page or PDF shows, in a fixed number of queries.
+
+    action_objectives=False leaves each action's objective unread (the page finds it among the plan's
+    objectives, by id, rather than joining and building it again for each action).
+    """
+    actions = (
+        Action.objects.select_related("owner", "objective")
+        if action_objectives
+        else Action.objects.select_related("owner")
+    )
     return plans.select_related(
         "account", "account__owner", "account__service_manager", "account__executive_sponsor", "approved_by"
     ).prefetch_related(
@@ -45,7 +54,7 @@ def plan_with_content(plans):
             "objectives",
             queryset=Objective.objects.select_related("line", "line_account").prefetch_related("checkpoints"),
         ),
-        Prefetch("actions", queryset=Action.objects.select_related("owner", "objective")),
+        Prefetch("actions", queryset=actions),
         "resources",
         "unbilled_services",
     )

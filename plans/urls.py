@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/next/", plan.plan_next_view, name="next"),
     path("<int:pk>/comments/", plan.plan_comment_view, name="comment"),
     path("<int:pk>/versions/<int:number>/", plan.plan_version, name="version"),
+    path("<int:pk>/add/<slug:kind>/", content.add_form, name="add_form"),
     path("<int:pk>/objectives/", content.objective_add, name="objective_add"),
     path("<int:pk>/objectives/new/", content.objective_new, name="objective_new"),
     path("<int:pk>/objectives/<int:objective_pk>/delete/", content.objective_delete, name="objective_delete"),

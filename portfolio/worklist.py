@@ -15,7 +15,6 @@ from django.utils.functional import Promise
 from accounts.models import Account
 from health.worklist import HealthWork, health_work_for
 from kam.models import Notification, User
-from plans.content import SECTION_FIELDS
 from plans.models import IN_FORCE, AccountPlan, Action, ActionStatus, Checkpoint, PlanStatus
 from plans.reviews import reviews_due
 from portfolio.work_items import (
@@ -33,19 +32,12 @@ WITHIN_DAYS = 7
 HOME_WITHIN_DAYS = 30  # the home page looks further ahead than the digests, under a "Later" heading
 CAP = 50
 OPEN_ACTIONS = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
-# The long texts of the plans and accounts rows point at: a worklist shows names and titles only, so they
-# are not read for each of up to 50 rows (they load on access if a digest ever wants them).
-PLAN_TEXTS = tuple(SECTION_FIELDS)
-ACCOUNT_TEXTS = ("business", "goals", "difficulties", "competitors", "notes")
-
-
-def _without_texts(*paths: str) -> list[str]:
-    """The long text fields to defer under each select_related path (`plan`, `plan__account`...)."""
-    deferred = []
-    for path in paths:
-        fields = ACCOUNT_TEXTS if path.endswith("account") else PLAN_TEXTS
-        deferred += [f"{path}__{field}" for field in fields]
-    return deferred
+# What a worklist or digest row shows of an action or checkpoint, its plan and its account: nothing else is
+# read (an account or a plan row is mostly long texts). Read only these; anything else loads on access.
+PLAN_TITLE = ("title", "title_params", "account__name")
+ACTION_FIELDS = ("title", "due_on", "status", "plan", "review", *(f"plan__{f}" for f in PLAN_TITLE),
+                 "review__account__name")  # fmt: skip
+CHECKPOINT_FIELDS = ("label", "due_on", "objective__title", *(f"objective__plan__{f}" for f in PLAN_TITLE))
 
 
 @dataclass
@@ -122,7 +114,7 @@ def open_actions(user: User, *, until: date) -> list[Action]:
     actions = Action.objects.filter(owner=user, status__in=OPEN_ACTIONS, due_on__lte=until)
     # Actions decided at a review may have no plan; those of a closed plan are over.
     actions = actions.exclude(plan__status=PlanStatus.CLOSED).select_related("plan__account", "review__account")
-    actions = actions.defer(*_without_texts("plan", "plan__account", "review__account"))
+    actions = actions.only(*ACTION_FIELDS)
     return list(actions.order_by("due_on", "pk")[:CAP])
 
 
@@ -132,7 +124,7 @@ def checkpoints_due(accounts: QuerySet[Account], *, until: date) -> list[Checkpo
         actual=None, due_on__lte=until, objective__plan__status__in=IN_FORCE, objective__plan__account__in=accounts
     )
     checkpoints = checkpoints.select_related("objective__plan__account")
-    checkpoints = checkpoints.defer(*_without_texts("objective__plan", "objective__plan__account"))
+    checkpoints = checkpoints.only(*CHECKPOINT_FIELDS)
     return list(checkpoints.order_by("due_on", "pk")[:CAP])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from datetime import date, timedelta
 
@@ -116,14 +117,69 @@ def test_invalid_objective_shows_errors_and_keeps_input(client, manager, plan):
     assert "Name the custom metric." in body and 'value="Half done"' in body
 
 
-def test_add_forms_are_folded_behind_buttons_with_meaningful_empty_choices(client, manager, plan):
+def test_add_forms_are_folded_behind_buttons_and_not_sent_with_the_page(client, manager, plan):
+    objective = ObjectiveFactory(plan=plan)
     client.force_login(manager)
     body = client.get(f"/plans/{plan.pk}/").content.decode()
-    for summary in ("Add an objective", "Add an action", "Add a resource", "Add a service"):
-        assert f'<summary class="btn btn-sm btn-outline-primary">{summary}</summary>' in body
-    assert '<details class="add-form">' in body and '<details class="add-form" open' not in body
-    assert "---------" not in body
-    assert "Choose an owner" in body and "Choose a kind" in body
+    for kind, summary in (("objective", "Add an objective"), ("action", "Add an action"),
+                          ("resource", "Add a resource"), ("service", "Add a service")):  # fmt: skip
+        assert f'<summary class="btn btn-sm btn-outline-primary" id="add-{kind}-title">{summary}</summary>' in body
+        # htmx fetches the form when its button opens it; without JavaScript the link opens it on a page.
+        assert f'hx-get="/plans/{plan.pk}/add/{kind}/" hx-trigger="toggle once"' in body
+        assert f'href="/plans/{plan.pk}/add/{kind}/"' in body
+    assert f'href="/plans/{plan.pk}/add/checkpoint/?objective={objective.pk}"' in body
+    assert '<details class="add-form" open' not in body
+    assert 'id="objective-form"' not in body and "Choose an owner" not in body
+
+
+def test_an_opened_add_form_comes_as_a_fragment_with_meaningful_empty_choices(client, manager, plan):
+    objective = ObjectiveFactory(plan=plan, title="Grow in Spain")
+    client.force_login(manager)
+    for kind, form_id, text in (("objective", "objective-form", "Add objective"),
+                                ("action", "action-form", "Choose an owner"),
+                                ("resource", "resource-form", "Choose a kind"),
+                                ("service", "service-form", "Add service")):  # fmt: skip
+        response = client.get(f"/plans/{plan.pk}/add/{kind}/", HTTP_HX_REQUEST="true")
+        body = response.content.decode()
+        assert response.status_code == 200 and "<html" not in body, kind
+        assert f'id="{form_id}"' in body and text in body and 'hx-target="#plan-work"' in body, kind
+        assert "---------" not in body
+    body = client.get(
+        f"/plans/{plan.pk}/add/checkpoint/?objective={objective.pk}", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'action="/plans/{plan.pk}/objectives/{objective.pk}/checkpoints/"' in body and "<html" not in body
+
+
+def test_without_javascript_an_add_form_opens_on_its_own_page_and_adds(client, manager, plan):
+    client.force_login(manager)
+    page = client.get(f"/plans/{plan.pk}/add/objective/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "<h1" in body and "Add an objective" in body
+    assert f'action="/plans/{plan.pk}/objectives/"' in body
+    data = {"title": "Open in Lyon", "metric": "revenue", "baseline": "1", "target": "2", "due_on": "2027-06-30"}
+    response = client.post(f"/plans/{plan.pk}/objectives/", data)
+    assert response.status_code == 302 and response["Location"] == f"/plans/{plan.pk}/#objectives"
+    objective = plan.objectives.get(title="Open in Lyon")
+    page = client.get(f"/plans/{plan.pk}/add/checkpoint/?objective={objective.pk}").content.decode()
+    assert "<h1" in page and "Open in Lyon" in page and "Add checkpoint" in page
+
+
+def test_add_forms_follow_who_may_change_the_plan(client, manager, other_manager, outsider, plan):
+    other_plan = AccountPlanFactory(account=AccountFactory(owner=other_manager))
+    foreign = ObjectiveFactory(plan=other_plan)
+    client.force_login(outsider)
+    assert client.get(f"/plans/{plan.pk}/add/action/").status_code == 404
+    client.force_login(other_manager)
+    assert client.get(f"/plans/{plan.pk}/add/action/").status_code == 403
+    client.force_login(manager)
+    assert client.get(f"/plans/{plan.pk}/add/nonsense/").status_code == 404
+    assert client.get(f"/plans/{plan.pk}/add/checkpoint/?objective={foreign.pk}").status_code == 404
+    assert client.get(f"/plans/{plan.pk}/add/checkpoint/?objective=x").status_code == 404
+    plan.status = PlanStatus.ACTIVE
+    plan.save()
+    # Objectives are set while drafting; actions are added while the plan runs.
+    assert client.get(f"/plans/{plan.pk}/add/objective/").status_code == 403
+    assert client.get(f"/plans/{plan.pk}/add/action/").status_code == 200
 
 
 def test_a_refused_form_opens_unfolded_with_its_errors(client, manager, plan):
@@ -236,6 +292,34 @@ def test_plan_page_queries_do_not_grow_with_objectives_and_actions(
     big_plan(plan, owner=manager)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(f"/plans/{plan.pk}/").status_code == 200
+
+
+def test_plan_rows_are_written_in_the_readers_language(client, manager, plan):
+    plan.status = PlanStatus.ACTIVE
+    plan.save()
+    objective = ObjectiveFactory(plan=plan, title="Grow", baseline=1000, target=2500.5, due_on=date(2027, 12, 31))
+    CheckpointFactory(objective=objective, label="Q1", due_on=date(2027, 3, 31), target=1200, actual=1100)
+    ActionFactory(plan=plan, title="Call Ana", owner=manager, due_on=date(2027, 2, 15))
+    client.force_login(manager)
+    english = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "baseline 1,000 → target 2,500.50, due 12/31/2027" in english
+    assert "Checkpoints of Grow" in english and "Actual for Q1" in english and "Status of Call Ana" in english
+    assert '<option value="todo" selected>To do</option>' in english
+    french = html.unescape(client.get(f"/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "valeur initiale 1" in french and "31/12/2027" in french and "15/02/2027" in french
+    assert "Points d'étape de Grow" in french and "Réalisé pour Q1" in french and "Statut de Call Ana" in french
+
+
+@pytest.mark.parametrize("status", [PlanStatus.DRAFT, PlanStatus.ACTIVE])
+def test_plan_page_reads_a_big_plan_in_a_dozen_queries(client, manager, plan, status, django_assert_max_num_queries):
+    plan.status = status
+    plan.save()
+    big_plan(plan, owner=manager)
+    client.force_login(manager)
+    # Session, user and roles; the plan with its content (6); may edit; sharing; unread count; comments; versions.
+    with django_assert_max_num_queries(14):
+        body = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert body.count('<tr class="') == 60 and "Objective number 9" in body
 
 
 def test_plan_list_queries_are_bounded(client, manager, django_assert_max_num_queries):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ from plans.line_objectives import line_objective_initial
 from plans.models import AccountPlan, Action, Checkpoint
 from plans.progress import LINE_RULE_TEXT
 from plans.services import action_create, checkpoint_record
-from plans.views.plan import detail_context
+from plans.views.plan import ADD_FORMS, add_form_context, detail_context
 
 
 def _respond(request: HttpRequest, plan: AccountPlan, anchor: str, invalid: bool = False, **forms) -> HttpResponse:
@@ -33,6 +33,40 @@ def _respond(request: HttpRequest, plan: AccountPlan, anchor: str, invalid: bool
     if invalid:
         return render(request, "plans/plan_detail.html", detail_context(request, plan, **forms), status=422)
     return redirect(f"{plan.get_absolute_url()}#{anchor}")
+
+
+def _add_form_build(kind: str, plan: AccountPlan):
+    if kind == "objective":
+        return ObjectiveForm(plan=plan)
+    if kind == "action":
+        return ActionForm(plan=plan)
+    return ResourceForm() if kind == "resource" else UnbilledServiceForm()
+
+
+def add_form(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """One add-form of the plan page: the fragment htmx puts under its button when opened, or, without
+    JavaScript, a page of its own (posting to the same address as the folded form)."""
+    if kind not in ADD_FORMS and kind != "checkpoint":
+        raise Http404
+    # Objectives, their checkpoints and resources are written while drafting; actions and services while it runs.
+    plan = get_editable_plan(request, pk, draft_only=kind in ("objective", "checkpoint", "resource"))
+    context: dict = {"plan": plan, "plan_url": plan.get_absolute_url()}
+    if kind == "checkpoint":
+        objective = get_object_or_404(plan.objectives, pk=_int_or_404(request.GET.get("objective")))
+        context |= {"kind": kind, "objective": objective, "checkpoint_objective": None, "post_url": ""}
+        fragment = "plans/_checkpoint_form.html"
+    else:
+        context |= add_form_context(context["plan_url"], kind, _add_form_build(kind, plan))
+        fragment = "plans/_add_form.html"
+    if request.htmx:
+        return render(request, fragment, context)
+    return render(request, "plans/add_form.html", context | {"fragment": fragment})
+
+
+def _int_or_404(value: str | None) -> int:
+    if value is None or not value.isdigit():
+        raise Http404
+    return int(value)
 
 
 @require_POST

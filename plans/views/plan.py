@@ -9,7 +9,13 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
+from django.template.defaultfilters import floatformat
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_editable_account
@@ -21,18 +27,7 @@ from plans.access import (
     get_plan_for_user,
 )
 from plans.content import objective_rows, plan_sections, plan_with_content
-from plans.forms import (
-    ActionForm,
-    CheckpointForm,
-    CommentForm,
-    ObjectiveForm,
-    PlanDatesForm,
-    PlanFilterForm,
-    PlanSectionsForm,
-    ResourceForm,
-    UnbilledServiceForm,
-    plan_people,
-)
+from plans.forms import CommentForm, PlanDatesForm, PlanFilterForm, PlanSectionsForm
 from plans.history import plan_changes
 from plans.models import AccountPlan, ActionStatus, PlanStatus
 from plans.panels import plan_panels
@@ -77,9 +72,97 @@ def plan_create_view(request: HttpRequest, account_pk: int) -> HttpResponse:
     return render(request, "plans/plan_create.html", {"form": form, "account": account})
 
 
+# The add-forms of the plan page: folded behind their buttons and fetched (htmx) only when opened, since
+# most visits open none of them; each also has a page of its own for browsers without JavaScript.
+ADD_FORMS = {
+    "objective": ("objectives/", "objective-form", gettext_lazy("Add objective"), "row-cols-md-3"),
+    "action": ("actions/", "action-form", gettext_lazy("Add action"), "row-cols-md-3"),
+    "resource": ("resources/", "resource-form", gettext_lazy("Add resource"), "row-cols-1 mb-2"),
+    "service": ("services/", "service-form", gettext_lazy("Add service"), "row-cols-1 mb-2"),
+}
+
+
+def add_form_context(plan_url: str, kind: str, form) -> dict:
+    """What plans/_add_form.html needs to render one add-form (posting to its own address)."""
+    path, form_id, button, columns = ADD_FORMS[kind]
+    return {"form": form, "kind": kind, "post_url": plan_url + path, "form_id": form_id, "button": button,
+            "columns": columns}  # fmt: skip
+
+
+def _status_options(selected: str) -> str:
+    """An action's status <option>s, built once per status instead of looping over the choices per row."""
+    return "".join(
+        f'<option value="{value}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in ActionStatus.choices
+    )
+
+
+def _prepare_rows(*, rows: list[dict], actions: list, plan_url: str, user, tracking: bool, closed: bool) -> None:
+    """The row texts of the plan page computed once here: a template filter or translation per cell, on ~100
+    rows, was most of the page's time. Dates, owners and statuses repeat, so each is formatted once."""
+    short_dates: dict = {}
+    numbers: dict = {None: "—"}
+
+    def short(day) -> str:
+        if day not in short_dates:
+            short_dates[day] = date_format(day, "SHORT_DATE_FORMAT")
+        return short_dates[day]
+
+    def number(value) -> str:
+        if value not in numbers:
+            numbers[value] = floatformat(value, "-2g")
+        return numbers[value]
+
+    for row in rows:
+        objective, progress = row["objective"], row["progress"]
+        row["badge_text"] = progress.label
+        if progress.checkpoint_percent is not None:
+            row["badge_text"] += " · " + _("%(checkpoint)s %% of the checkpoint (%(target)s %% of the target)") % {
+                "checkpoint": progress.checkpoint_percent,
+                "target": progress.percent,
+            }
+        row["measure_text"] = _("%(metric)s: baseline %(baseline)s → target %(target)s, due %(due)s") % {
+            "metric": objective.metric_label,
+            "baseline": number(objective.baseline),
+            "target": number(objective.target),
+            "due": short(objective.due_on),
+        }
+        row["caption"] = _("Checkpoints of %(title)s") % {"title": objective.title}
+        for checkpoint in row["checkpoints"]:
+            checkpoint.due_text = short(checkpoint.due_on)
+            checkpoint.target_text = number(checkpoint.target)
+            checkpoint.actual_text = number(checkpoint.actual)
+            checkpoint.actual_value = "" if checkpoint.actual is None else str(checkpoint.actual)
+            checkpoint.actual_label = _("Actual for %(label)s") % {"label": checkpoint.label}
+            checkpoint.actual_url = f"{plan_url}checkpoints/{checkpoint.pk}/actual/"
+    options = {value: mark_safe(_status_options(value)) for value in ActionStatus.values}  # noqa: S308 (escaped)
+    labels = {value: str(label) for value, label in ActionStatus.choices}
+    owners: dict = {None: "—"}
+    titles = {row["objective"].pk: row["objective"].title for row in rows}
+    for action in actions:
+        if action.owner_id not in owners:
+            owners[action.owner_id] = str(action.owner)
+        action.owner_name = owners[action.owner_id]
+        action.objective_title = titles.get(action.objective_id, "—")
+        action.due_text = short(action.due_on)
+        action.status_text = labels.get(action.status, action.status)
+        action.status_options = options.get(action.status, "")
+        action.status_of = _("Status of %(title)s") % {"title": action.title}
+        action.status_url = f"{plan_url}actions/{action.pk}/status/"
+        # The plan's manager updates any action while the plan runs; an owner from another department, hers.
+        action.updatable = tracking or (action.owner_id == user.pk and not closed)
+
+
 def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
-    """Everything the plan page shows, in a fixed number of queries whatever the plan's size."""
-    plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk)).get()
+    """Everything the plan page shows, in a fixed number of queries whatever the plan's size.
+
+    `plan` read with get_plan_for_user(..., with_content=True) is used as it is; any other is read again
+    with its content (the content views pass the plan they just changed).
+    """
+    if "objectives" not in getattr(plan, "_prefetched_objects_cache", {}):
+        answers = plan.__dict__.get("_can_edit_by", {})
+        plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk), action_objectives=False).get()
+        plan.__dict__["_can_edit_by"] = answers
     can_edit = can_edit_plan(request.user, plan)
     can_decide = can_approve_plan(request.user, plan)
     editable = can_edit and plan.is_draft
@@ -87,10 +170,16 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
     actions = list(plan.actions.all())
     services = list(plan.unbilled_services.all())
     rows = objective_rows(plan.objectives.all())
+    plan_url = plan.get_absolute_url()
+    _prepare_rows(
+        rows=rows, actions=actions, plan_url=plan_url, user=request.user, tracking=tracking, closed=plan.is_closed
+    )
+    # An add-form comes with the page only when it was refused and shows its errors.
+    refused = {kind: forms[f"{kind}_form"] for kind in ADD_FORMS if forms.get(f"{kind}_form")}
     return {
         "plan": plan,
         # Row forms append ids to this instead of reversing a URL per row.
-        "plan_url": plan.get_absolute_url(),
+        "plan_url": plan_url,
         "sections": plan_sections(lambda field: getattr(plan, field)),
         "objective_rows": rows,
         "actions": actions,
@@ -109,20 +198,14 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         and not can_decide
         and (request.user.is_administrator or plan.account.executive_sponsor_id == request.user.pk),
         "can_comment": can_edit or can_decide,
-        "objective_form": forms.get("objective_form") or (ObjectiveForm(plan=plan) if editable else None),
-        "action_form": forms.get("action_form") or (ActionForm(plan=plan) if tracking else None),
-        "resource_form": forms.get("resource_form") or (ResourceForm() if editable else None),
-        "service_form": forms.get("service_form") or (UnbilledServiceForm() if tracking else None),
+        # The same hidden token in each of the rows' forms, built once.
+        "csrf_input": csrf_input(request),
+        "refused_forms": {kind: add_form_context(plan_url, kind, form) for kind, form in refused.items()},
         "checkpoint_form": forms.get("checkpoint_form"),
         "checkpoint_objective": forms.get("checkpoint_objective"),
-        "comment_form": CommentForm(),
-        # Translated once, not once per option of every action's status select.
-        "action_statuses": [(value, str(label)) for value, label in ActionStatus.choices],
-        "people": plan_people() if tracking else [],
         "rule_text": RULE_TEXT,
         "line_rule_text": LINE_RULE_TEXT if any(row["line"] for row in rows) else "",
         "currency": settings.KAM_CURRENCY,
-        "CheckpointForm": CheckpointForm,
         # Administrators audit the plan's content; None hides the section from everyone else.
         "changes": plan_changes(plan) if request.user.is_administrator else None,
         "panels": plan_panels(request=request, plan=plan),
@@ -130,7 +213,7 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request, pk)
+    plan = get_plan_for_user(request, pk, with_content=True)
     return render(request, "plans/plan_detail.html", detail_context(request, plan))
 
 

@@ -6,9 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kam.models import DigestSent, Notification
+from plans.models import Action
 from portfolio.digests import digest_daily_send, digest_sponsor_send, week_start
 from portfolio.tasks import daily_digests_task, sponsor_digests_task
 from portfolio.tests.builders import portfolio_build
@@ -110,3 +113,18 @@ def test_schedules_are_seeded_for_administrators_to_edit():
 
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))
     assert {"kam.tasks.daily_digests_task", "kam.tasks.sponsor_digests_task"} <= tasks
+
+
+def test_the_daily_digest_reads_a_fixed_number_of_queries_whatever_its_rows(
+    manager, sponsor, today, django_capture_on_commit_callbacks
+):
+    """The worklist reads only the fields its rows show: the digest must not load the others row by row."""
+    plan = portfolio_build(manager=manager, sponsor=sponsor)["plan"]
+    with CaptureQueriesContext(connection) as few, django_capture_on_commit_callbacks(execute=True):
+        digest_daily_send(user=manager, today=today)
+    DigestSent.objects.all().delete()
+    Action.objects.bulk_create(Action(plan=plan, title=f"Call {i}", owner=manager, due_on=today) for i in range(30))
+    with CaptureQueriesContext(connection) as many, django_capture_on_commit_callbacks(execute=True):
+        digest_daily_send(user=manager, today=today)
+    assert "Call 29" in mail.outbox[-1].body
+    assert len(many.captured_queries) <= len(few.captured_queries)
