@@ -115,6 +115,8 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         "service_form": forms.get("service_form") or (UnbilledServiceForm() if tracking else None),
         "checkpoint_form": forms.get("checkpoint_form"),
         "checkpoint_objective": forms.get("checkpoint_objective"),
+        "actual_form": forms.get("actual_form"),
+        "actual_checkpoint": forms.get("actual_checkpoint"),
         "comment_form": CommentForm(),
         # Translated once, not once per option of every action's status select.
         "action_statuses": [(value, str(label)) for value, label in ActionStatus.choices],
