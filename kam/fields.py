@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +112,13 @@ class WholeNumberField(_WrittenNumber, forms.IntegerField):
     message = _("Enter a whole number written like %(example)s.")
     example = 1200
     whole = True
+
+
+# A ModelAdmin's formfield_overrides: administrators type decimals and floats as their language writes them too.
+TYPED_NUMBERS: dict[type[models.Field], dict[str, Any]] = {
+    models.DecimalField: {"form_class": NumberField},
+    models.FloatField: {"form_class": FloatNumberField},
+}
 
 
 def plain_numbers(form: forms.BaseForm) -> forms.BaseForm:
