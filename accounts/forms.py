@@ -26,6 +26,7 @@ from accounts.models import (
     TurnoverUnit,
     YearlyFinancial,
 )
+from kam.fields import AmountField, WholeNumberField
 from kam.models import User
 from kam.roles import Role
 
@@ -85,7 +86,9 @@ class AccountForm(forms.ModelForm):
             "competitors",
             "notes",
         ]
-        localized_fields = ["potential", "company_turnover"]
+        # Typed as the user's language writes numbers: "12 500,50" / "1 200" in French, "12,500.50" / "1,200" in
+        # English (the API reads plain machine numbers instead: kam.fields.plain_numbers).
+        field_classes = {"potential": AmountField, "company_turnover": AmountField, "employees": WholeNumberField}
         widgets = {
             field: forms.Textarea(attrs={"rows": 3})
             for field in ("business", "goals", "difficulties", "competitors", "notes")
@@ -181,7 +184,7 @@ class YearlyFinancialForm(forms.ModelForm):
     class Meta:
         model = YearlyFinancial
         fields = ["year", "revenue", "gross_margin"]
-        localized_fields = ["revenue", "gross_margin"]
+        field_classes = {"revenue": AmountField, "gross_margin": AmountField}
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]

@@ -4,61 +4,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from decimal import Decimal
-from typing import Any
 
 from django import forms
-from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from growth.models import MarkKind, SizeBasis
-
-# Spaces people (and spreadsheets) put between thousands: space, no-break space, narrow no-break and thin space.
-SPACES = " \u00a0\u202f\u2009"
-
-
-def amount_canonical(text: str) -> str | None:
-    """ "12 500,50" (French) or "12,500.50" (English) as "12500.50", by the active language's decimal separator;
-    None when the text is no amount written that way (thousands grouped by three, with one kind of separator).
-
-    In French a point is also read as the decimal separator when there is no comma (a figure pasted from a
-    spreadsheet); in English a space may group thousands too.
-    """
-    text = re.sub(f"[{SPACES}]+", " ", text.strip())
-    if get_format("DECIMAL_SEPARATOR") == ",":
-        groups, decimal = " ", "[,.]"
-    else:
-        groups, decimal = "[ ,]", "[.]"
-    match = re.fullmatch(rf"(-?)(\d{{1,3}}(?:({groups})\d{{3}})(?:\3\d{{3}})*|\d+)(?:{decimal}(\d+))?", text)
-    if match is None:
-        return None
-    sign, whole, separator, fraction = match.groups()
-    whole = whole.replace(separator, "") if separator else whole
-    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
-
-
-class AmountField(forms.DecimalField):
-    """A money amount typed as people write it in the interface's language: "12 500,50" in French (with a space,
-    a no-break or a narrow no-break space), "12,500.50" in English. What was typed is shown again on an error."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("localize", True)  # a text input: a number input would refuse the spaces and commas
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        # A phone shows its numeric keyboard (with the separators) for this text input.
-        return {**super().widget_attrs(widget), "inputmode": "decimal"}
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str) and value.strip():
-            canonical = amount_canonical(value)
-            if canonical is None:
-                example = number_format(Decimal("12500.50"), decimal_pos=2, use_l10n=True, force_grouping=True)
-                raise forms.ValidationError(
-                    _("Enter an amount written like %(example)s.") % {"example": example}, code="invalid"
-                )
-            value = canonical
-        return super().to_python(value)
+from kam.fields import SPACES, AmountField, WholeNumberField, number_canonical, number_example
 
 
 class MarkForm(forms.Form):
@@ -84,14 +35,23 @@ class PotentialForm(forms.Form):
     )
 
 
+def size_edges_text(edges: list[int]) -> str:
+    """The band limits as the form shows them: "10; 50; 250; 5,000" in English, "10; 50; 250; 5 000" in French."""
+    return "; ".join(number_example(edge) for edge in edges)
+
+
 class PeerSettingsForm(forms.Form):
     size_basis = forms.ChoiceField(label=_("Size measured by"), choices=SizeBasis.choices)
     size_edges = forms.CharField(
         label=_("Size band limits"),
         max_length=500,
-        help_text=_("Whole numbers separated by commas, each larger than the one before, for example 10, 50, 250."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Whole numbers separated by semicolons or on separate lines, each larger than the one before, "
+            "for example 10; 50; 250."
+        ),
     )
-    min_peers = forms.IntegerField(
+    min_peers = WholeNumberField(
         label=_("Minimum number of peers"),
         min_value=1,
         max_value=1000,
@@ -99,16 +59,35 @@ class PeerSettingsForm(forms.Form):
     )
 
     def clean_size_edges(self) -> list[int]:
-        parts = [re.sub(r"[\s\u00a0\u202f]", "", part) for part in self.cleaned_data["size_edges"].split(",")]
+        # Limits are separated by semicolons or line breaks: with turnover as the size, an English "10,500" is
+        # ten thousand five hundred, and a comma in French is the decimal mark, so a comma cannot separate them.
+        # The list this form asked for before ("10, 50, 250") is still read when every comma is followed by a
+        # space, which no number written in either language has. Any other comma without a semicolon ("10,500"
+        # alone, "10,50,250") might be one limit or several: refused with a question, never guessed.
+        text = self.cleaned_data["size_edges"]
+        if not re.search(r"[;\n]", text) and "," in text:
+            if re.search(rf",[^{SPACES}\s]", text):
+                raise forms.ValidationError(
+                    _(
+                        "Separate the limits with semicolons, for example 10; 50; 250: in “%(value)s” a comma "
+                        "could separate two limits or belong to one number."
+                    )
+                    % {"value": text.strip()},
+                    code="ambiguous_comma",
+                )
+            text = text.replace(",", ";")
+        parts = [part.strip(SPACES + "\r\t") for part in re.split(r"[;\n]", text)]
         parts = [part for part in parts if part]
         if not parts:
             raise forms.ValidationError(_("Give at least one limit."))
-        bad = [part for part in parts if not re.fullmatch(r"[0-9]{1,15}", part)]  # "²".isdigit() is True
+        canonical = {part: number_canonical(part) for part in parts}
+        # 15 digits at most: a JSON number no reader rounds.
+        bad = [part for part, number in canonical.items() if not number or not re.fullmatch(r"[0-9]{1,15}", number)]
         if bad:
             raise forms.ValidationError(
-                _("Not a whole number: %(values)s.") % {"values": ", ".join(bad)}, code="not_number"
+                _("Not a whole number: %(values)s.") % {"values": "; ".join(bad)}, code="not_number"
             )
-        edges = [int(part) for part in parts]
+        edges = [int(canonical[part]) for part in parts]  # type: ignore[arg-type]
         if any(b <= a for a, b in itertools.pairwise(edges)):
             raise forms.ValidationError(_("Each limit must be larger than the one before."), code="not_increasing")
         return edges

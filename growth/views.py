@@ -17,7 +17,7 @@ from accounts.access import can_edit_account, get_account_for_user
 from accounts.models import Account, ProductLine
 from growth import analytics
 from growth.access import can_edit_peer_settings, get_cell_for_user
-from growth.forms import MarkForm, PeerSettingsForm, PotentialForm
+from growth.forms import MarkForm, PeerSettingsForm, PotentialForm, size_edges_text
 from growth.models import LinePotential, PeerSettings, WhitespaceMark
 from growth.services import (
     line_potential_clear,
@@ -142,7 +142,7 @@ def peer_settings_view(request: HttpRequest) -> HttpResponse:
     current = PeerSettings.load()
     initial = {
         "size_basis": current.size_basis,
-        "size_edges": ", ".join(str(edge) for edge in current.size_edges),
+        "size_edges": size_edges_text(current.size_edges),
         "min_peers": current.min_peers,
     }
     form = PeerSettingsForm(request.POST or None, initial=initial)

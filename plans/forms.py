@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, ProductLine
+from kam.fields import AmountField, NumberField
 from kam.models import User
 from kam.roles import Role
 from plans.content import SECTION_FIELDS
@@ -94,6 +95,8 @@ class ObjectiveForm(CompactForm, forms.ModelForm):
         model = Objective
         fields = ["title", "metric", "custom_metric", "line", "line_account", "baseline", "target", "due_on"]
         widgets = {"due_on": DATE}
+        # A metric's values may be money, a share or a score: numbers typed as the user's language writes them.
+        field_classes = {"baseline": NumberField, "target": NumberField}
         help_texts = {
             "line": _("With the metric “Revenue on a product line”: progress is then read from revenue by line."),
         }
@@ -128,10 +131,11 @@ class CheckpointForm(forms.ModelForm):
         model = Checkpoint
         fields = ["label", "due_on", "target"]
         widgets = {"due_on": DATE}
+        field_classes = {"target": NumberField}
 
 
 class ActualForm(forms.Form):
-    actual = forms.DecimalField(label=_("Actual"), max_digits=14, decimal_places=2, required=False)
+    actual = NumberField(label=_("Actual"), max_digits=14, decimal_places=2, required=False)
 
 
 def plan_people():
@@ -170,6 +174,7 @@ class ResourceForm(CompactForm, forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["kind", "description", "amount"]
+        field_classes = {"amount": AmountField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -184,6 +189,7 @@ class UnbilledServiceForm(CompactForm, forms.ModelForm):
         model = UnbilledService
         fields = ["description", "given_on", "estimated_value"]
         widgets = {"given_on": DATE}
+        field_classes = {"estimated_value": AmountField}
 
 
 class CommentForm(forms.Form):

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kam.fields import TYPED_NUMBERS
 from scoring.models import Criterion, Rating, SegmentationRun, SegmentationSettings
 
 
@@ -10,6 +11,7 @@ from scoring.models import Criterion, Rating, SegmentationRun, SegmentationSetti
 class CriterionAdmin(SimpleHistoryAdmin):
     list_display = ("name", "axis", "weight", "source", "normalisation", "missing", "is_active", "position")
     list_editable = ("weight", "is_active", "position")
+    formfield_overrides = TYPED_NUMBERS  # the fixed scale's bounds, "0,5" in French
 
 
 @admin.register(Rating)
@@ -22,6 +24,7 @@ class RatingAdmin(admin.ModelAdmin):
 @admin.register(SegmentationSettings)
 class SegmentationSettingsAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "mode", "value", "potential", "gold", "silver", "key_rule")
+    formfield_overrides = TYPED_NUMBERS
 
 
 @admin.register(SegmentationRun)

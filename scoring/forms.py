@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import FinancialYearSetting
+from kam.fields import FloatNumberField, WholeNumberField
 from scoring.analytics import MAX_CRITERIA, MIN_CRITERIA
 from scoring.models import Criterion, OverrideDecision, SegmentationSettings
 from scoring.services.ratings import RatingRow
@@ -125,6 +126,13 @@ class SegmentationSettingsForm(forms.ModelForm):
             "group_rollup",
             "manager_capacity",
         ]
+        # "0,75" in French, "0.75" in English; the number of key accounts as "1 000" or "1,000" in a large portfolio
+        # (the other counts stay below a hundred).
+        field_classes = {
+            **dict.fromkeys(["value", "potential", "gold", "silver", "key_score", "key_band", "filled_weight"],
+                            FloatNumberField),
+            "key_top_n": WholeNumberField,
+        }  # fmt: skip
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

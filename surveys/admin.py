@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from kam.fields import TYPED_NUMBERS
 from surveys.models import (
     Campaign,
     ImprovementAction,
@@ -29,6 +30,7 @@ class SurveyTemplateAdmin(admin.ModelAdmin):
 class RoleWeightAdmin(admin.ModelAdmin):
     list_display = ["buying_role", "weight"]
     list_editable = ["weight"]
+    formfield_overrides = TYPED_NUMBERS  # "1,5" in French
 
 
 @admin.register(Campaign)

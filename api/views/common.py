@@ -11,6 +11,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 
 from api.errors import FormInvalid
+from kam.fields import plain_numbers
 
 
 def form_data(request: Request, form_class: type[forms.BaseForm], *, instance=None, extra: dict | None = None) -> dict:
@@ -37,6 +38,8 @@ def form_data(request: Request, form_class: type[forms.BaseForm], *, instance=No
 
 
 def form_valid_or_raise(form: forms.BaseForm) -> forms.BaseForm:
+    """The form validated as the API reads numbers: plain machine numbers ("12500.50") whatever the language."""
+    plain_numbers(form)
     if not form.is_valid():
         raise FormInvalid(form)
     return form

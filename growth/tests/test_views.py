@@ -274,7 +274,7 @@ def test_customer_plan_pdf_in_french_keeps_our_intelligence_out(manager, group_w
 def test_administrator_sets_peer_bands_and_bad_limits_are_refused(client, admin_user):
     client.force_login(admin_user)
     bad = client.post("/growth/peers/", {"size_basis": "employees", "size_edges": "10, ², x", "min_peers": "3"})
-    assert bad.status_code == 422 and "Not a whole number: ², x" in bad.content.decode()
+    assert bad.status_code == 422 and "Not a whole number: ²; x" in bad.content.decode()
     down = client.post("/growth/peers/", {"size_basis": "employees", "size_edges": "50, 10", "min_peers": "3"})
     assert "larger than the one before" in down.content.decode()
 

@@ -66,7 +66,9 @@ def test_the_prefill_address_opens_the_objective_form_on_the_line_at_the_subsidi
     assert '<option value="line_revenue" selected>' in body
     assert 'value="4200"' in body and 'value="2028-12-31"' in body
     # No revenue on the line yet: the baseline is left for the manager to give, not set to 0.
-    assert '<input type="number" name="baseline" step="0.01" class="form-control form-control-sm" required' in body
+    assert '<input type="text" name="baseline" inputmode="decimal" class="form-control form-control-sm" required' in (
+        body
+    )
 
 
 def test_the_form_is_in_french_for_a_french_reader(client, manager, group):

@@ -124,11 +124,12 @@ def checkpoint_actual(request: HttpRequest, pk: int, checkpoint_pk: int) -> Http
     plan = get_editable_plan(request, pk)
     checkpoint = get_object_or_404(Checkpoint.objects.filter(objective__plan=plan), pk=checkpoint_pk)
     form = ActualForm(request.POST)
-    if form.is_valid():
-        checkpoint_record(checkpoint=checkpoint, actual=form.cleaned_data["actual"], by=request.user)
-    else:
-        messages.error(request, _("Not recorded: %(errors)s") % {"errors": " ".join(form.errors.get("actual", []))})
-    return _respond(request, plan, f"objective-{checkpoint.objective_id}")
+    anchor = f"objective-{checkpoint.objective_id}"
+    if not form.is_valid():
+        # Shown again as typed beside its checkpoint, with the reason: a redirect would lose what was typed.
+        return _respond(request, plan, anchor, invalid=True, actual_form=form, actual_checkpoint=checkpoint.pk)
+    checkpoint_record(checkpoint=checkpoint, actual=form.cleaned_data["actual"], by=request.user)
+    return _respond(request, plan, anchor)
 
 
 @require_POST

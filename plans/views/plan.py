@@ -203,6 +203,8 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         "refused_forms": {kind: add_form_context(plan_url, kind, form) for kind, form in refused.items()},
         "checkpoint_form": forms.get("checkpoint_form"),
         "checkpoint_objective": forms.get("checkpoint_objective"),
+        "actual_form": forms.get("actual_form"),
+        "actual_checkpoint": forms.get("actual_checkpoint"),
         "rule_text": RULE_TEXT,
         "line_rule_text": LINE_RULE_TEXT if any(row["line"] for row in rows) else "",
         "currency": settings.KAM_CURRENCY,
