@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import floatformat
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize_input
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -132,7 +132,7 @@ def _prepare_rows(*, rows: list[dict], actions: list, plan_url: str, user, track
             checkpoint.due_text = short(checkpoint.due_on)
             checkpoint.target_text = number(checkpoint.target)
             checkpoint.actual_text = number(checkpoint.actual)
-            checkpoint.actual_value = "" if checkpoint.actual is None else str(checkpoint.actual)
+            checkpoint.actual_value = "" if checkpoint.actual is None else localize_input(checkpoint.actual)
             checkpoint.actual_label = _("Actual for %(label)s") % {"label": checkpoint.label}
             checkpoint.actual_url = f"{plan_url}checkpoints/{checkpoint.pk}/actual/"
     options = {value: mark_safe(_status_options(value)) for value in ActionStatus.values}  # noqa: S308 (escaped)
