@@ -265,6 +265,7 @@ def built(admin_user, manager, sponsor):
         "plans:review_edit": {"pk": review.pk},
         "plans:review_action_status": {"pk": review.pk, "action_pk": review_action.pk},
         "plans:version": {"pk": plan.pk, "number": 1},
+        "plans:add_form": {"pk": plan.pk, "kind": "action"},  # the plan page's add-form, on its own page
         "plans:pdf_status": {"pk": plan.pk, "pdf_pk": pdf.pk},
         "plans:pdf_download": {"pk": plan.pk, "pdf_pk": pdf.pk},
         "scoring:run_detail": {"pk": parts["run"].pk},
