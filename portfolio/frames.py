@@ -20,7 +20,7 @@ from plans.content import line_actuals_by_id
 from plans.models import IN_FORCE, AccountPlan, Checkpoint, Metric, Objective
 from plans.progress import line_objective_progress, objective_progress
 from plans.reviews import account_cadences
-from scoring.models import RunStatus, SegmentationRun
+from scoring.models import AccountScore, RunStatus, SegmentationRun
 from surveys.models import Answer
 
 COVERAGE_CACHE_SECONDS = 60
@@ -68,18 +68,23 @@ def _accounts_frame(accounts: QuerySet[Account], *, run: SegmentationRun | None,
     columns = ["pk", "name", "segment", "is_key", _float("last_year_revenue"), _float("potential")]
     columns += [_float("revenue_growth"), _float("previous__revenue")]
     names = ACCOUNT_COLUMNS + ["previous_revenue"]
-    if run is not None:
-        rows = rows.annotate(result=FilteredRelation("scores", condition=Q(scores__run=run)))
-        columns += ["result__value_score", "result__potential_score", "result__segment"]
-        columns += ["result__previous_segment", "result__is_key", "result__was_key"]
-        names += SCORE_COLUMNS
     frame = pd.DataFrame.from_records(_fetch(rows.values_list(*columns)), columns=names).set_index("account_id")
     for column in ("revenue", "potential", "revenue_growth", "previous_revenue"):
         frame[column] = frame[column].astype(float)
     frame["is_key"] = frame.is_key.astype(bool)
     if run is None:
-        frame = frame.assign(**{column: np.nan for column in SCORE_COLUMNS})
-    return frame
+        return frame.assign(**{column: np.nan for column in SCORE_COLUMNS})
+    return frame.join(_run_scores(run), how="left")
+
+
+def _run_scores(run: SegmentationRun) -> pd.DataFrame:
+    """The run's results, by its id alone, joined in pandas: joined in SQL, a run the planner has no statistics
+    for yet (every new one, until the table is analysed) made it loop 1,250 x 10,000 times (0.9 s for a country)."""
+    rows = AccountScore.objects.filter(run_id=run.pk).order_by()
+    fields = ["account_id", "value_score", "potential_score", "segment", "previous_segment", "is_key", "was_key"]
+    return pd.DataFrame.from_records(
+        _fetch(rows.values_list(*fields)), columns=["account_id", *SCORE_COLUMNS]
+    ).set_index("account_id")
 
 
 def _scores_of(frame: pd.DataFrame) -> pd.DataFrame:
