@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import FilteredRelation, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
@@ -24,6 +26,7 @@ from scoring.models import AccountScore, RunStatus, SegmentationRun
 from surveys.models import Answer
 
 COVERAGE_CACHE_SECONDS = 60
+_NULL = "\\N"  # how COPY writes NULL (text columns never NULL, so never mistaken for it)
 ACCOUNT_COLUMNS = ["account_id", "name", "segment", "is_key", "revenue", "potential", "revenue_growth"]
 
 
@@ -52,6 +55,38 @@ def _fetch(queryset: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _frame(queryset: QuerySet, columns: list[str], *, text: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The rows as a frame with these column names. On PostgreSQL through COPY and pandas' C reader: turning
+    10,000 rows into Python objects and then into a frame cost ~3x more.
+
+    `text`: the text columns, read exactly as stored (none may be NULL). Booleans come as bool, or as objects with
+    NaN where NULL; numbers as float where NULL.
+    """
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. .none(): no SQL to run
+        return pd.DataFrame.from_records([], columns=columns)
+    if connection.vendor != "postgresql":
+        return pd.DataFrame.from_records(_fetch(queryset), columns=columns)
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        query = cursor.mogrify(sql, params).decode()
+        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, NULL '{_NULL}')", buffer)
+    if not buffer.tell():  # no row: the reader would find no columns at all
+        return pd.DataFrame.from_records([], columns=columns)
+    buffer.seek(0)
+    return pd.read_csv(
+        buffer,
+        names=columns,
+        header=None,
+        dtype=dict.fromkeys(text, str),
+        na_values={column: [_NULL] for column in columns if column not in text},
+        keep_default_na=False,
+        true_values=["t"],
+        false_values=["f"],
+    )
+
+
 def _float(field: str) -> Cast:
     return Cast(field, FloatField())
 
@@ -68,7 +103,7 @@ def _accounts_frame(accounts: QuerySet[Account], *, run: SegmentationRun | None,
     columns = ["pk", "name", "segment", "is_key", _float("last_year_revenue"), _float("potential")]
     columns += [_float("revenue_growth"), _float("previous__revenue")]
     names = ACCOUNT_COLUMNS + ["previous_revenue"]
-    frame = pd.DataFrame.from_records(_fetch(rows.values_list(*columns)), columns=names).set_index("account_id")
+    frame = _frame(rows.values_list(*columns), names, text=("name", "segment")).set_index("account_id")
     for column in ("revenue", "potential", "revenue_growth", "previous_revenue"):
         frame[column] = frame[column].astype(float)
     frame["is_key"] = frame.is_key.astype(bool)
@@ -82,9 +117,8 @@ def _run_scores(run: SegmentationRun) -> pd.DataFrame:
     for yet (every new one, until the table is analysed) made it loop 1,250 x 10,000 times (0.9 s for a country)."""
     rows = AccountScore.objects.filter(run_id=run.pk).order_by()
     fields = ["account_id", "value_score", "potential_score", "segment", "previous_segment", "is_key", "was_key"]
-    return pd.DataFrame.from_records(
-        _fetch(rows.values_list(*fields)), columns=["account_id", *SCORE_COLUMNS]
-    ).set_index("account_id")
+    text = ("score_segment", "previous_segment")
+    return _frame(rows.values_list(*fields), ["account_id", *SCORE_COLUMNS], text=text).set_index("account_id")
 
 
 def _scores_of(frame: pd.DataFrame) -> pd.DataFrame:
