@@ -22,10 +22,12 @@ from plans.content import line_actuals_by_id
 from plans.models import IN_FORCE, AccountPlan, Checkpoint, Metric, Objective
 from plans.progress import line_objective_progress, objective_progress
 from plans.reviews import account_cadences
+from portfolio.stamp import data_stamp
 from scoring.models import AccountScore, RunStatus, SegmentationRun
 from surveys.models import Answer
 
 COVERAGE_CACHE_SECONDS = 60
+COVERAGE_STAMPED_SECONDS = 15 * 60
 _NULL = "\\N"  # how COPY writes NULL (text columns never NULL, so never mistaken for it)
 ACCOUNT_COLUMNS = ["account_id", "name", "segment", "is_key", "revenue", "potential", "revenue_growth"]
 
@@ -137,12 +139,15 @@ def _scores_of(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _coverage_quality(today: date) -> pd.Series:
-    """Map quality of every account; the whole portfolio's contacts are read, so it is kept for a minute."""
-    return cache.get_or_set(
-        f"kam:dashboard:coverage:{today.isoformat()}",
-        lambda: coverage_portfolio(today=today)["quality"],
-        COVERAGE_CACHE_SECONDS,
-    )
+    """Map quality of every account; the whole portfolio's contacts are read, so it is kept.
+
+    Under the data stamp (portfolio.stamp) while nothing changes: a dashboard cached under a stamp must not hold
+    a map quality computed before it. Without a stamp (a writer still running), for a minute as before.
+    """
+    stamp = data_stamp()
+    key = f"kam:dashboard:coverage:{today.isoformat()}:{stamp or ''}"
+    seconds = COVERAGE_STAMPED_SECONDS if stamp is not None else COVERAGE_CACHE_SECONDS
+    return cache.get_or_set(key, lambda: coverage_portfolio(today=today)["quality"], seconds)
 
 
 def _plans_in_force(accounts: QuerySet[Account]) -> tuple[set[int], list[int]]:

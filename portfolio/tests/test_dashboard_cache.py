@@ -96,3 +96,17 @@ def test_cached_dashboards_are_kept_apart_by_filters_language_and_reader(client,
     assert "Matrice valeur × potentiel" in french and "Value × potential matrix" not in french
     client.force_login(manager)
     assert "Value × potential matrix" in client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_map_quality_kept_for_the_dashboard_is_read_again_after_a_change(manager, sponsor):
+    """Kept a minute by day alone, it would put a map quality older than the stamp into a page cached under it."""
+    from django.utils import timezone
+
+    from portfolio.frames import _coverage_quality
+
+    portfolio_build(manager=manager, sponsor=sponsor)
+    today = timezone.localdate()
+    first = _coverage_quality(today)
+    newcomer = Account.objects.create(name="Newcomer", is_key=True)
+    assert newcomer.pk not in first.index
+    assert newcomer.pk in _coverage_quality(today).index
