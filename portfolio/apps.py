@@ -24,6 +24,9 @@ class PortfolioConfig(AppConfig):
         # The digest tasks keep their first names (see portfolio.tasks): beat's rows already name them.
         register_schedule("Daily digest of what is due", "kam.tasks.daily_digests_task", minute="0", hour="7")
         register_schedule(
+            "Prune the dashboard's change log", "portfolio.tasks.data_changes_prune_task", minute="15", hour="3"
+        )
+        register_schedule(
             "Weekly executive sponsor digest", "kam.tasks.sponsor_digests_task", minute="30", hour="7", day_of_week="1"
         )
 

@@ -32,6 +32,13 @@ _NULL = "\\N"  # how COPY writes NULL (text columns never NULL, so never mistake
 ACCOUNT_COLUMNS = ["account_id", "name", "segment", "is_key", "revenue", "potential", "revenue_growth"]
 
 
+class Unread:
+    """No data stamp read yet (None means one was read and there is none)."""
+
+
+UNREAD = Unread()
+
+
 @dataclass
 class Portfolio:
     """Everything the dashboard shows for one filtered set of accounts."""
@@ -138,13 +145,14 @@ def _scores_of(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _coverage_quality(today: date) -> pd.Series:
+def _coverage_quality(today: date, stamp: str | Unread | None = UNREAD) -> pd.Series:
     """Map quality of every account; the whole portfolio's contacts are read, so it is kept.
 
     Under the data stamp (portfolio.stamp) while nothing changes: a dashboard cached under a stamp must not hold
     a map quality computed before it. Without a stamp (a writer still running), for a minute as before.
     """
-    stamp = data_stamp()
+    if isinstance(stamp, Unread):
+        stamp = data_stamp()
     key = f"kam:dashboard:coverage:{today.isoformat()}:{stamp or ''}"
     seconds = COVERAGE_STAMPED_SECONDS if stamp is not None else COVERAGE_CACHE_SECONDS
     return cache.get_or_set(key, lambda: coverage_portfolio(today=today)["quality"], seconds)
@@ -214,7 +222,10 @@ def overdue_reviews_count(accounts: QuerySet[Account], today: date) -> int | Non
     return sum(1 for cadence in account_cadences(accounts=accounts) if (due := cadence.due_on) and due < today)
 
 
-def portfolio_read(*, accounts: QuerySet[Account], today: date | None = None) -> Portfolio:
+def portfolio_read(
+    *, accounts: QuerySet[Account], today: date | None = None, stamp: str | Unread | None = UNREAD
+) -> Portfolio:
+    """stamp: the data stamp (portfolio.stamp) the caller read before calling, if it did."""
     today = today or timezone.localdate()
     run = latest_run()
     year = financial_year_in_use(today=today)
@@ -222,7 +233,7 @@ def portfolio_read(*, accounts: QuerySet[Account], today: date | None = None) ->
     scores = _scores_of(frame)
     with_plan, plan_ids = _plans_in_force(accounts)
     frame["has_plan"] = frame.index.isin(list(with_plan))
-    coverage = _coverage_quality(today)
+    coverage = _coverage_quality(today, stamp)
     frame["coverage"] = coverage.reindex(frame.index).replace({np.nan: None})
     return Portfolio(
         frame=frame,

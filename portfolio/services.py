@@ -23,7 +23,7 @@ from growth.dashboard import WhitespaceBoard, whitespace_board_read
 from health.reports import slipping_accounts
 from kam.models import User
 from portfolio import charts, dashboard
-from portfolio.frames import Portfolio, portfolio_read
+from portfolio.frames import UNREAD, Portfolio, Unread, portfolio_read
 from portfolio.stamp import data_stamp
 from sharing.cards import shared_plans_read
 from surveys.frames import role_weights
@@ -52,9 +52,11 @@ class DashboardPage:
     shared_plans: list[dict[str, Any]]
 
 
-def dashboard_page_build(*, accounts: QuerySet[Account], user: User, today: date | None = None) -> DashboardPage:
+def dashboard_page_build(
+    *, accounts: QuerySet[Account], user: User, today: date | None = None, stamp: str | Unread | None = UNREAD
+) -> DashboardPage:
     """The dashboard of these (visible, filtered) accounts, each frame read once for the whole page."""
-    portfolio = portfolio_read(accounts=accounts, today=today)
+    portfolio = portfolio_read(accounts=accounts, today=today, stamp=stamp)
     return DashboardPage(
         board=dashboard_build(accounts=accounts, user=user, today=today, portfolio=portfolio),
         whitespace=whitespace_board_read(
@@ -82,7 +84,7 @@ def dashboard_html_read(
         html = cache.get(key)
         if html is not None:
             return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
-    html = render(dashboard_page_build(accounts=accounts, user=user, today=today))
+    html = render(dashboard_page_build(accounts=accounts, user=user, today=today, stamp=stamp))
     if key is not None:
         cache.set(key, str(html), CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - as above

@@ -82,3 +82,15 @@ def data_stamp() -> str | None:
         cursor.execute(_STAMP_SQL)
         newest, unsettled = cursor.fetchone()
     return None if unsettled else str(newest)
+
+
+def data_changes_prune() -> int:
+    """Forget every recorded change but the newest (the stamp reads only that one); returns how many went.
+
+    Rows of writers still running are not seen, so not deleted: they show up when those commit, as they must.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM portfolio_datachange WHERE txid < (SELECT max(txid) FROM portfolio_datachange)")
+        return cursor.rowcount

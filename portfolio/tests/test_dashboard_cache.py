@@ -110,3 +110,17 @@ def test_map_quality_kept_for_the_dashboard_is_read_again_after_a_change(manager
     newcomer = Account.objects.create(name="Newcomer", is_key=True)
     assert newcomer.pk not in first.index
     assert newcomer.pk in _coverage_quality(today).index
+
+
+def test_pruning_the_change_log_keeps_the_stamp(manager, sponsor):
+    from portfolio.models import DataChange
+    from portfolio.tasks import data_changes_prune_task
+
+    portfolio_build(manager=manager, sponsor=sponsor)
+    Account.objects.update(city="Lyon")
+    stamp = data_stamp()
+    assert DataChange.objects.count() > 1
+    assert data_changes_prune_task() > 0
+    assert DataChange.objects.count() == 1 and data_stamp() == stamp
+    Account.objects.update(city="Lille")
+    assert data_stamp() != stamp
