@@ -24,7 +24,7 @@ from health.reports import slipping_accounts
 from kam.models import User
 from portfolio import charts, dashboard
 from portfolio.frames import UNREAD, Portfolio, Unread, portfolio_read
-from portfolio.stamp import data_stamp
+from portfolio.stamp import code_version, data_stamp
 from sharing.cards import shared_plans_read
 from surveys.frames import role_weights
 from surveys.models import SurveySettings
@@ -80,6 +80,7 @@ def dashboard_html_read(
     if stamp is not None:
         # Who (the accounts one sees depend on the roles), what they asked, in which language, on which day.
         about = f"{user.pk}|{sorted(user.role_names)}|{user.is_superuser}|{filters}|{get_language()}|{today}|{stamp}"
+        about += f"|{code_version()}"  # a new release renders anew
         key = "kam:dashboard:v1:" + hashlib.sha256(about.encode()).hexdigest()
         html = cache.get(key)
         if html is not None:

@@ -124,3 +124,23 @@ def test_pruning_the_change_log_keeps_the_stamp(manager, sponsor):
     assert DataChange.objects.count() == 1 and data_stamp() == stamp
     Account.objects.update(city="Lille")
     assert data_stamp() != stamp
+
+
+def test_a_new_release_of_a_template_or_translation_gets_new_cache_keys(settings, tmp_path):
+    from portfolio.stamp import code_version
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "board.html").write_text("<p>{{ figure }}</p>")
+    (tmp_path / "notes.txt").write_text("not code")
+    settings.BASE_DIR = tmp_path
+    code_version.cache_clear()
+    try:
+        first = code_version()
+        (tmp_path / "notes.txt").write_text("still not code")
+        code_version.cache_clear()
+        assert code_version() == first
+        (tmp_path / "templates" / "board.html").write_text("<p>{{ figure }} EUR</p>")
+        code_version.cache_clear()
+        assert code_version() != first
+    finally:
+        code_version.cache_clear()
