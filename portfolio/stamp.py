@@ -8,7 +8,9 @@ moving the stamp, and a page cached under it would miss that write), and never i
 written (its changes are not everyone's yet). Read the stamp before the data: whatever is read after it is at
 least as new as the stamp says.
 
-PostgreSQL only; on another database there is no stamp and nothing is cached.
+PostgreSQL only; on another database there is no stamp and nothing is cached. Running transactions are found in
+pg_stat_activity, which shows a session's transaction id only to its own role (or to pg_read_all_stats): every
+process of the app must connect as the same role, as they do.
 """
 
 from __future__ import annotations
