@@ -48,12 +48,26 @@ def _segment_order(codes) -> list[str]:
     return sorted(codes, key=lambda code: order.index(code) if code in order else len(order))
 
 
-def whitespace_board_read(*, accounts: QuerySet[Account], user: User, limit: int = TOP_LIMIT) -> WhitespaceBoard:
-    """The heat map and the largest untouched cells of these (already visible and filtered) accounts."""
-    rows = list(accounts.order_by().values_list("pk", "name", "segment"))
-    names = {pk: name for pk, name, _segment in rows}
-    segments = pd.Series({pk: segment or UNSCORED for pk, _name, segment in rows}, dtype=object)
-    whitespace = portfolio_whitespace(account_ids=list(names))
+def whitespace_board_read(
+    *,
+    accounts: QuerySet[Account],
+    user: User,
+    limit: int = TOP_LIMIT,
+    frame: pd.DataFrame | None = None,
+    year: int | None = None,
+) -> WhitespaceBoard:
+    """The heat map and the largest untouched cells of these (already visible and filtered) accounts.
+
+    frame: the same accounts already read (indexed by id, with name and segment), e.g. the dashboard's portfolio
+    frame, and year the financial year in use it was read for: neither is read again.
+    """
+    if frame is None:
+        frame = pd.DataFrame.from_records(
+            list(accounts.order_by().values_list("pk", "name", "segment")), columns=["pk", "name", "segment"]
+        ).set_index("pk")
+    names = dict(zip(frame.index.tolist(), frame.name.tolist(), strict=True))
+    segments = frame.segment.replace("", UNSCORED).fillna(UNSCORED).astype(object)
+    whitespace = portfolio_whitespace(account_ids=frame.index, year=year)
     open_cells, lines = whitespace.open_cells, whitespace.lines
     labels = segment_labels()
     if open_cells.empty:

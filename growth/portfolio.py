@@ -86,6 +86,14 @@ def portfolio_whitespace(*, account_ids: Iterable[int], year: int | None = None)
     """
     year = year if year is not None else financial_year_in_use()
     lines = portfolio_lines()
+    if not lines:  # no line, no cell: nothing else to read
+        accounts = pd.Index(list(account_ids))
+        return PortfolioWhitespace(
+            year=year,
+            open_cells=pd.DataFrame(columns=OPEN_COLUMNS).astype({"account_id": int, "line_id": int}),
+            untouched_any=pd.Series(False, index=accounts),
+            lines=lines,
+        )
     # Read, never created, here: a page that only shows the whitespace writes nothing (defaults until saved).
     settings = PeerSettings.objects.filter(pk=1).first() or PeerSettings()
     revenue = frames.revenue_frame(year=year)

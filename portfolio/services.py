@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from growth.dashboard import WhitespaceBoard, whitespace_board_read
 from health.reports import slipping_accounts
 from kam.models import User
 from portfolio import charts, dashboard
-from portfolio.frames import portfolio_read
+from portfolio.frames import UNREAD, Portfolio, Unread, portfolio_read
+from portfolio.stamp import code_version, data_stamp
+from sharing.cards import shared_plans_read
 from surveys.frames import role_weights
 from surveys.models import SurveySettings
 
 MATRIX_LIMIT = 300
+# A cached dashboard is only found again under the same data stamp; the timeout just frees the memory of old ones.
+CACHE_SECONDS = 15 * 60
 
 
 @dataclass
@@ -32,10 +43,60 @@ class Dashboard:
     slipping: list = field(default_factory=list)
 
 
-def dashboard_build(*, accounts: QuerySet[Account], user: User, today: date | None = None) -> Dashboard:
+@dataclass
+class DashboardPage:
+    """What the dashboard page and its PDF show besides the filter form."""
+
+    board: Dashboard
+    whitespace: WhitespaceBoard
+    shared_plans: list[dict[str, Any]]
+
+
+def dashboard_page_build(
+    *, accounts: QuerySet[Account], user: User, today: date | None = None, stamp: str | Unread | None = UNREAD
+) -> DashboardPage:
+    """The dashboard of these (visible, filtered) accounts, each frame read once for the whole page."""
+    portfolio = portfolio_read(accounts=accounts, today=today, stamp=stamp)
+    return DashboardPage(
+        board=dashboard_build(accounts=accounts, user=user, today=today, portfolio=portfolio),
+        whitespace=whitespace_board_read(
+            accounts=accounts, user=user, frame=portfolio.frame, year=portfolio.extras.get("financial_year")
+        ),
+        shared_plans=shared_plans_read(accounts=accounts),
+    )
+
+
+def dashboard_html_read(
+    *, accounts: QuerySet[Account], user: User, filters: str, render: Callable[[DashboardPage], str]
+) -> str:
+    """The dashboard rendered by `render`, from the cache shared by every web process when nothing it reads has
+    changed since (portfolio.stamp), else built, rendered and cached. filters: the filters applied, as text.
+
+    The rendered HTML is cached rather than the figures: unpickling the charts cost more than rendering them.
+    """
+    stamp = data_stamp()  # before reading anything: what is read next is at least this new
+    today = timezone.localdate()
+    key = None
+    if stamp is not None:
+        # Who (the accounts one sees depend on the roles), what they asked, in which language, on which day.
+        about = f"{user.pk}|{sorted(user.role_names)}|{user.is_superuser}|{filters}|{get_language()}|{today}|{stamp}"
+        about += f"|{code_version()}"  # a new release renders anew
+        key = "kam:dashboard:v1:" + hashlib.sha256(about.encode()).hexdigest()
+        html = cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
+    html = render(dashboard_page_build(accounts=accounts, user=user, today=today, stamp=stamp))
+    if key is not None:
+        cache.set(key, str(html), CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - as above
+
+
+def dashboard_build(
+    *, accounts: QuerySet[Account], user: User, today: date | None = None, portfolio: Portfolio | None = None
+) -> Dashboard:
     """Every figure and chart of the executive dashboard for these (already filtered, visible) accounts."""
     currency = settings.KAM_CURRENCY
-    portfolio = portfolio_read(accounts=accounts, today=today)
+    portfolio = portfolio or portfolio_read(accounts=accounts, today=today)
     frame = portfolio.frame
     # Survey figures only from accounts with enough answers in a campaign (as on the survey pages).
     answers = dashboard.with_enough_answers(portfolio.answers, SurveySettings.min_answers_now())

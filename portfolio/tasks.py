@@ -1,4 +1,4 @@
-"""The digests' background jobs.
+"""The digests' background jobs, and the pruning of the dashboard's change log.
 
 Their task names stay "kam.tasks.*" (where they were first written): beat's rows in the
 database and messages already queued name them so, and must keep finding them.
@@ -74,3 +74,11 @@ def sponsor_digest_task(self, user_id: int, day: str) -> bool:
         return digest_sponsor_send(user=user, today=date.fromisoformat(day)) is not None
     except OSError as error:
         raise self.retry(exc=error) from error
+
+
+@shared_task(name="portfolio.tasks.data_changes_prune_task")
+def data_changes_prune_task() -> int:
+    """Beat's nightly job: keep the dashboard's change log to its newest row (one row per write otherwise)."""
+    from portfolio.stamp import data_changes_prune
+
+    return data_changes_prune()

@@ -5,24 +5,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from growth.dashboard import whitespace_board_read
 from plans.access import get_approvable_plan
 from plans.services import PlanRefused, plan_approve
 from portfolio.access import require_reader
 from portfolio.filters import DashboardFilter
 from portfolio.mywork import my_work_build
-from portfolio.services import dashboard_build
+from portfolio.services import DashboardPage, dashboard_html_read, dashboard_page_build
 from portfolio.worklist import HOME_WITHIN_DAYS, worklist_for
-from sharing.cards import shared_plans_read
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -60,25 +59,43 @@ def my_work(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolio/my_work.html", {"work": my_work_build(user=request.user, params=request.GET)})
 
 
-def _dashboard_context(request: HttpRequest) -> dict:
+def _dashboard_filtered(request: HttpRequest) -> tuple[DashboardFilter, QuerySet[Account], str]:
+    """The filter form, the accounts it selects among those the reader sees, and the filters applied as text."""
     require_reader(request)
     accounts = Account.objects.visible_to(request.user)
     filtered = DashboardFilter(request.GET or None, queryset=accounts, user=request.user)
+    applied: list[tuple[str, str]] = []  # invalid filters are ignored: they must not make a cache entry of their own
     if filtered.is_valid():
         accounts = filtered.qs
-    board = dashboard_build(accounts=accounts, user=request.user)
+        applied = sorted((name, str(getattr(value, "pk", value))) for name, value in filtered.form.cleaned_data.items())
+    return filtered, accounts, repr(applied)
+
+
+def _board_context(page: DashboardPage) -> dict:
     return {
-        "filter": filtered,
-        "board": board,
-        "query": request.GET.urlencode(),
+        "board": page.board,
         "currency": settings.KAM_CURRENCY,
-        "shared_plans": shared_plans_read(accounts=accounts),
-        "whitespace": whitespace_board_read(accounts=accounts, user=request.user),
+        "shared_plans": page.shared_plans,
+        "whitespace": page.whitespace,
     }
 
 
+def _dashboard_context(request: HttpRequest) -> dict:
+    filtered, accounts, _applied = _dashboard_filtered(request)
+    page = dashboard_page_build(accounts=accounts, user=request.user)
+    return {"filter": filtered, "query": request.GET.urlencode(), **_board_context(page)}
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "portfolio/dashboard.html", _dashboard_context(request))
+    filtered, accounts, applied = _dashboard_filtered(request)
+    board_html = dashboard_html_read(
+        accounts=accounts,
+        user=request.user,
+        filters=applied,
+        render=lambda page: render_to_string("portfolio/_dashboard_board.html", _board_context(page), request),
+    )
+    context = {"filter": filtered, "query": request.GET.urlencode(), "board_html": board_html}
+    return render(request, "portfolio/dashboard.html", context)
 
 
 def dashboard_pdf(request: HttpRequest) -> HttpResponse:
