@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def weight(admin_user, client):
     client.force_login(admin_user)
-    return RoleWeight.objects.create(buying_role="decision_maker", weight=Decimal("2.5"))
+    # The weights may already be seeded (a migration's defaults restored after a transactional test): set it.
+    return RoleWeight.objects.update_or_create(buying_role="decision_maker", defaults={"weight": Decimal("2.5")})[0]
 
 
 def _change_form(client, weight: RoleWeight, language: str) -> dict[str, str]:
