@@ -220,7 +220,9 @@ def _wait_ready(base: str, process: subprocess.Popen) -> None:
 
 
 def main() -> None:
-    env = {**os.environ}
+    # The seeding and `make prod` use the product's settings: the test settings' fast password hasher would
+    # store demo passwords that the served app cannot check.
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
     if not env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")) or not env.get("CELERY_BROKER_URL"):
         sys.exit("Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis): the load test runs `make prod`.")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings_test")
@@ -241,7 +243,6 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         log = open(Path(run_dir) / f"prod-{workers}.log", "w")  # noqa: SIM115 - closed below
         process_env = {**env, "WEB_PORT": str(port), "WEB_CONCURRENCY": str(workers), "LOG_LEVEL": "WARNING"}
-        process_env.pop("DJANGO_SETTINGS_MODULE", None)
         if (BASE_DIR / "staticfiles" / "staticfiles.json").exists():
             process_env["KAM_SKIP_COLLECTSTATIC"] = "true"
         process = subprocess.Popen(
