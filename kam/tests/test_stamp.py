@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
 from django.utils import translation
 
@@ -15,15 +14,7 @@ from kam.stamp import CSRF_SLOT, stamped_html
 from kam.tests.factories import UserFactory
 
 # The stamp is only given outside a transaction that wrote (as a web request reads), so these tests commit.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    if connection.vendor != "postgresql":
-        from conftest import require_service
-
-        require_service("PostgreSQL", "set DATABASE_URL: the data stamp is read from PostgreSQL's triggers")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 class Renderer:

@@ -19,7 +19,7 @@ from scoring.models import AccountScore
 from surveys.models import SurveySettings
 
 # The stamp is only given outside a transaction that wrote (as a web request reads), so these tests commit.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 def _key_accounts(body: str) -> str:
