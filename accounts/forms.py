@@ -26,7 +26,7 @@ from accounts.models import (
     TurnoverUnit,
     YearlyFinancial,
 )
-from kam.fields import AmountField, WholeNumberField
+from kam.fields import AmountField, IdsChoiceField, WholeNumberField
 from kam.models import User
 from kam.roles import Role
 
@@ -519,7 +519,7 @@ class ProductLineForm(forms.ModelForm):
 
 
 class ProductLineMergeForm(forms.Form):
-    sources = forms.ModelMultipleChoiceField(
+    sources = IdsChoiceField(
         label=_("Lines to merge"),
         queryset=ProductLine.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -111,6 +111,8 @@ class AccountWriteSerializer(serializers.Serializer):
 
 class ContactSerializer(ModelSerializer):
     covered_by = UserRefSerializer(read_only=True, allow_null=True)
+    # Not an EmailField: many contacts have no address, and "" is no e-mail address in the schema's format.
+    email = serializers.CharField(read_only=True, help_text="E-mail address; empty when unknown.")
 
     class Meta:
         model = Contact

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from health.models import Risk
+from kam.fields import IdsChoiceField
 from kam.models import User
 from kam.roles import Role
 from plans.models import Action
@@ -36,6 +37,7 @@ class RiskForm(forms.ModelForm):
             "mitigation": forms.Textarea(attrs={"rows": 3}),
             "mitigation_actions": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"mitigation_actions": IdsChoiceField}  # a 40-digit id is refused, not a SQLite error
         help_texts = {"mitigation_actions": _("Actions of this account's plans and reviews that reduce the risk.")}
 
     def __init__(self, *args, account: Account, **kwargs) -> None:

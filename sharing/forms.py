@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Contact
+from kam.fields import IdsChoiceField
 from plans.content import _label
 from plans.models import AccountPlan, Action, Objective
 from sharing.models import SHAREABLE_SECTIONS
@@ -23,16 +24,16 @@ class ShareForm(forms.Form):
     sections = forms.MultipleChoiceField(
         label=_("Sections the customer reads"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    objectives = forms.ModelMultipleChoiceField(
+    objectives = IdsChoiceField(
         label=_("Shared objectives"),
         queryset=Objective.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = IdsChoiceField(
         label=_("Shared actions"), queryset=Action.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    customer_actions = forms.ModelMultipleChoiceField(
+    customer_actions = IdsChoiceField(
         label=_("Of those, actions on the customer's side (they can mark them done)"),
         queryset=Action.objects.none(),
         required=False,
