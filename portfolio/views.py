@@ -8,7 +8,6 @@ from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.backends.utils import csrf_input_lazy
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from kam.models import User
+from kam.stamp import CSRF_SLOT, stamped_html
 from plans.access import get_approvable_plan
 from plans.services import PlanRefused, plan_approve
 from portfolio.access import require_reader
@@ -26,27 +27,36 @@ from portfolio.mywork import my_work_build
 from portfolio.services import DashboardPage, dashboard_html_read, dashboard_page_build
 from portfolio.worklist import HOME_WITHIN_DAYS, Unread, unread_for, worklist_for, your_accounts
 
-# Where the unread survey alerts and notifications go in the worklist's HTML: they are read live, the rest may
-# come from the cache. Markup of our own template: a user's text is escaped there and cannot spell these.
-ALERTS_SLOT = mark_safe("<!-- worklist: survey alerts -->")
-NOTIFICATIONS_SLOT = mark_safe("<!-- worklist: notifications -->")
+# Where the unread survey alerts and notifications go in the worklist's HTML: they are read live (the data stamp
+# does not track notifications), the rest may come from the cache. Markup of our own template: a user's text is
+# escaped there and cannot spell these.
+ALERTS_SLOT = mark_safe("<!--kam:worklist-alerts-->")
+NOTIFICATIONS_SLOT = mark_safe("<!--kam:worklist-notifications-->")
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's worklist: what is due, what waits for their decision, what changed."""
-    unread = unread_for(request.user)
-    html = _worklist_render(request, has_unread=bool(unread))
+    user = request.user
+    unread = unread_for(user)
+    # The reader and their roles (what they may see and decide), and whether the "nothing is due" line may show.
+    about = f"{user.pk}|{sorted(user.role_names)}|{user.is_superuser}|{user.is_active}|{bool(unread)}"
+    html = stamped_html(
+        name="worklist",
+        about=about,
+        render=lambda _stamp: _worklist_render(user, has_unread=bool(unread)),
+        request=request,
+    )
     return render(request, "portfolio/home.html", {"worklist_html": _unread_fill(request, html, unread)})
 
 
-def _worklist_render(request: HttpRequest, *, has_unread: bool) -> str:
-    user = request.user
+def _worklist_render(user: User, *, has_unread: bool) -> str:
+    """The worklist but its unread cards, as cached: forms take the reader's CSRF field after the cache read."""
     context = {
         "worklist": worklist_for(user=user, within_days=HOME_WITHIN_DAYS),
         "owned_accounts": your_accounts(user),
         "has_unread": has_unread,
         "my_work_url": reverse("my_work"),
-        "csrf_input": csrf_input_lazy(request),
+        "csrf_input": CSRF_SLOT,
         "alerts_slot": ALERTS_SLOT,
         "notifications_slot": NOTIFICATIONS_SLOT,
     }

@@ -189,6 +189,8 @@ def your_accounts(user: User) -> list[Account]:
     """
     by_revenue = F("last_year_revenue").desc(nulls_last=True)
     visible = Account.objects.visible_to(user).only("name", "is_key", "last_year_revenue")
+    if visible.query.is_empty():  # a reader with no role: a union of nothing could not be ordered
+        return []
     owned = visible.filter(owner=user).order_by(by_revenue)
     others = visible.filter(Q(executive_sponsor=user) | Q(service_manager=user)).order_by("-is_key", by_revenue)
     firsts = [owned.filter(is_key=True)[:YOUR_ACCOUNTS], owned.filter(is_key=False)[:YOUR_ACCOUNTS]]
