@@ -46,7 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
         render=lambda _stamp: _worklist_render(user, has_unread=bool(unread)),
         request=request,
     )
-    return render(request, "portfolio/home.html", {"worklist_html": _unread_fill(request, html, unread)})
+    context = {"worklist_html": _unread_fill(request, html, unread), "unread_notifications": unread.total}
+    return render(request, "portfolio/home.html", context)  # the badge's count is known: not counted again
 
 
 def _worklist_render(user: User, *, has_unread: bool) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -106,10 +106,12 @@ class Worklist:
 
 @dataclass
 class Unread:
-    """The unread survey alerts and other notifications the home page lists (the newest ten of each)."""
+    """The unread survey alerts and other notifications the home page lists (the newest ten of each), and how many
+    are unread in all (the navigation bar's badge)."""
 
     survey_alerts: list = field(default_factory=list)
     notifications: list = field(default_factory=list)
+    total: int = 0
 
     def __bool__(self) -> bool:
         return bool(self.survey_alerts or self.notifications)
@@ -170,13 +172,16 @@ def key_changes(accounts: QuerySet[Account], *, since: date | None = None) -> li
 
 
 def unread_for(user: User) -> Unread:
-    """The newest unread survey alerts and other notifications, ten of each, in one query."""
+    """The newest unread survey alerts and other notifications, ten of each, and the count of all, in one query."""
     is_alert = ExpressionWrapper(Q(kind="survey_alert"), output_field=BooleanField())
     rank = Window(RowNumber(), partition_by=[is_alert], order_by=[F("created_at").desc(), F("id").desc()])
-    rows = Notification.objects.filter(user=user, read_at=None).annotate(is_alert=is_alert, rank=rank)
+    rows = Notification.objects.filter(user=user, read_at=None)
+    # The windows are counted over every unread row, before the filter on rank keeps the first ten of each kind.
+    rows = rows.annotate(is_alert=is_alert, rank=rank, total=Window(Count("pk")))
     unread = Unread()
     for notification in rows.filter(rank__lte=UNREAD_SHOWN).order_by("-created_at", "-id"):
         (unread.survey_alerts if notification.is_alert else unread.notifications).append(notification)
+        unread.total = notification.total
     return unread
 
 
