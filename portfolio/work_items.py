@@ -84,8 +84,8 @@ def action_items(actions: Iterable[Action]) -> list[WorkItem]:
         where = (a.plan_id, None if a.plan_id else a.review_id)
         if where not in urls:
             urls[where] = a.get_absolute_url()
-        if a.plan_id and a.plan_id not in plan_titles:
-            plan_titles[a.plan_id] = a.plan.display_title
+        if a.plan is not None and a.plan.pk not in plan_titles:
+            plan_titles[a.plan.pk] = a.plan.display_title
         items.append(
             WorkItem(
                 kind="action",
@@ -95,7 +95,7 @@ def action_items(actions: Iterable[Action]) -> list[WorkItem]:
                 account_name=a.account.name,
                 due_on=a.due_on,
                 plan_id=a.plan_id,
-                plan_title=plan_titles.get(a.plan_id, "") if a.plan_id else "",
+                plan_title=plan_titles[a.plan_id] if a.plan_id else "",
                 detail=statuses.get(a.status) or a.get_status_display(),
             )
         )
