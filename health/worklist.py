@@ -25,7 +25,9 @@ def health_work_for(*, user) -> HealthWork:
         PlaybookAction.objects.visible_to(user)
         .filter(owner=user, status=PlaybookActionStatus.OPEN)
         .select_related("account", "firing__playbook")
+        .only("title", "due_on", "account__name", "firing__reason", "firing__playbook__name")
         .order_by("due_on", "pk")[:CAP]
     )
     risks = Risk.objects.visible_to(user).open().filter(owner=user).select_related("account").order_by("-raised_on")
+    risks = risks.only("title", "category", "likelihood", "impact", "account__name")
     return HealthWork(playbook_actions=list(actions), risks=list(risks[:CAP]))

@@ -5,35 +5,75 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from kam.models import User
+from kam.stamp import CSRF_SLOT, stamped_html
 from plans.access import get_approvable_plan
 from plans.services import PlanRefused, plan_approve
 from portfolio.access import require_reader
 from portfolio.filters import DashboardFilter
 from portfolio.mywork import my_work_build
 from portfolio.services import DashboardPage, dashboard_html_read, dashboard_page_build
-from portfolio.worklist import HOME_WITHIN_DAYS, worklist_for
+from portfolio.worklist import HOME_WITHIN_DAYS, Unread, unread_for, worklist_for, your_accounts
+
+# Where the unread survey alerts and notifications go in the worklist's HTML: they are read live (the data stamp
+# does not track notifications), the rest may come from the cache. Markup of our own template: a user's text is
+# escaped there and cannot spell these.
+ALERTS_SLOT = mark_safe("<!--kam:worklist-alerts-->")
+NOTIFICATIONS_SLOT = mark_safe("<!--kam:worklist-notifications-->")
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's worklist: what is due, what waits for their decision, what changed."""
     user = request.user
-    my_accounts = (
-        Account.objects.visible_to(user)
-        .filter(Q(owner=user) | Q(executive_sponsor=user) | Q(service_manager=user))
-        .order_by("-is_key", F("last_year_revenue").desc(nulls_last=True))[:15]
+    unread = unread_for(user)
+    # The reader and their roles (what they may see and decide), and whether the "nothing is due" line may show.
+    about = f"{user.pk}|{sorted(user.role_names)}|{user.is_superuser}|{user.is_active}|{bool(unread)}"
+    html = stamped_html(
+        name="worklist",
+        about=about,
+        render=lambda _stamp: _worklist_render(user, has_unread=bool(unread)),
+        request=request,
     )
-    context = {"owned_accounts": my_accounts, "worklist": worklist_for(user=user, within_days=HOME_WITHIN_DAYS)}
-    return render(request, "portfolio/home.html", context)
+    context = {"worklist_html": _unread_fill(request, html, unread), "unread_notifications": unread.total}
+    return render(request, "portfolio/home.html", context)  # the badge's count is known: not counted again
+
+
+def _worklist_render(user: User, *, has_unread: bool) -> str:
+    """The worklist but its unread cards, as cached: forms take the reader's CSRF field after the cache read."""
+    context = {
+        "worklist": worklist_for(user=user, within_days=HOME_WITHIN_DAYS),
+        "owned_accounts": your_accounts(user),
+        "has_unread": has_unread,
+        "my_work_url": reverse("my_work"),
+        "csrf_input": CSRF_SLOT,
+        "alerts_slot": ALERTS_SLOT,
+        "notifications_slot": NOTIFICATIONS_SLOT,
+    }
+    return render_to_string("portfolio/_worklist.html", context)
+
+
+def _unread_fill(request: HttpRequest, html: str, unread: Unread) -> SafeString:
+    """The worklist with its live cards in their slots (each rendered only when it has something to show)."""
+    cards = {
+        ALERTS_SLOT: {"survey_alerts": unread.survey_alerts} if unread.survey_alerts else None,
+        NOTIFICATIONS_SLOT: {"notifications": unread.notifications} if unread.notifications else None,
+    }
+    for slot, context in cards.items():
+        card = render_to_string("portfolio/_worklist_unread.html", context, request) if context else ""
+        html = html.replace(slot, card, 1)
+    return mark_safe(html)  # noqa: S308 - our own templates' output, escaped there
 
 
 @require_POST

@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Action, ActionStatus, Checkpoint
@@ -19,6 +21,7 @@ from plans.reviews import DueReview
 from surveys.models import ImprovementAction
 
 WEEK_DAYS = 7
+SHOWN_PER_GROUP = 10  # the home page lists this many under each heading; My work lists them all
 
 OVERDUE, THIS_WEEK, LATER, NO_DATE = "overdue", "week", "later", "none"
 BUCKETS: list[tuple[str, str | Promise]] = [
@@ -74,12 +77,15 @@ def action_items(actions: Iterable[Action]) -> list[WorkItem]:
     Each plan's (or review's) URL is reversed once and each status translated once, not once per row.
     """
     urls: dict[tuple[int | None, int | None], str] = {}
+    plan_titles: dict[int, str] = {}
     statuses = {value: str(label) for value, label in ActionStatus.choices}
     items = []
     for a in actions:
         where = (a.plan_id, None if a.plan_id else a.review_id)
         if where not in urls:
             urls[where] = a.get_absolute_url()
+        if a.plan is not None and a.plan.pk not in plan_titles:
+            plan_titles[a.plan.pk] = a.plan.display_title
         items.append(
             WorkItem(
                 kind="action",
@@ -89,7 +95,7 @@ def action_items(actions: Iterable[Action]) -> list[WorkItem]:
                 account_name=a.account.name,
                 due_on=a.due_on,
                 plan_id=a.plan_id,
-                plan_title=a.plan.display_title if a.plan is not None else "",
+                plan_title=plan_titles[a.plan_id] if a.plan_id else "",
                 detail=statuses.get(a.status) or a.get_status_display(),
             )
         )
@@ -169,3 +175,42 @@ def grouped(items: Iterable[WorkItem], today: date) -> list[tuple[str, str | Pro
     for item in by_due_date(items):
         groups[due_bucket(item.due_on, today)].append(item)
     return [(key, label, groups[key]) for key, label in BUCKETS if groups[key]]
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    """One urgency heading of the home page: how many items it holds and the first few, each with its date in words."""
+
+    key: str
+    label: str | Promise
+    count: int
+    rows: list[tuple[WorkItem, str]]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def due_groups(items: Iterable[WorkItem], today: date, *, shown: int = SHOWN_PER_GROUP) -> list[DueGroup]:
+    """The items grouped as `grouped` does, with the words for when each shown one is due worked out here:
+    a translated, formatted date per row costs more in a template than the rest of the row."""
+    words = _due_words()
+    return [
+        DueGroup(key, label, count=len(group), rows=[(item, words(item.due_on, today)) for item in group[:shown]])
+        for key, label, group in grouped(items, today)
+    ]
+
+
+def _due_words():
+    """ "overdue since 3/12/2026", "due 9/12/2026", "no date": each date formatted once however many items share it."""
+    overdue, due, no_date = gettext("overdue since %(date)s"), gettext("due %(date)s"), gettext("no date")
+    formatted: dict[date, str] = {}
+
+    def words(due_on: date | None, today: date) -> str:
+        if due_on is None:
+            return no_date
+        if due_on not in formatted:
+            formatted[due_on] = date_format(due_on, "SHORT_DATE_FORMAT")
+        return (overdue if due_on < today else due) % {"date": formatted[due_on]}
+
+    return words

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -18,9 +19,11 @@ from kam.models import Notification, User
 from plans.models import IN_FORCE, AccountPlan, Action, ActionStatus, Checkpoint, PlanStatus
 from plans.reviews import reviews_due
 from portfolio.work_items import (
+    DueGroup,
     WorkItem,
     action_items,
     checkpoint_items,
+    due_groups,
     grouped,
     improvement_items,
     review_items,
@@ -38,6 +41,8 @@ PLAN_TITLE = ("title", "title_params", "account__name")
 ACTION_FIELDS = ("title", "due_on", "status", "plan", "review", *(f"plan__{f}" for f in PLAN_TITLE),
                  "review__account__name")  # fmt: skip
 CHECKPOINT_FIELDS = ("label", "due_on", "objective__title", *(f"objective__plan__{f}" for f in PLAN_TITLE))
+YOUR_ACCOUNTS = 15
+UNREAD_SHOWN = 10
 
 
 @dataclass
@@ -49,9 +54,7 @@ class Worklist:
     improvement_actions: list = field(default_factory=list)
     plans_to_approve: list = field(default_factory=list)
     overrides_to_decide: list = field(default_factory=list)
-    survey_alerts: list = field(default_factory=list)
     key_changes: list = field(default_factory=list)
-    notifications: list = field(default_factory=list)
 
     @property
     def items(self) -> list[WorkItem]:
@@ -67,6 +70,11 @@ class Worklist:
     def groups(self) -> list[tuple[str, str | Promise, list[WorkItem]]]:
         """The dated items under the headings Overdue, This week and Later."""
         return grouped(self.items, self.today)
+
+    @property
+    def due_groups(self) -> list[DueGroup]:
+        """As `groups`, with the first few items of each ready to show, as the home page lists them."""
+        return due_groups(self.items, self.today)
 
     # Health's own section (playbook actions and risks the user owns): health.worklist provides it.
     health: HealthWork = field(default_factory=HealthWork)
@@ -93,7 +101,20 @@ class Worklist:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.due_count or self.survey_alerts or self.key_changes or self.notifications or self.health.count)
+        return not (self.due_count or self.key_changes or self.health.count)
+
+
+@dataclass
+class Unread:
+    """The unread survey alerts and other notifications the home page lists (the newest ten of each), and how many
+    are unread in all (the navigation bar's badge)."""
+
+    survey_alerts: list = field(default_factory=list)
+    notifications: list = field(default_factory=list)
+    total: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.survey_alerts or self.notifications)
 
 
 def recordable(user: User) -> QuerySet[Account]:
@@ -131,7 +152,8 @@ def checkpoints_due(accounts: QuerySet[Account], *, until: date) -> list[Checkpo
 def improvement_actions_due(user: User, *, until: date) -> list:
     """Survey improvement actions the user owns."""
     actions = ImprovementAction.objects.filter(owner=user, status__in=OPEN_STATUSES, due_on__lte=until)
-    return list(actions.select_related("account").order_by("due_on", "pk")[:CAP])
+    actions = actions.select_related("account").only("account__name", "title", "status", "due_on")
+    return list(actions.order_by("due_on", "pk")[:CAP])
 
 
 def key_changes(accounts: QuerySet[Account], *, since: date | None = None) -> list[AccountScore]:
@@ -139,13 +161,45 @@ def key_changes(accounts: QuerySet[Account], *, since: date | None = None) -> li
     runs = SegmentationRun.objects.filter(status=RunStatus.DONE)
     if since is not None:
         runs = runs.filter(finished_at__date__gte=since)
-    run = runs.order_by("-finished_at", "-pk").first()
-    if run is None:
-        return []
-    changed = AccountScore.objects.filter(run=run, account__in=accounts, was_key__isnull=False).exclude(
+    latest = runs.order_by("-finished_at", "-pk").values("pk")[:1]  # a subquery: one round trip, not two
+    changed = AccountScore.objects.filter(run=latest, account__in=accounts, was_key__isnull=False).exclude(
         Q(is_key=F("was_key")) & Q(segment=F("previous_segment"))
     )
-    return list(changed.select_related("account", "run").order_by("account__name")[:CAP])
+    changed = changed.select_related("account").only(
+        "account__name", "is_key", "was_key", "segment", "previous_segment"
+    )
+    return list(changed.order_by("account__name")[:CAP])
+
+
+def unread_for(user: User) -> Unread:
+    """The newest unread survey alerts and other notifications, ten of each, and the count of all, in one query."""
+    is_alert = ExpressionWrapper(Q(kind="survey_alert"), output_field=BooleanField())
+    rank = Window(RowNumber(), partition_by=[is_alert], order_by=[F("created_at").desc(), F("id").desc()])
+    rows = Notification.objects.filter(user=user, read_at=None)
+    # The windows are counted over every unread row, before the filter on rank keeps the first ten of each kind.
+    rows = rows.annotate(is_alert=is_alert, rank=rank, total=Window(Count("pk")))
+    unread = Unread()
+    for notification in rows.filter(rank__lte=UNREAD_SHOWN).order_by("-created_at", "-id"):
+        (unread.survey_alerts if notification.is_alert else unread.notifications).append(notification)
+        unread.total = notification.total
+    return unread
+
+
+def your_accounts(user: User) -> list[Account]:
+    """The accounts a user owns, sponsors or serves, key accounts first, then by revenue: the first fifteen.
+
+    A manager may own thousands: rather than sorting them all, her key accounts and her others are each read
+    from the (owner, revenue) index, fifteen at most, and merged with the few she sponsors or serves. (is_key is
+    not in the index: segmentation runs rewrite it on every account, which an index on it would slow down.)
+    """
+    by_revenue = F("last_year_revenue").desc(nulls_last=True)
+    visible = Account.objects.visible_to(user).only("name", "is_key", "last_year_revenue")
+    if visible.query.is_empty():  # a reader with no role: a union of nothing could not be ordered
+        return []
+    owned = visible.filter(owner=user).order_by(by_revenue)
+    others = visible.filter(Q(executive_sponsor=user) | Q(service_manager=user)).order_by("-is_key", by_revenue)
+    firsts = [owned.filter(is_key=True)[:YOUR_ACCOUNTS], owned.filter(is_key=False)[:YOUR_ACCOUNTS]]
+    return list(others[:YOUR_ACCOUNTS].union(*firsts).order_by("-is_key", by_revenue)[:YOUR_ACCOUNTS])
 
 
 def worklist_for(*, user: User, today: date | None = None, within_days: int = WITHIN_DAYS) -> Worklist:
@@ -173,8 +227,6 @@ def worklist_for(*, user: User, today: date | None = None, within_days: int = WI
             .select_related("account", "proposed_by")
             .order_by("proposed_at", "pk")[:CAP]
         ),
-        survey_alerts=list(Notification.objects.filter(user=user, kind="survey_alert", read_at=None)[:10]),
         key_changes=key_changes(concerned),
-        notifications=list(Notification.objects.filter(user=user, read_at=None).exclude(kind="survey_alert")[:10]),
         health=health_work_for(user=user),
     )

@@ -144,3 +144,24 @@ def test_overdue_heading_counts_every_kind_of_late_item(client, manager, sponsor
     client.force_login(manager)
     body = client.get("/").content.decode()
     assert f'Overdue <span class="badge text-bg-secondary">{len(overdue)}</span>' in body
+
+
+def test_unread_cards_show_the_newest_ten_of_each_kind_and_the_badge_counts_them_all(client, manager):
+    for i in range(12):
+        Notification.objects.create(user=manager, kind="survey_alert", message=f"Alert {i:02d}", dedupe_key=f"a{i}")
+        Notification.objects.create(user=manager, kind="info", message=f"News {i:02d}", dedupe_key=f"n{i}")
+    Notification.objects.create(user=manager, kind="info", message="Old news", dedupe_key="old", read_at=timezone.now())
+    client.force_login(manager)
+    body = client.get("/").content.decode()
+    alerts, news = _section(body, "alerts"), _section(body, "notifications")
+    assert [f"Alert {i:02d}" in alerts for i in range(12)] == [False] * 2 + [True] * 10
+    assert [f"News {i:02d}" in news for i in range(12)] == [False] * 2 + [True] * 10
+    assert "News" not in alerts and "Alert" not in news and "Old news" not in body
+    assert '<span class="badge text-bg-danger">24<span class="visually-hidden"> unread' in body
+
+
+def test_a_reader_without_a_role_gets_an_empty_worklist(client, outsider):
+    client.force_login(outsider)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No account of yours yet." in response.content.decode()
