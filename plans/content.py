@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LineRevenue
-from plans.models import AccountPlan, Action, Metric, Objective
+from plans.models import AccountPlan, Action, Checkpoint, Metric, Objective
 from plans.progress import line_objective_progress, objective_progress
 
 SECTION_FIELDS = [
@@ -58,6 +58,22 @@ def plan_with_content(plans, *, action_objectives: bool = True):
         "resources",
         "unbilled_services",
     )
+
+
+def page_objectives(plan: AccountPlan) -> list[Objective]:
+    """The plan's objectives with their checkpoints, as the plan page shows them: only the columns it shows."""
+    checkpoints = Checkpoint.objects.only("objective_id", "label", "due_on", "target", "actual")
+    shown = ("plan_id", "title", "metric", "custom_metric", "baseline", "target", "due_on", "line__name",
+             "line_account__name")  # fmt: skip
+    objectives = plan.objectives.select_related("line", "line_account").only(*shown)
+    return list(objectives.prefetch_related(Prefetch("checkpoints", queryset=checkpoints)))
+
+
+def page_actions(plan: AccountPlan) -> list[Action]:
+    """The plan's actions with their owners' names, as the plan page shows them (their objective found by id)."""
+    shown = ("plan_id", "title", "objective_id", "due_on", "status", "owner__username", "owner__first_name",
+             "owner__last_name")  # fmt: skip
+    return list(plan.actions.select_related("owner").only(*shown))
 
 
 def objective_rows(objectives) -> list[dict]:
