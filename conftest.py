@@ -24,6 +24,15 @@ def require_service(name: str, reason: str) -> None:
     pytest.skip(f"{name} not configured: {reason}")
 
 
+@pytest.fixture
+def postgresql_only():
+    """For behaviour PostgreSQL alone has (the data stamp's triggers): skipped on SQLite locally, failed under CI."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "set DATABASE_URL: this behaviour exists on PostgreSQL only")
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, as after a deployment."""

@@ -162,8 +162,9 @@ def main() -> None:
         with connection.cursor() as cursor:  # statistics of the fresh tables, as autovacuum would gather them
             cursor.execute("ANALYZE")
         pages = [(label, ms, queries) for label, ms, queries, _target in bench_pages(client, key_account.pk)]
-        pages += [(label, *measure(client, url)) for label, url in (("plan page (10 objectives, 60 actions)", plan_url),
-                  ("worklist (home page)", "/"))]  # fmt: skip
+        for label, url in (("plan page (10 objectives, 60 actions)", plan_url), ("worklist (home page)", "/")):
+            pages.append((label, *measure(client, url)))
+            pages.append((f"{label}, nothing cached", *measure(client, url, cold=True)))
         pages += [(label, ms, queries) for label, ms, queries, _t in bench_dashboard(client=client, manager=manager)]
         bare_timings += [measure(client, BARE_URL)[0] for _ in range(3)]
         bare_ms, page_rows = ratio_rows(bare_timings=bare_timings, pages=pages)

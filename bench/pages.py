@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
@@ -52,14 +53,21 @@ def use_bench_urls() -> None:
     clear_url_caches()
 
 
-def measure(client: Client, url: str, *, repeat: int = 25) -> tuple[float, int]:
-    """Median ms and query count of one page (asserting it answers 200)."""
+def measure(client: Client, url: str, *, repeat: int = 25, cold: bool = False) -> tuple[float, int]:
+    """Median ms and query count of one page (asserting it answers 200). cold: the cache is emptied before each
+    load, as after any change to the data the page shows (pages keep their HTML under the data stamp, kam.stamp)."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
+
+    def load() -> None:
+        if cold:
+            cache.clear()
         client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        load()
     queries = len(captured.captured_queries)  # read now: the next request resets the query log
-    return median_ms(lambda: client.get(url), repeat=repeat), queries
+    return median_ms(load, repeat=repeat), queries
 
 
 def seed_account(*, manager, account) -> str:

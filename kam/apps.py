@@ -16,6 +16,12 @@ def _default_schedules_after_migrate(sender, **kwargs) -> None:
     schedules_ensure()
 
 
+def _triggers_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    from kam.stamp import triggers_install
+
+    triggers_install(using=using)  # every app's tables exist after any migrate: (re)install the change triggers
+
+
 class KamConfig(AppConfig):
     default = True
     name = "kam"
@@ -26,6 +32,8 @@ class KamConfig(AppConfig):
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="kam_roles_sync")
         # Setup too: the periodic jobs every app needs (kam.schedules), on every fresh or flushed database.
         post_migrate.connect(_default_schedules_after_migrate, sender=self, dispatch_uid="kam_default_schedules")
+        # Setup too: the data stamp's triggers (kam.stamp), once per migrate.
+        post_migrate.connect(_triggers_after_migrate, sender=self, dispatch_uid="kam_datachange_triggers")
         # Infrastructure too: a finished task closes its outbox row (Celery's task_postrun signal).
         # And: request ids into tasks, task counts for /metrics, beat's ticks for /readyz.
         import kam.health

@@ -217,3 +217,19 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DataChange(models.Model):
+    """One row per transaction that wrote a tracked table, written by a database trigger (see kam.stamp).
+
+    The table keeps the name it was created with in the portfolio app: the triggers already installed write to it.
+    """
+
+    txid = models.BigIntegerField(unique=True)
+
+    class Meta:
+        db_table = "portfolio_datachange"
+        verbose_name = "data change"
+
+    def __str__(self) -> str:
+        return str(self.txid)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,9 +13,6 @@ class PortfolioConfig(AppConfig):
         from kam.navigation import register_nav_item
         from kam.schedules import register_schedule
 
-        # Every app's tables exist after any migrate: (re)install the change triggers on all of them.
-        post_migrate.connect(_triggers_after_migrate, dispatch_uid="portfolio_datachange_triggers")
-
         register_nav_item(_("Worklist"), "home", order=10)
         register_nav_item(_("My work"), "my_work", order=15)
         register_nav_item(_("Dashboard"), "dashboard", order=20)
@@ -29,10 +25,3 @@ class PortfolioConfig(AppConfig):
         register_schedule(
             "Weekly executive sponsor digest", "kam.tasks.sponsor_digests_task", minute="30", hour="7", day_of_week="1"
         )
-
-
-def _triggers_after_migrate(sender, using: str = "default", **kwargs) -> None:
-    from portfolio.stamp import triggers_install
-
-    if sender.label == "portfolio":  # once per migrate, after this app's table exists
-        triggers_install(using=using)

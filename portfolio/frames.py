@@ -17,11 +17,11 @@ from django.utils import timezone
 from accounts.coverage import coverage_portfolio
 from accounts.financial_year import financial_year_in_use
 from accounts.models import Account
+from kam.stamp import data_stamp
 from plans.content import line_actuals_by_id
 from plans.models import IN_FORCE, AccountPlan, Checkpoint, Metric, Objective
 from plans.progress import line_objective_progress, objective_progress
 from plans.reviews import account_cadences
-from portfolio.stamp import data_stamp
 from scoring.models import AccountScore, RunStatus, SegmentationRun
 from surveys.models import Answer
 
@@ -144,7 +144,7 @@ def _scores_of(frame: pd.DataFrame) -> pd.DataFrame:
 def _coverage_quality(today: date, stamp: str | Unread | None = UNREAD) -> pd.Series:
     """Map quality of every account; the whole portfolio's contacts are read, so it is kept.
 
-    Under the data stamp (portfolio.stamp) while nothing changes: a dashboard cached under a stamp must not hold
+    Under the data stamp (kam.stamp) while nothing changes: a dashboard cached under a stamp must not hold
     a map quality computed before it. Without a stamp (a writer still running), for a minute as before.
     """
     if isinstance(stamp, Unread):
@@ -221,7 +221,7 @@ def overdue_reviews_count(accounts: QuerySet[Account], today: date) -> int | Non
 def portfolio_read(
     *, accounts: QuerySet[Account], today: date | None = None, stamp: str | Unread | None = UNREAD
 ) -> Portfolio:
-    """stamp: the data stamp (portfolio.stamp) the caller read before calling, if it did."""
+    """stamp: the data stamp (kam.stamp) the caller read before calling, if it did."""
     today = today or timezone.localdate()
     run = latest_run()
     year = financial_year_in_use(today=today)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,28 +9,24 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from growth.dashboard import WhitespaceBoard, whitespace_board_read
 from health.reports import slipping_accounts
 from kam.models import User
+from kam.stamp import stamped_html
 from portfolio import charts, dashboard
 from portfolio.frames import UNREAD, Portfolio, Unread, portfolio_read
-from portfolio.stamp import code_version, data_stamp
 from sharing.cards import shared_plans_read
 from surveys.frames import role_weights
 from surveys.models import SurveySettings
 
 MATRIX_LIMIT = 300
-# A cached dashboard is only found again under the same data stamp; the timeout just frees the memory of old ones.
-CACHE_SECONDS = 15 * 60
 
 
 @dataclass
@@ -68,27 +63,19 @@ def dashboard_page_build(
 
 def dashboard_html_read(
     *, accounts: QuerySet[Account], user: User, filters: str, render: Callable[[DashboardPage], str]
-) -> str:
+) -> SafeString:
     """The dashboard rendered by `render`, from the cache shared by every web process when nothing it reads has
-    changed since (portfolio.stamp), else built, rendered and cached. filters: the filters applied, as text.
+    changed since (kam.stamp), else built, rendered and cached. filters: the filters applied, as text.
 
     The rendered HTML is cached rather than the figures: unpickling the charts cost more than rendering them.
     """
-    stamp = data_stamp()  # before reading anything: what is read next is at least this new
     today = timezone.localdate()
-    key = None
-    if stamp is not None:
-        # Who (the accounts one sees depend on the roles), what they asked, in which language, on which day.
-        about = f"{user.pk}|{sorted(user.role_names)}|{user.is_superuser}|{filters}|{get_language()}|{today}|{stamp}"
-        about += f"|{code_version()}"  # a new release renders anew
-        key = "kam:dashboard:v1:" + hashlib.sha256(about.encode()).hexdigest()
-        html = cache.get(key)
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
-    html = render(dashboard_page_build(accounts=accounts, user=user, today=today, stamp=stamp))
-    if key is not None:
-        cache.set(key, str(html), CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - as above
+    return stamped_html(
+        name="dashboard",
+        # Who (the accounts one sees depend on the roles) and what they asked.
+        about=f"{user.pk}|{sorted(user.role_names)}|{user.is_superuser}|{filters}",
+        render=lambda stamp: render(dashboard_page_build(accounts=accounts, user=user, today=today, stamp=stamp)),
+    )
 
 
 def dashboard_build(

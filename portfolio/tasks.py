@@ -79,6 +79,6 @@ def sponsor_digest_task(self, user_id: int, day: str) -> bool:
 @shared_task(name="portfolio.tasks.data_changes_prune_task")
 def data_changes_prune_task() -> int:
     """Beat's nightly job: keep the dashboard's change log to its newest row (one row per write otherwise)."""
-    from portfolio.stamp import data_changes_prune
+    from kam.stamp import data_changes_prune
 
     return data_changes_prune()

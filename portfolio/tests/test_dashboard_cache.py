@@ -12,14 +12,14 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Account
 from kam.models import Notification
+from kam.stamp import data_stamp, tracked_tables
 from plans.models import AccountPlan
-from portfolio.stamp import data_stamp, tracked_tables
 from portfolio.tests.builders import portfolio_build
 from scoring.models import AccountScore
 from surveys.models import SurveySettings
 
 # The stamp is only given outside a transaction that wrote (as a web request reads), so these tests commit.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 def _key_accounts(body: str) -> str:
@@ -113,7 +113,7 @@ def test_map_quality_kept_for_the_dashboard_is_read_again_after_a_change(manager
 
 
 def test_pruning_the_change_log_keeps_the_stamp(manager, sponsor):
-    from portfolio.models import DataChange
+    from kam.models import DataChange
     from portfolio.tasks import data_changes_prune_task
 
     portfolio_build(manager=manager, sponsor=sponsor)
@@ -127,7 +127,7 @@ def test_pruning_the_change_log_keeps_the_stamp(manager, sponsor):
 
 
 def test_a_new_release_of_a_template_or_translation_gets_new_cache_keys(settings, tmp_path):
-    from portfolio.stamp import code_version
+    from kam.stamp import code_version
 
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "board.html").write_text("<p>{{ figure }}</p>")

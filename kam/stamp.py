@@ -1,31 +1,43 @@
-"""A cheap, exact "last change" stamp of the data the dashboard reads, for caching it across web processes.
+"""A cheap, exact "last change" stamp of the product's data, and HTML cached under it across web processes.
 
-A statement-level trigger on every table of the apps the dashboard reads records the writing transaction's id
-in DataChange (one row per transaction, no lock shared between writers), whatever wrote: the ORM, bulk_create,
-queryset.update, COPY, raw SQL, TRUNCATE. The stamp is the newest id recorded. It is only given when no
-transaction of this database with an older id is still running (an older writer could still commit without
-moving the stamp, and a page cached under it would miss that write), and never inside a transaction that has
-written (its changes are not everyone's yet). Read the stamp before the data: whatever is read after it is at
+A statement-level trigger on every table of the tracked apps (and on users, whose names pages show) records the
+writing transaction's id in DataChange (one row per transaction, no lock shared between writers), whatever wrote:
+the ORM, bulk_create, queryset.update, COPY, raw SQL, TRUNCATE. The stamp is the newest id recorded. It is only
+given when no transaction of this database with an older id is still running (an older writer could still commit
+without moving the stamp, and a page cached under it would miss that write), and never inside a transaction that
+has written (its changes are not everyone's yet). Read the stamp before the data: whatever is read after it is at
 least as new as the stamp says.
 
 PostgreSQL only; on another database there is no stamp and nothing is cached. Running transactions are found in
 pg_stat_activity, which shows a session's transaction id only to its own role (or to pg_read_all_stats): every
 process of the app must connect as the same role, as they do.
+
+Notifications, sessions, audit and outbox rows are not tracked: they change all the time and the pages that
+cache (dashboard, worklist, plan page) read them outside the cached part, if at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest
+from django.template.backends.utils import csrf_input
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-# Apps whose tables the dashboard reads (accounts, financials, contacts, runs and scores, plans, reviews,
-# surveys, whitespace, health, shared plans). Users' roles are part of the cache key instead.
+# Apps whose tables the cached pages read (accounts, financials, contacts, runs and scores, plans, reviews,
+# surveys, whitespace, health, shared plans), and users (names of owners and authors). Roles are part of the
+# cache key instead.
 TRACKED_APPS = ("accounts", "scoring", "plans", "surveys", "growth", "health", "sharing")
+TRACKED_MODELS = ("kam.User",)
 FUNCTION = "portfolio_datachange_record"  # as named in _FUNCTION_SQL
 TRIGGER = "portfolio_datachange"
 
@@ -45,6 +57,7 @@ def tracked_tables() -> list[str]:
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy
     }
+    tables |= {apps.get_model(label)._meta.db_table for label in TRACKED_MODELS}
     return sorted(tables)
 
 
@@ -121,3 +134,35 @@ def code_version() -> str:
                 with open(path, "rb") as source:
                     digest.update(source.read())
     return digest.hexdigest()[:16]
+
+
+# A cached page is only found again under the same stamp; the timeout just frees the memory of old ones.
+CACHE_SECONDS = 15 * 60
+# Where a cached fragment's forms take the request's CSRF field: a token must never be cached (it is the
+# session's), so fragments are rendered with this in `csrf_input` and stamped_html puts the reader's in.
+CSRF_SLOT = mark_safe("<!--kam:csrf-input-->")
+
+
+def stamped_html(
+    *, name: str, about: str, render: Callable[[str | None], str], request: HttpRequest | None = None
+) -> SafeString:
+    """The HTML `render(stamp)` returns, from the cache shared by every web process while nothing tracked has
+    changed, else rendered and cached. The key holds `name`, `about` (everything else the HTML depends on: the
+    reader, their roles and rights, the objects shown), the language, the day, the stamp and the code's version.
+
+    Without a stamp (another database, an older writer running) the HTML is rendered and not cached. Given the
+    request, each CSRF_SLOT in the HTML becomes the request's CSRF field.
+    """
+    stamp = data_stamp()  # before reading anything: what is read next is at least this new
+    key = html = None
+    if stamp is not None:
+        whole = f"{name}|{about}|{get_language()}|{timezone.localdate()}|{stamp}|{code_version()}"
+        key = f"kam:html:{name}:" + hashlib.sha256(whole.encode()).hexdigest()
+        html = cache.get(key)
+    if html is None:
+        html = str(render(stamp))
+        if key is not None:
+            cache.set(key, html, CACHE_SECONDS)
+    if request is not None:
+        html = html.replace(CSRF_SLOT, str(csrf_input(request)))
+    return mark_safe(html)  # noqa: S308 - rendered by our own templates, which escape what they show
