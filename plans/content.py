@@ -61,11 +61,16 @@ def plan_with_content(plans, *, action_objectives: bool = True):
 
 
 def page_objectives(plan: AccountPlan) -> list[Objective]:
-    """The plan's objectives with their checkpoints, as the plan page shows them: only the columns it shows."""
+    """The plan's objectives with their checkpoints, as the plan page shows them: only the columns it shows, and
+    for one on a product line, `line_place`: the subsidiary it is about, else the plan's account."""
     checkpoints = Checkpoint.objects.only("objective_id", "label", "due_on", "target", "actual")
     shown = ("plan_id", "title", "metric", "custom_metric", "baseline", "target", "due_on", "line__name",
-             "line_account__name")  # fmt: skip
-    objectives = plan.objectives.select_related("line", "line_account").only(*shown)
+             "line_account_id")  # fmt: skip
+    objectives = (
+        plan.objectives.select_related("line")
+        .only(*shown)
+        .annotate(line_place=Coalesce("line_account__name", "plan__account__name"))
+    )
     return list(objectives.prefetch_related(Prefetch("checkpoints", queryset=checkpoints)))
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_editable_account
+from kam.stamp import CSRF_SLOT, stamped_html
 from plans.access import (
     can_approve_plan,
     can_edit_plan,
@@ -123,7 +124,7 @@ def _prepare_rows(*, rows: list[dict], actions: list, plan: AccountPlan, user, t
             "due": short(objective.due_on),
         }
         if row["line"]:
-            row["line_text"] = _line_text(row, number, account_name=plan.account.name)
+            row["line_text"] = _line_text(row, number)
         row["caption"] = _("Checkpoints of %(title)s") % {"title": objective.title}
         for checkpoint in row["checkpoints"]:
             checkpoint.due_text = short(checkpoint.due_on)
@@ -154,11 +155,10 @@ def _prepare_rows(*, rows: list[dict], actions: list, plan: AccountPlan, user, t
         action.updatable = tracking or (action.owner_id == user.pk and not plan.is_closed)
 
 
-def _line_text(row: dict, number: Callable, *, account_name: str) -> str:
+def _line_text(row: dict, number: Callable) -> str:
     """An objective on a product line: where, and the line's revenue (the PDF says it with _line_objective.html)."""
     objective = row["objective"]
-    at = objective.line_account.name if objective.line_account_id else account_name
-    text = _("Product line %(line)s at %(at)s") % {"line": objective.line.name, "at": at}
+    text = _("Product line %(line)s at %(at)s") % {"line": objective.line.name, "at": objective.line_place}
     if row["line"]["actual"] is None:
         return text + " · " + _("no revenue recorded on the line yet (missing, not zero)")
     revenue = {"year": row["line"]["year"], "amount": number(row["line"]["actual"])}
@@ -207,8 +207,27 @@ def work_context(request: HttpRequest, plan: AccountPlan, *, csrf: str, **forms)
 
 
 def work_html(request: HttpRequest, plan: AccountPlan, **forms) -> SafeString:
-    """The plan's working area (#plan-work), which its forms swap with htmx."""
-    return render_to_string("plans/_work.html", work_context(request, plan, csrf=csrf_input(request), **forms))
+    """The plan's working area (#plan-work), which its forms swap with htmx.
+
+    A plain GET takes it from the cache while nothing it shows has changed (kam.stamp), kept apart by what the
+    reader may do there; a form's answer (a refusal with the typed values and errors, or the area after a
+    change) is rendered afresh and never kept.
+    """
+    if forms or request.method != "GET":
+        return render_to_string("plans/_work.html", work_context(request, plan, csrf=csrf_input(request), **forms))
+    user = request.user
+    rights = _reader_rights(request, plan)
+    # The reader's id with the plan's state tells which actions they may update (their own, or all).
+    about = (
+        f"plan={plan.pk} reader={user.pk} roles={','.join(sorted(user.role_names))} super={user.is_superuser} "
+        f"editable={rights['editable']} tracking={rights['tracking']} closed={plan.is_closed} "
+        f"currency={settings.KAM_CURRENCY}"
+    )
+
+    def render_work(_stamp: str | None) -> str:
+        return render_to_string("plans/_work.html", work_context(request, plan, csrf=CSRF_SLOT))
+
+    return stamped_html(name="plan-work", about=about, render=render_work, request=request)
 
 
 def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
