@@ -17,7 +17,7 @@ from plans.models import AccountPlan, PlanStatus
 from plans.tests.factories import AccountPlanFactory, ActionFactory, CheckpointFactory, ObjectiveFactory, big_plan
 
 # The stamp is only given outside a transaction that wrote (as a web request reads), so these tests commit.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 CONTENT_TABLES = ("plans_objective", "plans_checkpoint", "plans_action")
 
