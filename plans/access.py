@@ -7,18 +7,16 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from plans.content import name_fields
 from plans.models import AccountPlan, Review
 
 # What the plan page's head shows of the account and its people (not their whole rows: the page is read often).
 _PAGE_FIELDS = [
     *(f.name for f in AccountPlan._meta.concrete_fields),
     "account__name",
-    "account__owner_id",
-    "account__service_manager_id",
-    "account__executive_sponsor_id",
-    *(f"account__{person}__{field}" for person in ("owner", "executive_sponsor")
-      for field in ("username", "first_name", "last_name")),
-]  # fmt: skip
+    *name_fields("account__owner"),
+    *name_fields("account__executive_sponsor"),
+]
 
 
 def get_plan_for_user(request: HttpRequest, pk: int, *, for_page: bool = False) -> AccountPlan:

@@ -60,6 +60,11 @@ def plan_with_content(plans, *, action_objectives: bool = True):
     )
 
 
+def name_fields(user: str) -> list[str]:
+    """The columns a user's name is written from (str(user)), for .only() through the relation `user`."""
+    return [f"{user}__{field}" for field in ("username", "first_name", "last_name")]
+
+
 def page_objectives(plan: AccountPlan) -> list[Objective]:
     """The plan's objectives with their checkpoints, as the plan page shows them: only the columns it shows, and
     for one on a product line, `line_place`: the subsidiary it is about, else the plan's account."""
@@ -76,8 +81,7 @@ def page_objectives(plan: AccountPlan) -> list[Objective]:
 
 def page_actions(plan: AccountPlan) -> list[Action]:
     """The plan's actions with their owners' names, as the plan page shows them (their objective found by id)."""
-    shown = ("plan_id", "title", "objective_id", "due_on", "status", "owner__username", "owner__first_name",
-             "owner__last_name")  # fmt: skip
+    shown = ("plan_id", "title", "objective_id", "due_on", "status", *name_fields("owner"))
     return list(plan.actions.select_related("owner").only(*shown))
 
 

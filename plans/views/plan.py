@@ -29,7 +29,7 @@ from plans.access import (
     get_editable_plan,
     get_plan_for_user,
 )
-from plans.content import objective_rows, page_actions, page_objectives, plan_sections
+from plans.content import name_fields, objective_rows, page_actions, page_objectives, plan_sections
 from plans.forms import CommentForm, PlanDatesForm, PlanFilterForm, PlanSectionsForm
 from plans.history import plan_changes
 from plans.models import AccountPlan, ActionStatus, PlanStatus
@@ -234,14 +234,16 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
     """Everything the plan page shows, in a fixed number of queries whatever the plan's size."""
     rights = _reader_rights(request, plan)
     can_decide = can_approve_plan(request.user, plan)
-    people = ("author", "approved_by")
-    names = [f"{person}__{field}" for person in people for field in ("username", "first_name", "last_name")]
     return rights | {
         "plan": plan,
         "sections": plan_sections(lambda field: getattr(plan, field)),
         "work": work_html(request, plan, **forms),
-        "comments": plan.comments.select_related("author").only("plan_id", "kind", "text", "created_at", *names[:3]),
-        "versions": plan.versions.select_related("approved_by").only("plan_id", "number", "approved_at", *names[3:]),
+        "comments": plan.comments.select_related("author").only(
+            "plan_id", "kind", "text", "created_at", *name_fields("author")
+        ),
+        "versions": plan.versions.select_related("approved_by").only(
+            "plan_id", "number", "approved_at", *name_fields("approved_by")
+        ),
         "can_approve": plan.status == PlanStatus.SUBMITTED and can_decide,
         # Someone whose role would approve, but who wrote the plan, is told why there is no button.
         "approves_elsewhere": plan.status == PlanStatus.SUBMITTED
