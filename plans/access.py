@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from plans.content import plan_with_content
+from plans.content import name_fields
 from plans.models import AccountPlan, Review
 
+# What the plan page's head shows of the account and its people (not their whole rows: the page is read often).
+_PAGE_FIELDS = [
+    *(f.name for f in AccountPlan._meta.concrete_fields),
+    "account__name",
+    *name_fields("account__owner"),
+    *name_fields("account__executive_sponsor"),
+]
 
-def get_plan_for_user(request: HttpRequest, pk: int, *, with_content: bool = False) -> AccountPlan:
+
+def get_plan_for_user(request: HttpRequest, pk: int, *, for_page: bool = False) -> AccountPlan:
     """A plan the user may read, or 404 (an outsider learns nothing about it).
 
-    with_content: read it with everything its page shows (plans.content.plan_with_content), in one go; its
-    actions' objectives are left to be found among the plan's objectives.
+    for_page: with what the plan page's head shows, and whether the reader may edit it, in the same query (its
+    objectives, checkpoints and actions are read by plans.views.plan.work_context, only when rendered).
     """
     plans = AccountPlan.objects.visible_to(request.user).select_related("account")
-    if with_content:
-        plans = plan_with_content(plans, action_objectives=False)
-    return get_object_or_404(plans, pk=pk)
+    if not for_page:
+        return get_object_or_404(plans, pk=pk)
+    editable = AccountPlan.objects.editable_by(request.user).filter(pk=OuterRef("pk"))
+    plans = plans.select_related("account__owner", "account__executive_sponsor").only(*_PAGE_FIELDS)
+    plan = get_object_or_404(plans.annotate(reader_edits=Exists(editable)), pk=pk)
+    plan.__dict__["_can_edit_by"] = {request.user.pk: plan.reader_edits}
+    return plan
 
 
 def can_edit_plan(user, plan: AccountPlan) -> bool:

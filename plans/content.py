@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LineRevenue
-from plans.models import AccountPlan, Action, Metric, Objective
+from plans.models import AccountPlan, Action, Checkpoint, Metric, Objective
 from plans.progress import line_objective_progress, objective_progress
 
 SECTION_FIELDS = [
@@ -58,6 +58,31 @@ def plan_with_content(plans, *, action_objectives: bool = True):
         "resources",
         "unbilled_services",
     )
+
+
+def name_fields(user: str) -> list[str]:
+    """The columns a user's name is written from (str(user)), for .only() through the relation `user`."""
+    return [f"{user}__{field}" for field in ("username", "first_name", "last_name")]
+
+
+def page_objectives(plan: AccountPlan) -> list[Objective]:
+    """The plan's objectives with their checkpoints, as the plan page shows them: only the columns it shows, and
+    for one on a product line, `line_place`: the subsidiary it is about, else the plan's account."""
+    checkpoints = Checkpoint.objects.only("objective_id", "label", "due_on", "target", "actual")
+    shown = ("plan_id", "title", "metric", "custom_metric", "baseline", "target", "due_on", "line__name",
+             "line_account_id")  # fmt: skip
+    objectives = (
+        plan.objectives.select_related("line")
+        .only(*shown)
+        .annotate(line_place=Coalesce("line_account__name", "plan__account__name"))
+    )
+    return list(objectives.prefetch_related(Prefetch("checkpoints", queryset=checkpoints)))
+
+
+def page_actions(plan: AccountPlan) -> list[Action]:
+    """The plan's actions with their owners' names, as the plan page shows them (their objective found by id)."""
+    shown = ("plan_id", "title", "objective_id", "due_on", "status", *name_fields("owner"))
+    return list(plan.actions.select_related("owner").only(*shown))
 
 
 def objective_rows(objectives) -> list[dict]:

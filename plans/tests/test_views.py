@@ -316,7 +316,8 @@ def test_plan_page_reads_a_big_plan_in_a_dozen_queries(client, manager, plan, st
     plan.save()
     big_plan(plan, owner=manager)
     client.force_login(manager)
-    # Session, user and roles; the plan with its content (6); may edit; sharing; unread count; comments; versions.
+    # Session, user and roles; the plan, with whether the reader edits it; the data stamp; its content (5);
+    # sharing; unread count; comments; versions.
     with django_assert_max_num_queries(14):
         body = client.get(f"/plans/{plan.pk}/").content.decode()
     assert body.count('<tr class="') == 60 and "Objective number 9" in body

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,13 +24,13 @@ from plans.line_objectives import line_objective_initial
 from plans.models import AccountPlan, Action, Checkpoint
 from plans.progress import LINE_RULE_TEXT
 from plans.services import action_create, checkpoint_record
-from plans.views.plan import ADD_FORMS, add_form_context, detail_context
+from plans.views.plan import ADD_FORMS, add_form_context, detail_context, work_html
 
 
 def _respond(request: HttpRequest, plan: AccountPlan, anchor: str, invalid: bool = False, **forms) -> HttpResponse:
     """htmx swaps the plan's working area in place; without JS the page reloads (or shows the errors)."""
     if request.htmx:
-        return render(request, "plans/_work.html", detail_context(request, plan, **forms))
+        return HttpResponse(work_html(request, plan, **forms))
     if invalid:
         return render(request, "plans/plan_detail.html", detail_context(request, plan, **forms), status=422)
     return redirect(f"{plan.get_absolute_url()}#{anchor}")
@@ -50,7 +51,7 @@ def add_form(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     # Objectives, their checkpoints and resources are written while drafting; actions and services while it runs.
     plan = get_editable_plan(request, pk, draft_only=kind in ("objective", "checkpoint", "resource"))
-    context: dict = {"plan": plan, "plan_url": plan.get_absolute_url()}
+    context: dict = {"plan": plan, "plan_url": plan.get_absolute_url(), "csrf_input": csrf_input(request)}
     if kind == "checkpoint":
         objective = get_object_or_404(plan.objectives, pk=_int_or_404(request.GET.get("objective")))
         context |= {"kind": kind, "objective": objective, "checkpoint_objective": None, "post_url": ""}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,14 +13,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.utils.formats import date_format, localize_input
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_editable_account
+from kam.stamp import CSRF_SLOT, stamped_html
 from plans.access import (
     can_approve_plan,
     can_edit_plan,
@@ -26,7 +29,7 @@ from plans.access import (
     get_editable_plan,
     get_plan_for_user,
 )
-from plans.content import objective_rows, plan_sections, plan_with_content
+from plans.content import name_fields, objective_rows, page_actions, page_objectives, plan_sections
 from plans.forms import CommentForm, PlanDatesForm, PlanFilterForm, PlanSectionsForm
 from plans.history import plan_changes
 from plans.models import AccountPlan, ActionStatus, PlanStatus
@@ -89,17 +92,10 @@ def add_form_context(plan_url: str, kind: str, form) -> dict:
             "columns": columns}  # fmt: skip
 
 
-def _status_options(selected: str) -> str:
-    """An action's status <option>s, built once per status instead of looping over the choices per row."""
-    return "".join(
-        f'<option value="{value}"{" selected" if value == selected else ""}>{escape(label)}</option>'
-        for value, label in ActionStatus.choices
-    )
-
-
-def _prepare_rows(*, rows: list[dict], actions: list, plan_url: str, user, tracking: bool, closed: bool) -> None:
+def _prepare_rows(*, rows: list[dict], actions: list, plan: AccountPlan, user, tracking: bool) -> None:
     """The row texts of the plan page computed once here: a template filter or translation per cell, on ~100
     rows, was most of the page's time. Dates, owners and statuses repeat, so each is formatted once."""
+    plan_url = plan.get_absolute_url()
     short_dates: dict = {}
     numbers: dict = {None: "—"}
 
@@ -127,6 +123,8 @@ def _prepare_rows(*, rows: list[dict], actions: list, plan_url: str, user, track
             "target": number(objective.target),
             "due": short(objective.due_on),
         }
+        if row["line"]:
+            row["line_text"] = _line_text(row, number)
         row["caption"] = _("Checkpoints of %(title)s") % {"title": objective.title}
         for checkpoint in row["checkpoints"]:
             checkpoint.due_text = short(checkpoint.due_on)
@@ -135,7 +133,11 @@ def _prepare_rows(*, rows: list[dict], actions: list, plan_url: str, user, track
             checkpoint.actual_value = "" if checkpoint.actual is None else localize_input(checkpoint.actual)
             checkpoint.actual_label = _("Actual for %(label)s") % {"label": checkpoint.label}
             checkpoint.actual_url = f"{plan_url}checkpoints/{checkpoint.pk}/actual/"
-    options = {value: mark_safe(_status_options(value)) for value in ActionStatus.values}  # noqa: S308 (escaped)
+    # A status <select>'s options depend only on the selected status: rendered once per status, not per row.
+    options = {
+        value: render_to_string("plans/_status_options.html", {"choices": ActionStatus.choices, "selected": value})
+        for value in ActionStatus.values
+    }
     labels = {value: str(label) for value, label in ActionStatus.choices}
     owners: dict = {None: "—"}
     titles = {row["objective"].pk: row["objective"].title for row in rows}
@@ -150,56 +152,49 @@ def _prepare_rows(*, rows: list[dict], actions: list, plan_url: str, user, track
         action.status_of = _("Status of %(title)s") % {"title": action.title}
         action.status_url = f"{plan_url}actions/{action.pk}/status/"
         # The plan's manager updates any action while the plan runs; an owner from another department, hers.
-        action.updatable = tracking or (action.owner_id == user.pk and not closed)
+        action.updatable = tracking or (action.owner_id == user.pk and not plan.is_closed)
 
 
-def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
-    """Everything the plan page shows, in a fixed number of queries whatever the plan's size.
+def _line_text(row: dict, number: Callable) -> str:
+    """An objective on a product line: where, and the line's revenue (the PDF says it with _line_objective.html)."""
+    objective = row["objective"]
+    text = _("Product line %(line)s at %(at)s") % {"line": objective.line.name, "at": objective.line_place}
+    if row["line"]["actual"] is None:
+        return text + " · " + _("no revenue recorded on the line yet (missing, not zero)")
+    revenue = {"year": row["line"]["year"], "amount": number(row["line"]["actual"])}
+    return text + " · " + _("revenue on the line in %(year)s: %(amount)s") % revenue
 
-    `plan` read with get_plan_for_user(..., with_content=True) is used as it is; any other is read again
-    with its content (the content views pass the plan they just changed).
-    """
-    if "objectives" not in getattr(plan, "_prefetched_objects_cache", {}):
-        answers = plan.__dict__.get("_can_edit_by", {})
-        plan = plan_with_content(AccountPlan.objects.filter(pk=plan.pk), action_objectives=False).get()
-        plan.__dict__["_can_edit_by"] = answers
+
+def _reader_rights(request: HttpRequest, plan: AccountPlan) -> dict[str, bool]:
     can_edit = can_edit_plan(request.user, plan)
-    can_decide = can_approve_plan(request.user, plan)
-    editable = can_edit and plan.is_draft
-    tracking = can_edit and plan.tracking_open
-    actions = list(plan.actions.all())
+    return {"can_edit": can_edit, "editable": can_edit and plan.is_draft, "tracking": can_edit and plan.tracking_open}
+
+
+def work_context(request: HttpRequest, plan: AccountPlan, *, csrf: str, **forms) -> dict:
+    """What templates/plans/_work.html shows: the plan's objectives, checkpoints, actions, resources and
+    services, read here in a fixed number of queries whatever the plan's size.
+
+    csrf: what each of its forms carries as its hidden token. forms: a refused form, shown with its errors.
+    """
+    rights = _reader_rights(request, plan)
+    actions = page_actions(plan)
     services = list(plan.unbilled_services.all())
-    rows = objective_rows(plan.objectives.all())
+    rows = objective_rows(page_objectives(plan))
     plan_url = plan.get_absolute_url()
-    _prepare_rows(
-        rows=rows, actions=actions, plan_url=plan_url, user=request.user, tracking=tracking, closed=plan.is_closed
-    )
+    _prepare_rows(rows=rows, actions=actions, plan=plan, user=request.user, tracking=rights["tracking"])
     # An add-form comes with the page only when it was refused and shows its errors.
     refused = {kind: forms[f"{kind}_form"] for kind in ADD_FORMS if forms.get(f"{kind}_form")}
-    return {
+    return rights | {
         "plan": plan,
         # Row forms append ids to this instead of reversing a URL per row.
         "plan_url": plan_url,
-        "sections": plan_sections(lambda field: getattr(plan, field)),
         "objective_rows": rows,
         "actions": actions,
         "overdue_count": sum(1 for a in actions if a.overdue),
         "resources": plan.resources.all(),
         "services": services,
         "services_total": sum(s.estimated_value for s in services),
-        "comments": plan.comments.select_related("author"),
-        "versions": plan.versions.select_related("approved_by").only("plan_id", "number", "approved_at", "approved_by"),
-        "can_edit": can_edit,
-        "editable": editable,
-        "tracking": tracking,
-        "can_approve": plan.status == PlanStatus.SUBMITTED and can_decide,
-        # Someone whose role would approve, but who wrote the plan, is told why there is no button.
-        "approves_elsewhere": plan.status == PlanStatus.SUBMITTED
-        and not can_decide
-        and (request.user.is_administrator or plan.account.executive_sponsor_id == request.user.pk),
-        "can_comment": can_edit or can_decide,
-        # The same hidden token in each of the rows' forms, built once.
-        "csrf_input": csrf_input(request),
+        "csrf_input": csrf,
         "refused_forms": {kind: add_form_context(plan_url, kind, form) for kind, form in refused.items()},
         "checkpoint_form": forms.get("checkpoint_form"),
         "checkpoint_objective": forms.get("checkpoint_objective"),
@@ -208,6 +203,53 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         "rule_text": RULE_TEXT,
         "line_rule_text": LINE_RULE_TEXT if any(row["line"] for row in rows) else "",
         "currency": settings.KAM_CURRENCY,
+    }
+
+
+def work_html(request: HttpRequest, plan: AccountPlan, **forms) -> SafeString:
+    """The plan's working area (#plan-work), which its forms swap with htmx.
+
+    A plain GET takes it from the cache while nothing it shows has changed (kam.stamp), kept apart by what the
+    reader may do there; a form's answer (a refusal with the typed values and errors, or the area after a
+    change) is rendered afresh and never kept.
+    """
+    if forms or request.method != "GET":
+        return render_to_string("plans/_work.html", work_context(request, plan, csrf=csrf_input(request), **forms))
+    user = request.user
+    rights = _reader_rights(request, plan)
+    # The reader's id with the plan's state tells which actions they may update (their own, or all).
+    about = (
+        f"plan={plan.pk} reader={user.pk} roles={','.join(sorted(user.role_names))} super={user.is_superuser} "
+        f"editable={rights['editable']} tracking={rights['tracking']} closed={plan.is_closed} "
+        f"currency={settings.KAM_CURRENCY}"
+    )
+
+    def render_work(_stamp: str | None) -> str:
+        return render_to_string("plans/_work.html", work_context(request, plan, csrf=CSRF_SLOT))
+
+    return stamped_html(name="plan-work", about=about, render=render_work, request=request)
+
+
+def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
+    """Everything the plan page shows, in a fixed number of queries whatever the plan's size."""
+    rights = _reader_rights(request, plan)
+    can_decide = can_approve_plan(request.user, plan)
+    return rights | {
+        "plan": plan,
+        "sections": plan_sections(lambda field: getattr(plan, field)),
+        "work": work_html(request, plan, **forms),
+        "comments": plan.comments.select_related("author").only(
+            "plan_id", "kind", "text", "created_at", *name_fields("author")
+        ),
+        "versions": plan.versions.select_related("approved_by").only(
+            "plan_id", "number", "approved_at", *name_fields("approved_by")
+        ),
+        "can_approve": plan.status == PlanStatus.SUBMITTED and can_decide,
+        # Someone whose role would approve, but who wrote the plan, is told why there is no button.
+        "approves_elsewhere": plan.status == PlanStatus.SUBMITTED
+        and not can_decide
+        and (request.user.is_administrator or plan.account.executive_sponsor_id == request.user.pk),
+        "can_comment": rights["can_edit"] or can_decide,
         # Administrators audit the plan's content; None hides the section from everyone else.
         "changes": plan_changes(plan) if request.user.is_administrator else None,
         "panels": plan_panels(request=request, plan=plan),
@@ -215,7 +257,7 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request, pk, with_content=True)
+    plan = get_plan_for_user(request, pk, for_page=True)
     return render(request, "plans/plan_detail.html", detail_context(request, plan))
 
 
