@@ -25,14 +25,17 @@ def get_account_for_user(request: HttpRequest, pk: int) -> Account:
     return get_object_or_404(_readable_accounts(request), pk=pk)
 
 
-def get_account_and_edit_right(request: HttpRequest, pk: int, **annotations) -> tuple[Account, bool]:
+def get_account_and_edit_right(
+    request: HttpRequest, pk: int, *, accounts: AccountQuerySet | None = None
+) -> tuple[Account, bool]:
     """get_account_for_user and can_edit_account in one query, for pages that show both.
 
-    `annotations` are read in the same query (what the page needs to know before reading more).
+    `accounts` lets the page choose what it reads (columns, relations, annotations); who may
+    read and who may edit are decided here, by visible_to and editable_by, whatever is passed.
     """
     editable = Account.objects.editable_by(request.user).filter(pk=OuterRef("pk"))
-    accounts = _readable_accounts(request).annotate(user_may_edit=Exists(editable), **annotations)
-    account = get_object_or_404(accounts, pk=pk)
+    accounts = _readable_accounts(request) if accounts is None else accounts.visible_to(request.user)
+    account = get_object_or_404(accounts.annotate(user_may_edit=Exists(editable)), pk=pk)
     return account, account.user_may_edit
 
 

@@ -26,11 +26,21 @@ from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.models import Account
 from accounts.services import account_people, account_roles_notify, financials_refresh
 
+# What the first paint shows and the to-do builders read (segment, is_key, created_at): the long
+# texts (business, goals, notes...) belong to the profile card, which reads the account itself.
+FIRST_PAINT_FIELDS = (
+    "name", "reference", "lifecycle", "sector", "country", "city", "website", "employees", "company_turnover",
+    "company_turnover_unit", "company_turnover_currency", "founded_year", "is_key", "segment", "tier", "score",
+    "created_at", "parent__name", "owner__first_name", "owner__last_name", "owner__username",
+    "service_manager__first_name", "service_manager__last_name", "service_manager__username",
+    "executive_sponsor__first_name", "executive_sponsor__last_name", "executive_sponsor__username",
+)  # fmt: skip
+
 
 def _detail_context(request: HttpRequest, account: Account, can_edit: bool) -> dict:
     """The first paint: identity, segment and what needs doing; every card comes after, from its own URL.
 
-    `account` comes from account_detail's read, which tells whether it has subsidiaries.
+    `account` comes from account_detail's read: FIRST_PAINT_FIELDS, and whether it has subsidiaries.
     """
     subsidiaries = []
     if account.has_subsidiaries:
@@ -51,8 +61,12 @@ def _detail_context(request: HttpRequest, account: Account, can_edit: bool) -> d
 
 
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    has_subsidiaries = Exists(Account.objects.filter(parent=OuterRef("pk")))
-    account, can_edit = get_account_and_edit_right(request, pk, has_subsidiaries=has_subsidiaries)
+    first_paint = (
+        Account.objects.select_related("parent", "owner", "service_manager", "executive_sponsor")
+        .only(*FIRST_PAINT_FIELDS)
+        .annotate(has_subsidiaries=Exists(Account.objects.filter(parent=OuterRef("pk"))))
+    )
+    account, can_edit = get_account_and_edit_right(request, pk, accounts=first_paint)
     return render(request, "accounts/account_detail.html", _detail_context(request, account, can_edit))
 
 

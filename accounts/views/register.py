@@ -38,25 +38,26 @@ def _matching(register: AccountFilter):
     return register.qs
 
 
-def _label_rows(page) -> None:
+def _label_rows(rows: list[Account]) -> None:
     """Translate each label once per page, not once per row (get_FOO_display re-hashes lazy choices)."""
-    countries_on_page = {account.country.code for account in page}
-    country_names = {code: countries.name(code) for code in countries_on_page}
+    codes = [account.country.code for account in rows]  # each access builds a Country: once per row
+    country_names = {code: countries.name(code) for code in set(codes)}
     segments, tiers, lifecycles = (
         {value: str(label) for value, label in choices.choices} for choices in (Segment, Tier, Lifecycle)
     )
     not_scored = str(_("Not scored"))
-    for account in page:
-        account.country_name = country_names[account.country.code]
+    for account, code in zip(rows, codes, strict=True):
+        account.country_name = country_names[code]
         account.segment_label = segments.get(account.segment) or (not_scored if account.score is None else "")
         account.tier_label = tiers.get(account.tier, "")
         account.lifecycle_label = lifecycles.get(account.lifecycle, "")
+        account.owner_name = str(account.owner) if account.owner else ""
 
 
 MAX_GROUP_DEPTH = 10  # deeper chains are cycles or data errors
 
 
-def _group_revenues(page) -> None:
+def _group_revenues(page: list[Account]) -> None:
     """Set `group_total` on each account of the page that belongs to a group (revenue of the year in use).
 
     Queries grow with the depth of the groups, not with the rows: one per level up, one per level down, one sum.
@@ -98,8 +99,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
     register = _filtered(request)
     accounts = _matching(register).select_related("owner").only(*ROW_COLUMNS)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
-    _label_rows(page)
-    _group_revenues(page)
+    rows = list(page)
+    _label_rows(rows)
+    _group_revenues(rows)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
