@@ -97,6 +97,22 @@ class AccountFilter(django_filters.FilterSet):
             attrs={"class": "form-control form-control-sm", "type": "search", "placeholder": _("Name or reference")}
         )
 
+    def fields_with_options(self) -> list[tuple[forms.BoundField, list[tuple[str, str, bool]] | None]]:
+        """Each field of the form, with a select's options as (value, label, selected), None for the search box.
+
+        The template renders plain tuples: a widget template, or a comparison per option in the
+        template, costs about a millisecond per page.
+        """
+        fields = []
+        for field in self.form:
+            if field.name == "q":
+                fields.append((field, None))
+                continue
+            current = "" if field.value() is None else str(field.value())
+            options = [(str(value), str(label), str(value) == current) for value, label in field.field.choices]
+            fields.append((field, options))
+        return fields
+
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(reference__iexact=value))
 

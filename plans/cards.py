@@ -28,6 +28,7 @@ from plans.reviews import FROM_ACCOUNT, cadences_of_account
 
 TODO_WITHIN_DAYS = 7
 TODO_CAP = 5
+OPEN_PLAN_STATUSES = [status for status in PlanStatus.values if status != PlanStatus.CLOSED]
 OWNER_NAME = ("owner__first_name", "owner__last_name", "owner__username")  # what str(owner) reads
 
 
@@ -91,9 +92,11 @@ def account_todos(request: HttpRequest, account: Account, can_edit: bool) -> lis
             )
         )
     actions = (
-        Action.objects.filter(Q(plan__account=account) | Q(review__account=account, plan=None))
-        .filter(status__in=(ActionStatus.TODO, ActionStatus.IN_PROGRESS), due_on__lte=soon)
-        .exclude(plan__status=PlanStatus.CLOSED)
+        Action.objects.filter(
+            Q(plan__account=account, plan__status__in=OPEN_PLAN_STATUSES) | Q(review__account=account, plan=None),
+            status__in=(ActionStatus.TODO, ActionStatus.IN_PROGRESS),
+            due_on__lte=soon,
+        )
         .select_related("owner")
         .only("title", "due_on", "plan_id", "review_id", *OWNER_NAME)
         .order_by("due_on", "pk")[:TODO_CAP]

@@ -121,3 +121,20 @@ def test_first_paint_offers_editing_only_to_the_accounts_team(client, request, m
     client.force_login(request.getfixturevalue(role))
     page = client.get(account.get_absolute_url()).content.decode()
     assert ("Edit account" in page) is edits and ("Edit financials" in page) is edits
+
+
+def test_todos_list_open_actions_of_open_plans_and_of_reviews_without_a_plan(client, manager):
+    from plans.models import Review, ReviewType
+    from plans.tests.factories import AccountPlanFactory, ActionFactory
+
+    account = AccountFactory(owner=manager)
+    soon = timezone.localdate() + timedelta(days=3)
+    ActionFactory(plan=AccountPlanFactory(account=account, status="draft"), title="Draft plan step", due_on=soon)
+    ActionFactory(plan=AccountPlanFactory(account=account, status="closed"), title="Closed plan step", due_on=soon)
+    review = Review.objects.create(account=account, review_type=ReviewType.BUSINESS, held_on=timezone.localdate())
+    ActionFactory(plan=None, review=review, title="Review follow-up", due_on=soon)
+    ActionFactory(plan=None, review=Review.objects.create(account=AccountFactory(), held_on=soon), title="Elsewhere")
+    client.force_login(manager)
+    page = client.get(account.get_absolute_url()).content.decode()
+    assert "Draft plan step" in page and "Review follow-up" in page
+    assert "Closed plan step" not in page and "Elsewhere" not in page
