@@ -45,7 +45,7 @@ def plan_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[st
 
 
 def reviews_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[str, Any]:
-    """The account's review routine (cadence, last held, next due) and its recent reviews, in five queries."""
+    """The account's review routine (cadence, last held, next due) and its recent reviews, in two queries."""
     today = timezone.localdate()
     cadences = cadences_of_account(account=account, include_off=True)
     cadences.sort(key=lambda c: SCHEDULED_TYPES.index(c.review_type))

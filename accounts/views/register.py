@@ -75,7 +75,7 @@ def _group_revenues(page: list[Account]) -> None:
     member_root = {top: top for top in set(root.values())}
     level = set(member_root)
     for _level in range(MAX_GROUP_DEPTH):
-        # Known members are skipped here rather than in SQL: a second list of ids costs more to send than the rows.
+        # Known members (rarely any) are skipped here rather than sent to the database a second time.
         children = Account.objects.filter(parent_id__in=level).order_by().values_list("pk", "parent_id")
         new = {pk: member_root[of] for pk, of in children if pk not in member_root}
         if not new:
