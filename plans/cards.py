@@ -24,10 +24,12 @@ from plans.models import (
     PlanStatus,
     ReviewType,
 )
-from plans.reviews import FROM_ACCOUNT, account_cadences
+from plans.reviews import FROM_ACCOUNT, cadences_of_account
 
 TODO_WITHIN_DAYS = 7
 TODO_CAP = 5
+OPEN_PLAN_STATUSES = [status for status in PlanStatus.values if status != PlanStatus.CLOSED]
+OWNER_NAME = ("owner__first_name", "owner__last_name", "owner__username")  # what str(owner) reads
 
 
 def plan_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[str, Any]:
@@ -43,9 +45,9 @@ def plan_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[st
 
 
 def reviews_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[str, Any]:
-    """The account's review routine (cadence, last held, next due) and its recent reviews, in five queries."""
+    """The account's review routine (cadence, last held, next due) and its recent reviews, in two queries."""
     today = timezone.localdate()
-    cadences = account_cadences(accounts=Account.objects.filter(pk=account.pk), include_off=True)
+    cadences = cadences_of_account(account=account, include_off=True)
     cadences.sort(key=lambda c: SCHEDULED_TYPES.index(c.review_type))
     schedule = []
     for cadence in cadences:
@@ -76,7 +78,7 @@ def account_todos(request: HttpRequest, account: Account, can_edit: bool) -> lis
     today = timezone.localdate()
     soon = today + timedelta(days=TODO_WITHIN_DAYS)
     todos = []
-    for cadence in account_cadences(accounts=Account.objects.filter(pk=account.pk)):
+    for cadence in cadences_of_account(account=account):
         due = cadence.due_on
         if due is None or due > soon:
             continue
@@ -90,10 +92,13 @@ def account_todos(request: HttpRequest, account: Account, can_edit: bool) -> lis
             )
         )
     actions = (
-        Action.objects.filter(Q(plan__account=account) | Q(review__account=account, plan=None))
-        .filter(status__in=(ActionStatus.TODO, ActionStatus.IN_PROGRESS), due_on__lte=soon)
-        .exclude(plan__status=PlanStatus.CLOSED)
+        Action.objects.filter(
+            Q(plan__account=account, plan__status__in=OPEN_PLAN_STATUSES) | Q(review__account=account, plan=None),
+            status__in=(ActionStatus.TODO, ActionStatus.IN_PROGRESS),
+            due_on__lte=soon,
+        )
         .select_related("owner")
+        .only("title", "due_on", "plan_id", "review_id", *OWNER_NAME)
         .order_by("due_on", "pk")[:TODO_CAP]
     )
     for action in actions:
@@ -104,6 +109,7 @@ def account_todos(request: HttpRequest, account: Account, can_edit: bool) -> lis
             objective__plan__account=account, objective__plan__status__in=IN_FORCE, actual=None, due_on__lte=soon
         )
         .select_related("objective")
+        .only("label", "due_on", "objective__title", "objective__plan_id")
         .order_by("due_on", "pk")[:TODO_CAP]
     )
     for checkpoint in checkpoints:

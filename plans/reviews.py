@@ -24,8 +24,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Max, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import DateField, DateTimeField, Max, Q, QuerySet, Value
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +53,7 @@ DEFAULT_CADENCES = [
 
 FROM_SEGMENT = "segment"
 FROM_ACCOUNT = "account"
+LAST_HELD = "held"  # in cadences_of_account's rows
 
 
 def add_months(day: date, months: int) -> date:
@@ -138,7 +139,60 @@ def account_cadences(*, accounts: QuerySet[Account], include_off: bool = False) 
         .annotate(last=Max("held_on"))
         .order_by()
     }
-    by_segment = {(r.segment, r.review_type): r for r in rules}
+    rule_rows = [(r.segment, r.review_type, r.every_months, r.key_only, _local_date(r.updated_at)) for r in rules]
+    return _cadences(rows=rows, rules=rule_rows, overrides=overrides, last_held=last_held, include_off=include_off)
+
+
+def cadences_of_account(*, account: Account, include_off: bool = False) -> list[Cadence]:
+    """One account's rhythms, as account_cadences gives them, in one query (the account is already read).
+
+    Its segment's rules, its own cadences and its last review of each type come as rows of one UNION:
+    (what the row is, review type, every N months, key only, changed at, last held on).
+    """
+    # Typed NULLs: PostgreSQL takes an untyped one for text and then refuses to unite it with a date.
+    no_date, no_moment = Cast(None, output_field=DateField()), Cast(None, output_field=DateTimeField())
+    rules = (
+        ReviewCadence.objects.filter(segment=account.segment, review_type__in=SCHEDULED_TYPES)
+        .order_by()
+        .values_list(Value(FROM_SEGMENT), "review_type", "every_months", "key_only", "updated_at", no_date)
+    )
+    own = (
+        AccountCadence.objects.filter(account=account, review_type__in=SCHEDULED_TYPES)
+        .order_by()
+        .values_list(Value(FROM_ACCOUNT), "review_type", "every_months", Value(False), "updated_at", no_date)
+    )
+    held = (
+        Review.objects.filter(account=account, review_type__in=SCHEDULED_TYPES)
+        .values("review_type")
+        .annotate(last=Max("held_on"))
+        .order_by()
+        .values_list(Value(LAST_HELD), "review_type", Value(0), Value(False), no_moment, "last")
+    )
+    rule_rows, overrides, last_held = [], {}, {}
+    for source, review_type, every, key_only, changed_at, last in rules.union(own, held, all=True):
+        if source == FROM_SEGMENT:
+            rule_rows.append((account.segment, review_type, every, key_only, _local_date(changed_at)))
+        elif source == FROM_ACCOUNT:
+            overrides[(account.pk, review_type)] = (every, _local_date(changed_at))
+        else:
+            last_held[(account.pk, review_type)] = last
+    row = (account.pk, account.segment, account.is_key, _local_date(account.created_at))
+    return _cadences(rows=[row], rules=rule_rows, overrides=overrides, last_held=last_held, include_off=include_off)
+
+
+def _cadences(
+    *,
+    rows: list[tuple[int, str, bool, date]],
+    rules: list[tuple[str, str, int, bool, date]],
+    overrides: dict[tuple[int, str], tuple[int, date]],
+    last_held: dict[tuple[int, str], date],
+    include_off: bool,
+) -> list[Cadence]:
+    """The rule applied to accounts (pk, segment, is_key, created on), segment rules (segment, type, every,
+    key only, changed on), own cadences {(pk, type): (every, changed on)} and last reviews {(pk, type): held on}."""
+    by_segment = {
+        (segment, kind): (every, key_only, changed_on) for segment, kind, every, key_only, changed_on in rules
+    }
     cadences = []
     for account_id, segment, is_key, created_on in rows:
         for review_type in SCHEDULED_TYPES:
@@ -147,9 +201,12 @@ def account_cadences(*, accounts: QuerySet[Account], include_off: bool = False) 
                 every, source, changed_on = own[0], FROM_ACCOUNT, own[1]
             else:
                 rule = by_segment.get((segment, review_type))
-                if rule is None or (rule.key_only and not is_key):
+                if rule is None:
                     continue
-                every, source, changed_on = rule.every_months, FROM_SEGMENT, _local_date(rule.updated_at)
+                every, key_only, changed_on = rule
+                if key_only and not is_key:
+                    continue
+                source = FROM_SEGMENT
             if every or include_off:
                 cadences.append(
                     Cadence(

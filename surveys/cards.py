@@ -39,6 +39,7 @@ def improvement_todos(request: HttpRequest, account: Account, can_edit: bool) ->
     actions = (
         ImprovementAction.objects.filter(account=account, status__in=OPEN_STATUSES, due_on__lte=today + timedelta(7))
         .select_related("owner")
+        .only("title", "due_on", "owner__first_name", "owner__last_name", "owner__username")
         .order_by("due_on", "pk")[:5]
     )
     url = reverse("surveys:quarterly_summary", args=[account.pk])

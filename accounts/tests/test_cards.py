@@ -72,3 +72,69 @@ def test_card_url_reads_only_and_refuses_odd_keys(client, manager):
     assert client.get(f"/accounts/{account.pk}/cards/__init__/").status_code == 404
     assert client.get(f"/accounts/{account.pk}/cards/{'a' * 5000}/").status_code == 404
     assert client.get("/accounts/999999999/cards/profile/").status_code == 404
+
+
+def _due_soon(account, manager, count: int, start: int) -> None:
+    """`count` more things due on the account: plan actions, overdue checkpoints, improvement actions."""
+    from plans.models import Checkpoint
+    from plans.tests.factories import ActionFactory, ObjectiveFactory
+    from surveys.models import ImprovementAction
+
+    today = timezone.localdate()
+    plan = account.plans.get()
+    objective = ObjectiveFactory(plan=plan, title=f"Objective {start}")
+    for i in range(start, start + count):
+        ActionFactory(plan=plan, title=f"Action {i}", owner=manager, due_on=today + timedelta(days=2))
+        Checkpoint.objects.create(objective=objective, label=f"Period {i}", due_on=today - timedelta(days=1), target=1)
+        ImprovementAction.objects.create(
+            account=account, title=f"Improve {i}", owner=manager, department="Sales", due_on=today
+        )
+
+
+def test_first_paint_reads_a_fixed_number_of_queries_however_much_is_due(
+    client, manager, django_assert_max_num_queries
+):
+    from plans.models import Review, ReviewType
+    from plans.tests.factories import AccountPlanFactory
+
+    account = AccountFactory(owner=manager, segment="loyal_core", is_key=True)
+    AccountPlanFactory(account=account, status="active")
+    _due_soon(account, manager, 2, start=0)
+    Review.objects.create(account=account, review_type=ReviewType.BUSINESS, held_on=timezone.localdate())
+    client.force_login(manager)
+    client.get(account.get_absolute_url())  # warm caches (session, content types)
+    # Session, user and roles; the account with the edit right; review cadences; plan actions; checkpoints;
+    # improvement actions; the unread notifications of the menu.
+    with django_assert_max_num_queries(9) as few:
+        client.get(account.get_absolute_url())
+    _due_soon(account, manager, 20, start=2)
+    for _review in range(10):
+        Review.objects.create(account=account, review_type=ReviewType.FOLLOW_UP, held_on=timezone.localdate())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(account.get_absolute_url()).content.decode()
+    assert page.count("Action ") == 5 and page.count("Record the actual") == 5 and page.count("Improve ") == 5
+
+
+@pytest.mark.parametrize(("role", "edits"), [("manager", True), ("other_manager", False), ("contributor", False)])
+def test_first_paint_offers_editing_only_to_the_accounts_team(client, request, manager, role, edits):
+    account = AccountFactory(owner=manager)
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(account.get_absolute_url()).content.decode()
+    assert ("Edit account" in page) is edits and ("Edit financials" in page) is edits
+
+
+def test_todos_list_open_actions_of_open_plans_and_of_reviews_without_a_plan(client, manager):
+    from plans.models import Review, ReviewType
+    from plans.tests.factories import AccountPlanFactory, ActionFactory
+
+    account = AccountFactory(owner=manager)
+    soon = timezone.localdate() + timedelta(days=3)
+    ActionFactory(plan=AccountPlanFactory(account=account, status="draft"), title="Draft plan step", due_on=soon)
+    ActionFactory(plan=AccountPlanFactory(account=account, status="closed"), title="Closed plan step", due_on=soon)
+    review = Review.objects.create(account=account, review_type=ReviewType.BUSINESS, held_on=timezone.localdate())
+    ActionFactory(plan=None, review=review, title="Review follow-up", due_on=soon)
+    ActionFactory(plan=None, review=Review.objects.create(account=AccountFactory(), held_on=soon), title="Elsewhere")
+    client.force_login(manager)
+    page = client.get(account.get_absolute_url()).content.decode()
+    assert "Draft plan step" in page and "Review follow-up" in page
+    assert "Closed plan step" not in page and "Elsewhere" not in page

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from accounts.access import (
     can_create_accounts,
     can_edit_account,
     can_log_interactions,
+    get_account_and_edit_right,
     get_account_for_user,
     get_editable_account,
 )
@@ -24,11 +26,25 @@ from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.models import Account
 from accounts.services import account_people, account_roles_notify, financials_refresh
 
+# What the first paint shows and the to-do builders read (segment, is_key, created_at): the long
+# texts (business, goals, notes...) belong to the profile card, which reads the account itself.
+FIRST_PAINT_FIELDS = (
+    "name", "reference", "lifecycle", "sector", "country", "city", "website", "employees", "company_turnover",
+    "company_turnover_unit", "company_turnover_currency", "founded_year", "is_key", "segment", "tier", "score",
+    "created_at", "parent__name", "owner__first_name", "owner__last_name", "owner__username",
+    "service_manager__first_name", "service_manager__last_name", "service_manager__username",
+    "executive_sponsor__first_name", "executive_sponsor__last_name", "executive_sponsor__username",
+)  # fmt: skip
 
-def _detail_context(request: HttpRequest, account: Account) -> dict:
-    """The first paint: identity, segment and what needs doing; every card comes after, from its own URL."""
-    can_edit = can_edit_account(request.user, account)
-    subsidiaries = list(account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"))
+
+def _detail_context(request: HttpRequest, account: Account, can_edit: bool) -> dict:
+    """The first paint: identity, segment and what needs doing; every card comes after, from its own URL.
+
+    `account` comes from account_detail's read: FIRST_PAINT_FIELDS, and whether it has subsidiaries.
+    """
+    subsidiaries = []
+    if account.has_subsidiaries:
+        subsidiaries = list(account.subsidiaries.order_by("name").only("pk", "name", "last_year_revenue", "parent_id"))
     # Most accounts stand alone: no need to walk a group to learn it has no revenue of its own.
     group_revenue = account.group_revenue() if account.parent_id or subsidiaries else None
     return {
@@ -45,8 +61,13 @@ def _detail_context(request: HttpRequest, account: Account) -> dict:
 
 
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for_user(request, pk)
-    return render(request, "accounts/account_detail.html", _detail_context(request, account))
+    first_paint = (
+        Account.objects.select_related("parent", "owner", "service_manager", "executive_sponsor")
+        .only(*FIRST_PAINT_FIELDS)
+        .annotate(has_subsidiaries=Exists(Account.objects.filter(parent=OuterRef("pk"))))
+    )
+    account, can_edit = get_account_and_edit_right(request, pk, accounts=first_paint)
+    return render(request, "accounts/account_detail.html", _detail_context(request, account, can_edit))
 
 
 def _interactions_page(request: HttpRequest, account: Account, form: InteractionForm, *, status: int = 200):

@@ -20,6 +20,11 @@ from accounts.financial_year import financial_year_in_use
 from accounts.models import Account, Lifecycle, Segment, Tier
 
 PAGE_SIZE = 50
+# What a row shows (see _register_results.html and _label_rows), and parent_id for the group revenue.
+ROW_COLUMNS = (
+    "name", "lifecycle", "is_key", "segment", "score", "tier", "sector", "country", "last_year_revenue",
+    "revenue_growth", "parent_id", "owner__first_name", "owner__last_name", "owner__username",
+)  # fmt: skip
 
 
 def _filtered(request: HttpRequest) -> AccountFilter:
@@ -33,25 +38,26 @@ def _matching(register: AccountFilter):
     return register.qs
 
 
-def _label_rows(page) -> None:
+def _label_rows(rows: list[Account]) -> None:
     """Translate each label once per page, not once per row (get_FOO_display re-hashes lazy choices)."""
-    countries_on_page = {account.country.code for account in page}
-    country_names = {code: countries.name(code) for code in countries_on_page}
+    codes = [account.country.code for account in rows]  # each access builds a Country: once per row
+    country_names = {code: countries.name(code) for code in set(codes)}
     segments, tiers, lifecycles = (
         {value: str(label) for value, label in choices.choices} for choices in (Segment, Tier, Lifecycle)
     )
     not_scored = str(_("Not scored"))
-    for account in page:
-        account.country_name = country_names[account.country.code]
+    for account, code in zip(rows, codes, strict=True):
+        account.country_name = country_names[code]
         account.segment_label = segments.get(account.segment) or (not_scored if account.score is None else "")
         account.tier_label = tiers.get(account.tier, "")
         account.lifecycle_label = lifecycles.get(account.lifecycle, "")
+        account.owner_name = str(account.owner) if account.owner else ""
 
 
 MAX_GROUP_DEPTH = 10  # deeper chains are cycles or data errors
 
 
-def _group_revenues(page) -> None:
+def _group_revenues(page: list[Account]) -> None:
     """Set `group_total` on each account of the page that belongs to a group (revenue of the year in use).
 
     Queries grow with the depth of the groups, not with the rows: one per level up, one per level down, one sum.
@@ -61,7 +67,7 @@ def _group_revenues(page) -> None:
     for _level in range(MAX_GROUP_DEPTH):
         unknown = {top for top in root.values() if top not in parent}
         if unknown:
-            parent.update(Account.objects.filter(pk__in=unknown).values_list("pk", "parent_id"))
+            parent.update(Account.objects.filter(pk__in=unknown).order_by().values_list("pk", "parent_id"))
         moved = {pk: parent[top] for pk, top in root.items() if parent.get(top) is not None}
         if not moved:
             break
@@ -69,10 +75,9 @@ def _group_revenues(page) -> None:
     member_root = {top: top for top in set(root.values())}
     level = set(member_root)
     for _level in range(MAX_GROUP_DEPTH):
-        children = (
-            Account.objects.filter(parent_id__in=level).exclude(pk__in=member_root).values_list("pk", "parent_id")
-        )
-        new = {pk: member_root[of] for pk, of in children}
+        # Known members (rarely any) are skipped here rather than sent to the database a second time.
+        children = Account.objects.filter(parent_id__in=level).order_by().values_list("pk", "parent_id")
+        new = {pk: member_root[of] for pk, of in children if pk not in member_root}
         if not new:
             break
         member_root.update(new)
@@ -82,7 +87,7 @@ def _group_revenues(page) -> None:
         sizes[top] = sizes.get(top, 0) + 1
     grouped = [pk for pk, top in member_root.items() if sizes[top] > 1]
     totals: dict[int, Decimal] = {}
-    for pk, revenue in Account.objects.filter(pk__in=grouped).values_list("pk", "last_year_revenue"):
+    for pk, revenue in Account.objects.filter(pk__in=grouped).order_by().values_list("pk", "last_year_revenue"):
         if revenue is not None:
             totals[member_root[pk]] = totals.get(member_root[pk], Decimal(0)) + revenue
     for account in page:
@@ -91,10 +96,11 @@ def _group_revenues(page) -> None:
 
 def account_list(request: HttpRequest) -> HttpResponse:
     register = _filtered(request)
-    accounts = _matching(register).select_related("owner")
+    accounts = _matching(register).select_related("owner").only(*ROW_COLUMNS)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
-    _label_rows(page)
-    _group_revenues(page)
+    rows = list(page)
+    _label_rows(rows)
+    _group_revenues(rows)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

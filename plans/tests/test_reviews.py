@@ -26,7 +26,7 @@ from plans.review_services import (
     review_save,
     reviews_escalate,
 )
-from plans.reviews import add_months, reviews_due
+from plans.reviews import account_cadences, add_months, cadences_of_account, reviews_due
 from plans.services import plan_create
 from plans.tests.factories import AccountPlanFactory
 
@@ -166,6 +166,30 @@ def test_reviews_due_reads_a_fixed_number_of_queries(django_assert_num_queries):
         large = reviews_due(accounts=Account.objects.select_related("owner"), today=TODAY)
         assert all(d.account.owner is None for d in large)  # selected, no query per row
     assert len(large) > len(small)
+
+
+@pytest.mark.parametrize("include_off", [False, True])
+def test_one_accounts_cadences_read_in_one_query_match_the_portfolio_reading(include_off, django_assert_num_queries):
+    reviewed, overridden, not_key, own_only, never = (
+        _account(),
+        _account(),
+        _account(is_key=False),
+        _account(is_key=False, segment=""),
+        _account(segment="small"),
+    )
+    _review(reviewed, ReviewType.BUSINESS, date(2027, 3, 20))
+    _review(reviewed, ReviewType.FOLLOW_UP, date(2027, 5, 2))
+    _review(overridden, ReviewType.STRATEGIC, date(2026, 9, 1))
+    account_cadence_set(account=overridden, every_months={"business": 1, "follow_up": 0})
+    account_cadence_set(account=own_only, every_months={"strategic": 6})
+    for account in (reviewed, overridden, not_key, own_only, never):
+        account = Account.objects.get(pk=account.pk)
+        expected = account_cadences(accounts=Account.objects.filter(pk=account.pk), include_off=include_off)
+        with django_assert_num_queries(1):
+            found = cadences_of_account(account=account, include_off=include_off)
+        assert sorted(found, key=lambda c: c.review_type) == sorted(expected, key=lambda c: c.review_type)
+    assert cadences_of_account(account=not_key) == []
+    assert {c.review_type for c in cadences_of_account(account=reviewed)} == {"follow_up", "business", "strategic"}
 
 
 def test_review_follow_ups_join_the_plan_in_force(manager, other_manager):
