@@ -54,7 +54,7 @@ def drop_indexes(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0015_product_lines"),
+        ("accounts", "0016_account_owner_revenue_index"),
     ]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes)]
