@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -196,6 +197,9 @@ def your_accounts(user: User) -> list[Account]:
     visible = Account.objects.visible_to(user).only("name", "is_key", "last_year_revenue")
     if visible.query.is_empty():  # a reader with no role: a union of nothing could not be ordered
         return []
+    if not connection.features.supports_slicing_ordering_in_compound:  # SQLite: one query sorting them all
+        mine = visible.filter(Q(owner=user) | Q(executive_sponsor=user) | Q(service_manager=user))
+        return list(mine.order_by("-is_key", by_revenue)[:YOUR_ACCOUNTS])
     owned = visible.filter(owner=user).order_by(by_revenue)
     others = visible.filter(Q(executive_sponsor=user) | Q(service_manager=user)).order_by("-is_key", by_revenue)
     firsts = [owned.filter(is_key=True)[:YOUR_ACCOUNTS], owned.filter(is_key=False)[:YOUR_ACCOUNTS]]
