@@ -65,6 +65,12 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def name_fields(user: str) -> list[str]:
+    """The columns str(user) reads, through the relation `user` ("owner", "account__owner"), for .only():
+    pages that show people's names need not read their whole rows."""
+    return [f"{user}__{field}" for field in ("username", "first_name", "last_name")]
+
+
 class Notification(models.Model):
     """One thing a user should know about, shown in the app and, if they wish, e-mailed.
 

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from plans.content import name_fields
+from kam.models import name_fields
 from plans.models import AccountPlan, Review
 
 # What the plan page's head shows of the account and its people (not their whole rows: the page is read often).

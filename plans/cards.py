@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from accounts.cards import Todo
 from accounts.models import Account
+from kam.models import name_fields
 from plans.models import (
     IN_FORCE,
     IN_PREPARATION,
@@ -29,7 +30,6 @@ from plans.reviews import FROM_ACCOUNT, cadences_of_account
 TODO_WITHIN_DAYS = 7
 TODO_CAP = 5
 OPEN_PLAN_STATUSES = [status for status in PlanStatus.values if status != PlanStatus.CLOSED]
-OWNER_NAME = ("owner__first_name", "owner__last_name", "owner__username")  # what str(owner) reads
 
 
 def plan_card(request: HttpRequest, account: Account, can_edit: bool) -> dict[str, Any]:
@@ -98,7 +98,7 @@ def account_todos(request: HttpRequest, account: Account, can_edit: bool) -> lis
             due_on__lte=soon,
         )
         .select_related("owner")
-        .only("title", "due_on", "plan_id", "review_id", *OWNER_NAME)
+        .only("title", "due_on", "plan_id", "review_id", *name_fields("owner"))
         .order_by("due_on", "pk")[:TODO_CAP]
     )
     for action in actions:

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LineRevenue
+from kam.models import name_fields
 from plans.models import AccountPlan, Action, Checkpoint, Metric, Objective
 from plans.progress import line_objective_progress, objective_progress
 
@@ -58,11 +59,6 @@ def plan_with_content(plans, *, action_objectives: bool = True):
         "resources",
         "unbilled_services",
     )
-
-
-def name_fields(user: str) -> list[str]:
-    """The columns a user's name is written from (str(user)), for .only() through the relation `user`."""
-    return [f"{user}__{field}" for field in ("username", "first_name", "last_name")]
 
 
 def page_objectives(plan: AccountPlan) -> list[Objective]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from accounts.cards import Todo
 from accounts.models import Account
+from kam.models import name_fields
 from surveys.frames import survey_results
 from surveys.models import OPEN_STATUSES, ImprovementAction
 from surveys.reports import result_row
@@ -39,7 +40,7 @@ def improvement_todos(request: HttpRequest, account: Account, can_edit: bool) ->
     actions = (
         ImprovementAction.objects.filter(account=account, status__in=OPEN_STATUSES, due_on__lte=today + timedelta(7))
         .select_related("owner")
-        .only("title", "due_on", "owner__first_name", "owner__last_name", "owner__username")
+        .only("title", "due_on", *name_fields("owner"))
         .order_by("due_on", "pk")[:5]
     )
     url = reverse("surveys:quarterly_summary", args=[account.pk])

@@ -25,15 +25,15 @@ from accounts.financial_year import financial_year_in_use
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
 from accounts.models import Account
 from accounts.services import account_people, account_roles_notify, financials_refresh
+from kam.models import name_fields
 
 # What the first paint shows and the to-do builders read (segment, is_key, created_at): the long
 # texts (business, goals, notes...) belong to the profile card, which reads the account itself.
 FIRST_PAINT_FIELDS = (
     "name", "reference", "lifecycle", "sector", "country", "city", "website", "employees", "company_turnover",
     "company_turnover_unit", "company_turnover_currency", "founded_year", "is_key", "segment", "tier", "score",
-    "created_at", "parent__name", "owner__first_name", "owner__last_name", "owner__username",
-    "service_manager__first_name", "service_manager__last_name", "service_manager__username",
-    "executive_sponsor__first_name", "executive_sponsor__last_name", "executive_sponsor__username",
+    "created_at", "parent__name",
+    *name_fields("owner"), *name_fields("service_manager"), *name_fields("executive_sponsor"),
 )  # fmt: skip
 
 

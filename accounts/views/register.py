@@ -18,12 +18,13 @@ from accounts.exporting import register_csv, register_xlsx
 from accounts.filters import AccountFilter
 from accounts.financial_year import financial_year_in_use
 from accounts.models import Account, Lifecycle, Segment, Tier
+from kam.models import name_fields
 
 PAGE_SIZE = 50
 # What a row shows (see _register_results.html and _label_rows), and parent_id for the group revenue.
 ROW_COLUMNS = (
     "name", "lifecycle", "is_key", "segment", "score", "tier", "sector", "country", "last_year_revenue",
-    "revenue_growth", "parent_id", "owner__first_name", "owner__last_name", "owner__username",
+    "revenue_growth", "parent_id", *name_fields("owner"),
 )  # fmt: skip
 
 

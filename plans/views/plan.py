@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_editable_account
+from kam.models import name_fields
 from kam.stamp import CSRF_SLOT, stamped_html
 from plans.access import (
     can_approve_plan,
@@ -29,7 +30,7 @@ from plans.access import (
     get_editable_plan,
     get_plan_for_user,
 )
-from plans.content import name_fields, objective_rows, page_actions, page_objectives, plan_sections
+from plans.content import objective_rows, page_actions, page_objectives, plan_sections
 from plans.forms import CommentForm, PlanDatesForm, PlanFilterForm, PlanSectionsForm
 from plans.history import plan_changes
 from plans.models import AccountPlan, ActionStatus, PlanStatus
