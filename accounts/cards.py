@@ -9,6 +9,8 @@ The page paints the account's identity and what needs doing first, with a menu o
 each card is then fetched from its own URL (accounts:card, htmx), in `order`, and each
 template sees only its card's context. A to-do builder returns the account's items that need
 doing now (overdue or due within a week), shown in the first paint: keep it to a query or two.
+The list is kept rendered under the data stamp (kam.stamp) per account and edit right, shared by
+every reader: a builder must depend on nothing else (not on who reads).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import can_log_interactions
@@ -31,6 +35,7 @@ from accounts.financial_year import financial_year_in_use
 from accounts.history import account_changes
 from accounts.maps import map_contacts
 from accounts.models import Account
+from kam.stamp import stamped_html
 
 CardBuilder = Callable[[HttpRequest, Account, bool], "dict[str, Any] | None"]
 
@@ -82,7 +87,8 @@ def register_card(
 
 
 def register_todo(key: str, build: TodoBuilder) -> None:
-    """Add a source of to-dos to the account page's first paint: build(request, account, can_edit)."""
+    """Add a source of to-dos to the account page's first paint: build(request, account, can_edit), which
+    depends on the account and the edit right only (the list is shared by every reader with that right)."""
     TODOS[key] = build
 
 
@@ -191,3 +197,20 @@ register_card(
     title=_("History"),
     width="col-lg-5",
 )
+
+
+def account_todos_html(*, request: HttpRequest, account: Account, can_edit: bool) -> SafeString:
+    """The first paint's "What needs doing" list, kept rendered while nothing tracked changes (kam.stamp).
+
+    The account read with its edit right comes first, for access; its to-dos are then the same for every
+    reader with that right (the links differ with it), so one rendering serves the account's whole team.
+    The account was read before the stamp: the key holds what the to-dos take from it (segment, key or not),
+    so a rendering from a copy that has since changed is never served as the new one.
+    """
+    about = f"account={account.pk} can_edit={can_edit} segment={account.segment} key={account.is_key}"
+
+    def render(_stamp: str | None) -> str:
+        todos = account_todos(request=request, account=account, can_edit=can_edit)
+        return render_to_string("accounts/_todos.html", {"todos": todos})
+
+    return stamped_html(name="account-todos", about=about, render=render)

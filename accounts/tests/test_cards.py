@@ -104,8 +104,9 @@ def test_first_paint_reads_a_fixed_number_of_queries_however_much_is_due(
     client.force_login(manager)
     client.get(account.get_absolute_url())  # warm caches (session, content types)
     # Session, user and roles; the account with the edit right; review cadences; plan actions; checkpoints;
-    # improvement actions; the unread notifications of the menu.
-    with django_assert_max_num_queries(9) as few:
+    # improvement actions; the unread notifications of the menu; on PostgreSQL, the data stamp (inside this test's
+    # transaction, which wrote, the to-dos are not taken from the cache: test_todos_cache.py shows that).
+    with django_assert_max_num_queries(10) as few:
         client.get(account.get_absolute_url())
     _due_soon(account, manager, 20, start=2)
     for _review in range(10):

@@ -19,7 +19,7 @@ from accounts.access import (
     get_account_for_user,
     get_editable_account,
 )
-from accounts.cards import CARDS, BuiltCard, account_card_list, account_todos
+from accounts.cards import CARDS, BuiltCard, account_card_list, account_todos_html
 from accounts.events import account_event
 from accounts.financial_year import financial_year_in_use
 from accounts.forms import AccountForm, InteractionForm, YearlyFinancialFormSet
@@ -52,7 +52,7 @@ def _detail_context(request: HttpRequest, account: Account, can_edit: bool) -> d
         "subsidiaries": subsidiaries,
         "group_revenue": group_revenue,
         "can_edit": can_edit,
-        "todos": account_todos(request=request, account=account, can_edit=can_edit),
+        "todos_html": account_todos_html(request=request, account=account, can_edit=can_edit),
         # Every app's card (score, plan, reviews, satisfaction, profile, contacts...): see accounts.cards.
         "cards": account_card_list(),
         "currency": settings.KAM_CURRENCY,
