@@ -143,6 +143,18 @@ CACHE_SECONDS = 15 * 60
 CSRF_SLOT = mark_safe("<!--kam:csrf-input-->")
 
 
+_NOT_READ = object()
+
+
+def _request_stamp(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return data_stamp()
+    stamp = getattr(request, "_kam_data_stamp", _NOT_READ)
+    if stamp is _NOT_READ:
+        stamp = request._kam_data_stamp = data_stamp()  # type: ignore[attr-defined]
+    return stamp  # type: ignore[return-value]
+
+
 def stamped_html(
     *, name: str, about: str, render: Callable[[str | None], str], request: HttpRequest | None = None
 ) -> SafeString:
@@ -151,9 +163,10 @@ def stamped_html(
     reader, their roles and rights, the objects shown), the language, the day, the stamp and the code's version.
 
     Without a stamp (another database, an older writer running) the HTML is rendered and not cached. Given the
-    request, each CSRF_SLOT in the HTML becomes the request's CSRF field.
+    request, each CSRF_SLOT in the HTML becomes the request's CSRF field, and the stamp is read once for all the
+    request's fragments: whatever a later fragment reads is still at least as new as it.
     """
-    stamp = data_stamp()  # before reading anything: what is read next is at least this new
+    stamp = _request_stamp(request)  # before reading anything: what is read next is at least this new
     key = html = None
     if stamp is not None:
         whole = f"{name}|{about}|{get_language()}|{timezone.localdate()}|{stamp}|{code_version()}"

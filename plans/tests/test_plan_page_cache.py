@@ -150,3 +150,34 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_plans_size_cold_o
     with django_assert_max_num_queries(len(small_warm)):
         again, _sql = _page(client, plan)
     assert _tokenless(again) == _tokenless(body)
+
+
+def _reads_comments(sql: list[str]) -> bool:
+    return any('FROM "plans_plancomment"' in query for query in sql)
+
+
+def test_comments_come_from_the_cache_and_one_posted_with_the_pages_own_form_shows_on_the_next_load(manager, plan):
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.force_login(manager)
+    _page(visitor, plan)
+    body, sql = _page(visitor, plan)
+    assert not _reads_comments(sql) and "No comment yet." in body
+    token = re.search(
+        r'action="/plans/\d+/comments/">\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', body
+    )
+    response = visitor.post(
+        f"/plans/{plan.pk}/comments/", {"text": "Ask the buyer <b>first</b>", "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert response.status_code == 302
+    after, sql = _page(visitor, plan)
+    assert _reads_comments(sql) and "Ask the buyer &lt;b&gt;first&lt;/b&gt;" in after and "No comment yet." not in after
+
+
+def test_a_reader_who_may_not_comment_never_gets_the_form_of_one_who_may(manager, contributor, plan):
+    readers = {user: Client() for user in (manager, contributor)}
+    for user, reader in readers.items():  # both signed in first: a sign-in moves the stamp
+        reader.force_login(user)
+    assert 'id="comment-text"' in _page(readers[manager], plan)[0]
+    contributors, _sql = _page(readers[contributor], plan)
+    assert "Comments and decisions" in contributors and 'id="comment-text"' not in contributors
+    assert not _reads_comments(_page(readers[manager], plan)[1]), "the comments were not kept"

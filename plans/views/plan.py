@@ -231,6 +231,28 @@ def work_html(request: HttpRequest, plan: AccountPlan, **forms) -> SafeString:
     return stamped_html(name="plan-work", about=about, render=render_work, request=request)
 
 
+def record_html(request: HttpRequest, plan: AccountPlan, *, can_comment: bool) -> SafeString:
+    """The plan's comments and decisions, with the comment form for those who may comment, and its approved
+    versions: the same for every reader with that right, kept while nothing tracked changes (kam.stamp)."""
+
+    def render_record(_stamp: str | None) -> str:
+        context = {
+            "plan": plan,
+            "comments": plan.comments.select_related("author").only(
+                "plan_id", "kind", "text", "created_at", *name_fields("author")
+            ),
+            "versions": plan.versions.select_related("approved_by").only(
+                "plan_id", "number", "approved_at", *name_fields("approved_by")
+            ),
+            "can_comment": can_comment,
+            "csrf_input": CSRF_SLOT,
+        }
+        return render_to_string("plans/_record.html", context)
+
+    about = f"plan={plan.pk} can_comment={can_comment}"
+    return stamped_html(name="plan-record", about=about, render=render_record, request=request)
+
+
 def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
     """Everything the plan page shows, in a fixed number of queries whatever the plan's size."""
     rights = _reader_rights(request, plan)
@@ -239,18 +261,12 @@ def detail_context(request: HttpRequest, plan: AccountPlan, **forms) -> dict:
         "plan": plan,
         "sections": plan_sections(lambda field: getattr(plan, field)),
         "work": work_html(request, plan, **forms),
-        "comments": plan.comments.select_related("author").only(
-            "plan_id", "kind", "text", "created_at", *name_fields("author")
-        ),
-        "versions": plan.versions.select_related("approved_by").only(
-            "plan_id", "number", "approved_at", *name_fields("approved_by")
-        ),
+        "record": record_html(request, plan, can_comment=rights["can_edit"] or can_decide),
         "can_approve": plan.status == PlanStatus.SUBMITTED and can_decide,
         # Someone whose role would approve, but who wrote the plan, is told why there is no button.
         "approves_elsewhere": plan.status == PlanStatus.SUBMITTED
         and not can_decide
         and (request.user.is_administrator or plan.account.executive_sponsor_id == request.user.pk),
-        "can_comment": rights["can_edit"] or can_decide,
         # Administrators audit the plan's content; None hides the section from everyone else.
         "changes": plan_changes(plan) if request.user.is_administrator else None,
         "panels": plan_panels(request=request, plan=plan),
