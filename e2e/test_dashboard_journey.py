@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
+from accounts.models import Account
 from e2e.conftest import serious_violations
 from kam.roles import Role
 from kam.tests.factories import UserFactory
+from portfolio.charts import PROGRESS_COLOURS, QUALITY_COLOURS, SEGMENT_COLOURS
 from portfolio.tests.builders import XSS_NAME, portfolio_build
+from scoring.models import AccountScore
 
 CHARTS = ["matrix", "pareto", "headroom", "top-headroom", "migrations", "progress", "coverage"]
-# The first chart waits for the 4.6 MB plotly.js to be parsed: seconds on a busy 2-core machine.
+# The first chart waits for plotly.js (a partial bundle of about 1.2 MB) to be parsed: seconds on a busy 2-core machine.
 PLOTLY_LOAD_MS = 30_000
+SEGMENTS = ["Loyal core", "High potential", "Large but flat", "Small without potential"]
+# Each chart of the dashboard PDF by its title, with what only its drawing puts on the page (portfolio.svg):
+# colours (the matrix's points and the headroom bars in their segments' colours, the Pareto curve and its 80 %
+# mark, the top accounts' bars, the migrations' empty cells, the on-track and poor-coverage bars) and lines of
+# text (axis titles, the top accounts' bar labels).
+ALL_SEGMENTS_INK = [SEGMENT_COLOURS[s] for s in ["loyal_core", "high_potential", "large_flat", "small"]]
+HEADROOM_INK = [SEGMENT_COLOURS[s] for s in ["loyal_core", "high_potential", "small"]]  # large_flat has none
+PDF_CHARTS = {
+    "Value × potential matrix": (ALL_SEGMENTS_INK, ["Current value score (0–100)", "Potential score (0–100)"]),
+    "Concentration of revenue (Pareto)": (
+        ["#0a3a7a", "#c62828"],
+        ["Share of accounts, largest first (%)", "Cumulative share of revenue (%)"],
+    ),
+    "Untapped headroom by segment": (HEADROOM_INK, ["Headroom (EUR)"]),
+    "Accounts with the most headroom": (["#0a3a7a"], ["Alpha Industries", "Delta Small"]),
+    "Segment migrations of the last run": (["#f4f7fb", "#0a3a7a"], []),
+    "Plan objectives on track, at risk, off track": ([PROGRESS_COLOURS["on_track"]], ["Objectives"]),
+    "Decision-maker map quality of key accounts": ([QUALITY_COLOURS["red"]], ["Key accounts"]),
+}
 
 
 def _charts_drawn(page: Page) -> None:
@@ -33,6 +57,13 @@ def _charts_drawn(page: Page) -> None:
     bars = top.locator(".bars .point path").evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().y))")
     assert len(ticks) == len(bars) >= 2
     assert len(set(ticks)) == len(ticks) and len(set(bars)) == len(bars)
+
+
+def _drawn_colours(page) -> set[str]:
+    """The colours a PDF page fills or strokes shapes with (its "r g b rg" and "r g b RG" operators), as #rrggbb."""
+    content = page.get_contents().get_data().decode("latin-1")
+    found = re.findall(r"(?<![\w.])([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)\b", content)
+    return {"#" + "".join(f"{round(float(c) * 255):02x}" for c in rgb) for rgb in found}
 
 
 def _screenshot(page: Page, name: str) -> Path:
@@ -102,7 +133,45 @@ def test_manager_sees_what_is_due_and_the_portfolio(page, sign_in, axe, transact
     assert serious_violations(axe, page) == []
     _screenshot(page, "dashboard-manager")
 
+
+def test_the_dashboard_pdf_has_its_charts_on_a4_under_the_organisations_name(page, sign_in, settings, transactional_db):
+    settings.KAM_ORGANISATION_NAME = "Cycles Martin"
+    manager = UserFactory(username="e2e-pdf", role=Role.KEY_ACCOUNT_MANAGER)
+    portfolio_build(manager=manager, sponsor=UserFactory(username="e2e-pdf-sponsor", role=Role.EXECUTIVE_SPONSOR))
+    sign_in(manager)
+    page.goto("/dashboard/")
+
     # The first PDF of the process imports WeasyPrint and loads its fonts: seconds on a busy 2-core machine.
     with page.expect_download(timeout=PLOTLY_LOAD_MS) as download:
         page.get_by_role("link", name="Export to PDF").click(timeout=PLOTLY_LOAD_MS)
     assert download.value.suggested_filename.startswith("kam-dashboard-")
+    pages = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages
+    assert len(pages) >= 2
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages} == {(595, 842)}  # A4
+    texts = [p.extract_text() for p in pages]
+    # The first page is full: who it is from, the headline figures and the first chart, drawn (its axis title).
+    assert "Cycles Martin" in texts[0] and "Headline figures" in texts[0] and "Key accounts" in texts[0]
+    assert "Value × potential matrix" in texts[0] and "Current value score (0–100)" in texts[0]
+    # Every chart is drawn, as vector shapes and text, on the page that carries its title.
+    for title, (colours, lines) in PDF_CHARTS.items():
+        where = [i for i, text in enumerate(texts) if title in text]
+        assert where, title
+        missing = [c for c in colours if c not in _drawn_colours(pages[where[0]])]
+        missing += [line for line in lines if line not in texts[where[0]].splitlines()]
+        assert missing == [], (title, missing)
+
+
+def test_segment_charts_show_every_segment_when_all_accounts_are_in_one(page, sign_in, transactional_db):
+    manager = UserFactory(username="e2e-one-segment", role=Role.KEY_ACCOUNT_MANAGER)
+    portfolio_build(manager=manager, sponsor=UserFactory(username="e2e-one-sponsor", role=Role.EXECUTIVE_SPONSOR))
+    Account.objects.update(segment="loyal_core")
+    AccountScore.objects.update(segment="loyal_core")
+    sign_in(manager)
+    page.goto("/dashboard/")
+
+    # Each chart by segment keeps a place for every segment (the empty ones at zero), not one lone bar.
+    for key in ["headroom", "progress", "coverage"]:
+        chart = page.locator(f'[data-chart-source="chart-{key}"]')
+        expect(chart).to_have_attribute("data-rendered", "1", timeout=PLOTLY_LOAD_MS)
+        expect(chart.locator(".xtick text")).to_have_text(SEGMENTS)
+    expect(page.locator('[data-summary="coverage"]')).to_contain_text("All of them are in one segment: Loyal core.")

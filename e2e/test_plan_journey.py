@@ -1,4 +1,8 @@
-"""A key account manager drafts a plan, the sponsor approves it, and the PDF holds the objectives."""
+"""A key account manager drafts a plan, the sponsor approves it, and the PDF holds the objectives.
+
+The customer's copy of the PDF leaves out what we think of their people; the internal copy, from the same page,
+prints it: the account has a decision-maker map with attitudes, a gap in our coverage and someone who left.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,44 @@ from pathlib import Path
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from accounts.tests.factories import AccountFactory
+from accounts.models import Attitude, BuyingRole
+from accounts.tests.factories import AccountFactory, ContactFactory
 from e2e.conftest import serious_violations
 from kam.roles import Role
 from kam.tests.factories import TEST_PASSWORD, UserFactory
 from plans.models import PlanStatus
 from plans.tests.factories import AccountPlanFactory, ObjectiveFactory
 
+# What only our side may read, as the internal PDF prints it (templates/accounts/_map_tree.html).
+INTERNAL_WORDS = ["Attitude", "Opponent", "Sceptic", "Covered by", "nobody", "Left the company", "Gina Gone"]
 
-def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, axe, transactional_db):
+
+def _decision_maker_map(account, *, covering) -> None:
+    """A boss against us whom nobody covers, a sceptic, and someone who left (her report stays)."""
+    boss = ContactFactory(
+        account=account,
+        name="Olga Ortiz",
+        job_title="Chief executive",
+        attitude=Attitude.OPPONENT,
+        buying_role=BuyingRole.DECISION_MAKER,
+    )
+    ContactFactory(account=account, name="Sam Serra", attitude=Attitude.SCEPTIC, reports_to=boss, covered_by=covering)
+    gone = ContactFactory(account=account, name="Gina Gone", is_active=False, reports_to=boss, covered_by=covering)
+    ContactFactory(account=account, name="Kurt Kept", reports_to=gone, covered_by=covering)
+
+
+def _pdf_pages(download) -> list[str]:
+    return [p.extract_text() for p in PdfReader(io.BytesIO(Path(download.path()).read_bytes())).pages]
+
+
+def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, axe, settings, transactional_db):
+    settings.KAM_ORGANISATION_NAME = "Cycles Martin"
     manager = UserFactory(username="e2e-manager", first_name="Marc", last_name="Dubois", role=Role.KEY_ACCOUNT_MANAGER)
     sponsor = UserFactory(username="e2e-sponsor", role=Role.EXECUTIVE_SPONSOR)
     account = AccountFactory(
         name="Velo Lyon", owner=manager, executive_sponsor=sponsor, is_key=True, goals="Grow abroad"
     )
+    _decision_maker_map(account, covering=manager)
 
     sign_in(manager)
     page.goto(f"/accounts/{account.pk}/")
@@ -86,14 +114,22 @@ def test_manager_drafts_sponsor_approves_and_the_pdf_downloads(page, sign_in, ax
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="PDF for the customer").click()
-    content = Path(download_info.value.path()).read_bytes()
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    customer_pages = _pdf_pages(download_info.value)
+    text = "\n".join(customer_pages)
     assert "Double revenue in Spain" in text and "Meet the Madrid buyers" in text
-    assert "Attitude" not in text and "Covered by" not in text and "Internal" not in text
+    assert "Cycles Martin" in customer_pages[0]  # who hands the plan over, on its title page
+    # The customer's people by name and job, including whoever reported to someone who left; nothing more.
+    assert "Olga Ortiz" in text and "Sam Serra" in text and "Kurt Kept" in text
+    assert [word for word in INTERNAL_WORDS if word in text] == []
+    assert "Internal" not in text
+
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Internal PDF").click()
-    pages = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages
-    assert all("INTERNAL" in p.extract_text().upper() for p in pages)
+    internal_pages = _pdf_pages(download_info.value)
+    assert all("INTERNAL" in p.upper() for p in internal_pages)
+    internal = "\n".join(internal_pages)
+    assert [word for word in INTERNAL_WORDS if word not in internal] == []
+    assert "Cycles Martin" in internal_pages[0]
 
 
 def test_an_add_form_opens_on_its_own_page_without_javascript(
