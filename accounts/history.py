@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, YearlyFinancial
 from accounts.personal_data import ERASED_REASON
+from kam.history import value_text
 from kam.models import User
 
 HIDDEN_FIELDS = {"updated_at", "created_at"}
@@ -50,7 +51,7 @@ def _display(value: object, model_field: models.Field | None, names: dict[str, d
         return table.get(value, _("(deleted)"))
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    return str(value)
+    return value_text(value, model_field)
 
 
 def account_changes(account: Account, *, limit: int = 15) -> list[Change]:
@@ -92,7 +93,7 @@ def account_changes(account: Account, *, limit: int = 15) -> list[Change]:
                 str(record.history_user or _("system")),
                 f"{verbs[record.history_type]}: {record.year}",
                 [
-                    (_("Revenue"), "", str(record.revenue)),
+                    (_("Revenue"), "", _display(record.revenue, None, {})),
                     (_("Gross margin"), "", _display(record.gross_margin, None, {})),
                 ],
             )

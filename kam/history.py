@@ -6,13 +6,19 @@ Each source is a historical queryset already filtered to what the page is about;
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from kam.numbers import grouped
 
 HIDDEN_FIELDS = {"updated_at", "created_at", "position"}
 
@@ -40,6 +46,23 @@ def _display(value: object, model_field: models.Field | None, users: dict[int, s
         return users.get(value, _("(deleted)"))
     if model_field is not None and model_field.is_relation:
         return f"#{value}"
+    return value_text(value, model_field)
+
+
+def value_text(value: object, model_field: models.Field | None = None) -> str:
+    """A plain field value as history lists show it.
+
+    Amounts, dates and times as the rest of the page writes them in the reader's language (5 206 611 and
+    20/12/2028 in French), not as Python prints them (5206611.00, 2028-12-20). Whole numbers (years, counts)
+    are left as they are, as on the pages.
+    """
+    if (isinstance(value, Decimal) and value.is_finite()) or (isinstance(value, float) and math.isfinite(value)):
+        whole = value == int(value)
+        return grouped(value, 0 if whole else getattr(model_field, "decimal_places", None) or 2)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
     text = str(value)
     return text if len(text) <= 200 else f"{text[:200]}…"
 

@@ -76,3 +76,23 @@ def test_the_plan_history_costs_the_same_queries_however_long_it_is(client, admi
         page = client.get(plan.get_absolute_url()).content.decode()
     assert "Strategy 14" in page
     assert len(long.captured_queries) == len(short.captured_queries)
+
+
+def test_history_writes_amounts_and_dates_as_the_page_does_in_each_language(client, manager, admin_user, plan):
+    from datetime import date
+    from decimal import Decimal
+
+    from accounts.tests.factories import YearlyFinancialFactory
+
+    objective = ObjectiveFactory(plan=plan, target=Decimal("2984501"), due_on=date(2027, 6, 30))
+    objective.target, objective.due_on = Decimal("5206611.50"), date(2028, 12, 20)
+    objective.save()
+    YearlyFinancialFactory(account=plan.account, year=2025, revenue=Decimal("5206611"))
+    client.force_login(admin_user)
+    english = client.get(plan.get_absolute_url()).content.decode()
+    assert "2,984,501 → 5,206,611.50" in english and "06/30/2027 → 12/20/2028" in english
+    account_page = client.get(f"/accounts/{plan.account.pk}/cards/history/").content.decode()
+    assert "Revenue: 5,206,611" in account_page
+    client.cookies["django_language"] = "fr"
+    french = client.get(plan.get_absolute_url()).content.decode()
+    assert "2\xa0984\xa0501 → 5\xa0206\xa0611,50" in french and "30/06/2027 → 20/12/2028" in french
