@@ -113,9 +113,13 @@ def axe() -> Axe:
 
 def serious_violations(axe: Axe, page: Page) -> list[str]:
     """axe-core violations of impact serious or critical, as readable lines."""
-    results = axe.run(page)
+    if page.evaluate("typeof window.axe === 'object'"):
+        # Injected already in this document (checked again at another width): axe.run would inject it anew.
+        response = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    else:
+        response = axe.run(page).response
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
+        for v in response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
