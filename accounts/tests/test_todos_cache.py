@@ -31,6 +31,16 @@ def _load(client: Client, account: Account) -> tuple[str, int]:
     return _todos(body), len(queries.captured_queries)
 
 
+def _business_review_overdue_in_loyal_core(account: Account) -> None:
+    """The last business review 70 days ago, and loyal core key accounts hold one every month."""
+    Review.objects.create(
+        account=account, review_type=ReviewType.BUSINESS, held_on=timezone.localdate() - timedelta(days=70)
+    )
+    ReviewCadence.objects.update_or_create(
+        segment="loyal_core", review_type=ReviewType.BUSINESS, defaults={"every_months": 1, "key_only": True}
+    )
+
+
 def test_the_todos_come_from_the_cache_until_a_write_then_show_it(client, manager):
     account = AccountFactory(owner=manager)
     plan = AccountPlanFactory(account=account, status="active")
@@ -50,12 +60,7 @@ def test_the_todos_come_from_the_cache_until_a_write_then_show_it(client, manage
 
 def test_a_segment_change_brings_its_review_rhythm_at_once(client, manager):
     account = AccountFactory(owner=manager, is_key=True, segment="")
-    Review.objects.create(
-        account=account, review_type=ReviewType.BUSINESS, held_on=timezone.localdate() - timedelta(days=70)
-    )
-    ReviewCadence.objects.update_or_create(
-        segment="loyal_core", review_type=ReviewType.BUSINESS, defaults={"every_months": 1, "key_only": True}
-    )
+    _business_review_overdue_in_loyal_core(account)
     client.force_login(manager)
     assert "Hold the review" not in _load(client, account)[0]
     Account.objects.filter(pk=account.pk).update(segment="loyal_core")
@@ -64,12 +69,7 @@ def test_a_segment_change_brings_its_review_rhythm_at_once(client, manager):
 
 def test_who_may_edit_gets_the_review_form_and_a_reader_the_reviews_card(client, manager, other_manager):
     account = AccountFactory(owner=manager, is_key=True, segment="loyal_core")
-    Review.objects.create(
-        account=account, review_type=ReviewType.BUSINESS, held_on=timezone.localdate() - timedelta(days=70)
-    )
-    ReviewCadence.objects.update_or_create(
-        segment="loyal_core", review_type=ReviewType.BUSINESS, defaults={"every_months": 1, "key_only": True}
-    )
+    _business_review_overdue_in_loyal_core(account)
     client.force_login(manager)
     for _load_again in range(2):
         assert f"/plans/reviews/new/{account.pk}/?type=business" in _load(client, account)[0]
