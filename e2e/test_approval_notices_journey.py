@@ -1,5 +1,5 @@
 """A sponsor approves a plan from the worklist: the notice asking for the approval is cleared, and the menu's
-unread count drops at once."""
+unread count and the worklist's unread card follow at once."""
 
 from __future__ import annotations
 
@@ -31,9 +31,13 @@ def test_approving_from_the_worklist_lowers_the_unread_badge(page, sign_in, tran
     menu_link = page.get_by_role("navigation").get_by_role("link", name="Notifications")
     badge = menu_link.locator(".badge")
     expect(badge).to_have_text("2 unread")
+    unread_card = page.locator("#worklist-notifications")
+    expect(unread_card).to_contain_text("submitted")
     page.locator("#worklist-decisions").get_by_role("button", name="Approve").click()
     expect(page.locator(f"#approve-plan-{plan.pk}")).to_contain_text("Approved")
     expect(badge).to_have_text("1 unread")  # without reloading: the approval request is no longer news
+    expect(unread_card).not_to_contain_text("submitted")  # nor is it listed as unread on the worklist
+    expect(unread_card).to_contain_text("The spring survey is open")
     page.reload()
     expect(badge).to_have_text("1 unread")
     menu_link.click()

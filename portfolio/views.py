@@ -86,7 +86,10 @@ def worklist_plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     except (PlanRefused, IntegrityError) as refused:
         error = getattr(refused, "message", _("Another plan of this account is in the way."))
     if request.htmx:
-        return render(request, "portfolio/_plan_decision.html", {"plan": plan, "error": error})
+        # Approving read the notice that asked for it: the menu's count and the worklist's unread card follow.
+        unread = unread_for(request.user)
+        context = {"plan": plan, "error": error, "unread_notifications": unread.total, "unread": unread}
+        return render(request, "portfolio/_plan_decision.html", context)
     if error:
         messages.error(request, error)
     else:

@@ -184,6 +184,34 @@ def test_approving_from_the_worklist_clears_the_request_for_every_approver(clien
     assert not Notification.objects.filter(kind="plan_submitted", read_at=None).exists()
 
 
+def test_the_inline_approval_updates_the_unread_card_and_removes_it_once_nothing_is_unread(client, manager, sponsor):
+    built = portfolio_build(manager=manager, sponsor=sponsor)
+    plan = built["submitted"]
+    Notification.objects.filter(user=sponsor).update(read_at=timezone.now())
+
+    def request_approval() -> None:
+        AccountPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.SUBMITTED)
+        Notification.objects.update_or_create(
+            user=sponsor,
+            dedupe_key=f"plan-{plan.pk}-submitted-{sponsor.pk}",
+            defaults={"kind": "plan_submitted", "message": "Submitted for your approval", "read_at": None},
+        )
+
+    request_approval()
+    Notification.objects.create(user=sponsor, kind="info", message="The spring survey is open", dedupe_key="news")
+    client.force_login(sponsor)
+    approve = f"/worklist/plans/{plan.pk}/approve/"
+    fragment = client.post(approve, headers={"HX-Request": "true"}).content.decode()
+    card = fragment[fragment.index('id="worklist-notifications"') :]
+    assert 'hx-swap-oob="true"' in card and "The spring survey is open" in card
+    assert "Submitted for your approval" not in card
+
+    Notification.objects.filter(dedupe_key="news").update(read_at=timezone.now())
+    request_approval()
+    fragment = client.post(approve, headers={"HX-Request": "true"}).content.decode()
+    assert '<section id="worklist-notifications" hx-swap-oob="delete"></section>' in fragment
+
+
 def test_a_long_list_is_paged_keeping_the_filters(client, manager, sponsor):
     built = portfolio_build(manager=manager, sponsor=sponsor)
     today = timezone.localdate()
