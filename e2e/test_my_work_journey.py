@@ -66,13 +66,25 @@ def test_sponsor_approves_a_plan_from_the_worklist(page, sign_in, axe, transacti
     ObjectiveFactory(plan=plan)
     plan_submit(plan=plan, by=manager)
     assert Notification.objects.filter(user=sponsor, kind="plan_submitted", read_at=None).exists()
+    Notification.objects.create(user=sponsor, kind="info", message="The spring survey is open", dedupe_key="news")
 
     sign_in(sponsor)
     decisions = page.locator("#worklist-decisions")
     expect(decisions).to_contain_text("Plan to approve:")
     assert serious_violations(axe, page) == []
+    menu_link = page.get_by_role("navigation").get_by_role("link", name="Notifications")
+    badge = menu_link.locator(".badge")
+    unread_card = page.locator("#worklist-notifications")
+    expect(badge).to_have_text("2 unread")
+    expect(unread_card).to_contain_text("submitted")
     decisions.get_by_role("button", name="Approve").click()
     expect(page.locator(f"#approve-plan-{plan.pk}")).to_contain_text("Approved")
+    # Without a reload, the request is no longer news: the menu's count and the unread card follow.
+    expect(badge).to_have_text("1 unread")
+    expect(unread_card).not_to_contain_text("submitted")
+    expect(unread_card).to_contain_text("The spring survey is open")
+    page.reload()
+    expect(badge).to_have_text("1 unread")
     plan.refresh_from_db()
     assert plan.status in (PlanStatus.ACTIVE, PlanStatus.APPROVED)
     assert AccountPlan.objects.get(pk=plan.pk).approved_by == sponsor
